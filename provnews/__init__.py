@@ -1,0 +1,1 @@
+"""provnews: Vietnamese provincial news, crawled nightly into DuckDB."""

@@ -1,0 +1,21 @@
+"""Where provnews keeps its files; every path can be moved with one environment variable."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = Path(os.environ.get("PROVNEWS_DATA", PROJECT_ROOT / "data"))
+LANDING_DIR = DATA_DIR / "landing"
+LOG_DIR = DATA_DIR / "logs"
+REPORT_DIR = DATA_DIR / "reports"
+WAREHOUSE = Path(os.environ.get("PROVNEWS_WAREHOUSE", DATA_DIR / "warehouse.duckdb"))
+PUBLISHED_WAREHOUSE = Path(
+    os.environ.get("PROVNEWS_PUBLISHED", DATA_DIR / "published" / "warehouse.duckdb")
+)
+SITES_DIR = Path(os.environ.get("PROVNEWS_SITES", PROJECT_ROOT / "scrapers" / "sites"))
+# The mirror's address; site files whose base_url is the mirror use this port.
+MIRROR_HOST = "127.0.0.1"
+MIRROR_PORT = int(os.environ.get("PROVNEWS_MIRROR_PORT", "8765"))
+TIMEZONE = "Asia/Ho_Chi_Minh"

@@ -1,0 +1,72 @@
+"""The records that transforms produce and the warehouse stores."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Selectors:
+    """CSS selectors a site file gives for its article pages; None means use the generic extractor."""
+
+    title: str | None = None
+    lead: str | None = None
+    body: str | None = None
+    date: str | None = None
+    author: str | None = None
+    section: str | None = None
+    captions: str | None = None
+    # Elements inside the body that are never article text (share bars, related boxes).
+    drop: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Caption:
+    text: str
+    image_url: str | None
+    occurrences: int  # how often the page repeated it: alt, title, figcaption, <p><em>, table cell
+    position: int  # 0-based order of the photo in the article
+    credit: str | None = None  # "Ảnh: …" split off the caption text
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One page turned into an article. Text fields are Unicode NFC."""
+
+    url: str
+    canonical_url: str | None
+    title: str
+    lead: str
+    body: tuple[str, ...]  # paragraphs and sub-headings, in order
+    published_at: datetime | None  # timezone-aware
+    authors: tuple[str, ...]
+    section: str | None
+    captions: tuple[Caption, ...] = ()
+    extractor: str = "selectors"  # "selectors" or "generic": which path produced the body
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """One fact found in an article, with where it stands in the text."""
+
+    kind: str  # money | percent | ratio | number | legal_ref | person
+    text: str  # exact surface string
+    sentence: str
+    source: str  # title | lead | body | caption
+    start: int  # character offsets of `text` inside the source text
+    end: int
+    value: float | None = None
+    denominator: float | None = None
+    unit: str | None = None
+    per_unit: str | None = None  # "người" in "2 triệu đồng/người"
+    subject: str | None = None
+    period: str | None = None
+    place: str | None = None
+    doc_number: str | None = None
+    doc_type: str | None = None
+    issued_on: date | None = None
+    name: str | None = None
+    role: str | None = None
+    paragraph: int | None = None  # index of the paragraph (body) or caption the fact came from
+    extractor_version: str = field(default="")
