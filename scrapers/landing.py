@@ -1,0 +1,101 @@
+"""Landing files: the raw pages of one run, as fetched, in one Parquet file plus a JSON manifest.
+
+data/landing/<site>/<YYYY-MM-DD>/<run_id>.parquet   raw pages (never edited)
+data/landing/<site>/<YYYY-MM-DD>/<run_id>.json      the run: times, finish reason, Scrapy stats
+
+Both are written to a temporary name and renamed when complete, so a reader never sees
+half a file; the manifest is renamed last and marks the run as complete.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+LANDING_SCHEMA = pa.schema(
+    [
+        pa.field("run_id", pa.string(), nullable=False),
+        pa.field("site", pa.string(), nullable=False),
+        pa.field("url", pa.string(), nullable=False),
+        pa.field("final_url", pa.string()),
+        pa.field("page_kind", pa.string(), nullable=False),  # article|listing|feed|sitemap|robots
+        pa.field("http_status", pa.int32()),
+        pa.field("fetched_at", pa.timestamp("us", tz="UTC"), nullable=False),
+        pa.field("content_type", pa.string()),
+        pa.field("body", pa.binary()),  # raw bytes as received, never decoded or edited
+        pa.field("content_sha256", pa.string()),
+        pa.field("content_length", pa.int64()),
+        pa.field("etag", pa.string()),
+        pa.field("last_modified", pa.string()),
+        pa.field("error", pa.string()),
+    ]
+)
+
+
+@dataclass(slots=True)
+class RunManifest:
+    run_id: str
+    site: str
+    started_at: datetime
+    finished_at: datetime | None
+    finish_reason: str | None
+    status: str  # success | partial | failed
+    error: str | None = None
+    log_file: str | None = None
+    stats: dict = field(default_factory=dict)
+
+    def to_json(self) -> str:
+        document = asdict(self)
+        for key in ("started_at", "finished_at"):
+            if document[key] is not None:
+                document[key] = document[key].isoformat()
+        return json.dumps(document, ensure_ascii=False, indent=2, default=str)
+
+    @classmethod
+    def from_json(cls, text: str) -> "RunManifest":
+        document = json.loads(text)
+        for key in ("started_at", "finished_at"):
+            if document.get(key):
+                document[key] = datetime.fromisoformat(document[key])
+        return cls(**document)
+
+
+def run_paths(landing_dir: Path, site: str, run_id: str, day: str) -> tuple[Path, Path]:
+    """(parquet, manifest) paths of a run; day is YYYY-MM-DD of the run's start."""
+    folder = landing_dir / site / day
+    return folder / f"{run_id}.parquet", folder / f"{run_id}.json"
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    with open(temporary, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, path)
+
+
+def write_pages(path: Path, table: pa.Table) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    pq.write_table(table.cast(LANDING_SCHEMA), temporary, compression="zstd")
+    os.replace(temporary, path)
+
+
+def write_manifest(path: Path, manifest: RunManifest) -> None:
+    write_atomically(path, manifest.to_json().encode("utf-8"))
+
+
+def complete_runs(landing_dir: Path) -> list[Path]:
+    """Manifests of every complete run under the landing folder, oldest day first."""
+    return sorted(
+        (path for path in landing_dir.glob("*/*/*.json") if not path.name.startswith(".")),
+        key=lambda path: (path.parent.name, path.name),
+    )

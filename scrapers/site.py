@@ -1,0 +1,182 @@
+"""Site files: one YAML file per news site, validated against site.schema.json."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cached_property
+from pathlib import Path
+from urllib.parse import urljoin
+
+import jsonschema
+import yaml
+
+from provnews import settings
+from transforms.records import Selectors
+
+SCHEMA_PATH = Path(__file__).with_name("site.schema.json")
+
+
+class SiteError(ValueError):
+    """A site file is missing, unreadable or does not follow the schema."""
+
+
+@dataclass(frozen=True, slots=True)
+class Discovery:
+    sitemaps: tuple[str, ...] = ()
+    rss: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    pagination: str | None = None
+    max_category_pages: int = 5
+
+
+@dataclass(frozen=True, slots=True)
+class SelectorSet:
+    selectors: Selectors
+    valid_until: date | None  # None: current markup
+
+
+@dataclass(frozen=True)
+class Site:
+    name: str
+    province: str
+    base_url: str  # without trailing slash, {mirror} already resolved
+    discovery: Discovery
+    article_url: str
+    selector_sets: tuple[SelectorSet, ...] = ()
+    title: str = ""
+    mirror: bool = False
+    day_first: bool = True
+    timezone: str = settings.TIMEZONE
+    download_delay: float = 1.0
+    autothrottle: bool = True
+    concurrent_requests_per_domain: int = 2
+    obey_robots: bool = True
+    max_pages: int | None = None
+    path: Path | None = field(default=None, compare=False)
+
+    @cached_property
+    def article_pattern(self) -> re.Pattern[str]:
+        return re.compile(self.article_url)
+
+    def is_article(self, url: str) -> bool:
+        return self.article_pattern.search(url) is not None
+
+    def absolute(self, path_or_url: str) -> str:
+        return urljoin(self.base_url + "/", path_or_url.lstrip("/")) if not path_or_url.startswith(
+            ("http://", "https://")
+        ) else path_or_url
+
+    def selectors_for(self, fetched_at: datetime | None) -> Selectors | None:
+        """The selector set in force when the page was fetched; None means generic extraction."""
+        if not self.selector_sets:
+            return None
+        day = fetched_at.date() if fetched_at else None
+        for selector_set in self.selector_sets:
+            if selector_set.valid_until is None or (day is not None and day <= selector_set.valid_until):
+                return selector_set.selectors
+        return self.selector_sets[-1].selectors
+
+
+def mirror_base(port: int | None = None) -> str:
+    return f"http://{settings.MIRROR_HOST}:{port or settings.MIRROR_PORT}"
+
+
+def _schema() -> dict:
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+def _offending_key(error: jsonschema.ValidationError) -> str:
+    path = ".".join(str(part) for part in error.absolute_path)
+    return path or "(top level)"
+
+
+def parse_site(document: object, path: Path | None = None, mirror_port: int | None = None) -> Site:
+    """Validate one site document (already read from YAML) and build the Site."""
+    where = str(path) if path else "site file"
+    validator = jsonschema.Draft202012Validator(_schema())
+    errors = sorted(validator.iter_errors(document), key=lambda error: list(error.absolute_path))
+    if errors:
+        first = errors[0]
+        raise SiteError(f"{where}: key {_offending_key(first)}: {first.message}")
+    assert isinstance(document, dict)
+    try:
+        re.compile(document["article_url"])
+    except re.error as error:
+        raise SiteError(f"{where}: key article_url: not a regular expression ({error})") from None
+    raw_sets = document.get("select", [])
+    if isinstance(raw_sets, dict):
+        raw_sets = [raw_sets]
+    selector_sets = []
+    for raw in raw_sets:
+        raw = dict(raw)
+        valid_until = raw.pop("valid_until", None)
+        raw["drop"] = tuple(raw.get("drop", ()))
+        selector_sets.append(
+            SelectorSet(
+                selectors=Selectors(**raw),
+                valid_until=date.fromisoformat(str(valid_until)) if valid_until else None,
+            )
+        )
+    discover = document["discover"]
+    politeness = document.get("politeness", {})
+    is_mirror = bool(document.get("mirror", False))
+    base_url = document["base_url"].replace("{mirror}", mirror_base(mirror_port)).rstrip("/")
+    return Site(
+        name=document["name"],
+        title=document.get("title", document["name"]),
+        province=document["province"],
+        base_url=base_url,
+        discovery=Discovery(
+            sitemaps=tuple(discover.get("sitemaps", ())),
+            rss=tuple(discover.get("rss", ())),
+            categories=tuple(discover.get("categories", ())),
+            pagination=discover.get("pagination"),
+            max_category_pages=discover.get("max_category_pages", 5),
+        ),
+        article_url=document["article_url"],
+        selector_sets=tuple(selector_sets),
+        mirror=is_mirror,
+        day_first=document.get("date_format", "day-first") == "day-first",
+        timezone=document.get("timezone", settings.TIMEZONE),
+        download_delay=politeness.get("download_delay", 0.0 if is_mirror else 1.0),
+        autothrottle=politeness.get("autothrottle", not is_mirror),
+        concurrent_requests_per_domain=politeness.get(
+            "concurrent_requests_per_domain", 8 if is_mirror else 2
+        ),
+        obey_robots=politeness.get("obey_robots", True),
+        max_pages=document.get("max_pages"),
+        path=path,
+    )
+
+
+def load_site_file(path: Path, mirror_port: int | None = None) -> Site:
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SiteError(f"{path}: no such site file") from None
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        raise SiteError(f"{path}: not valid YAML ({error.__class__.__name__})") from None
+    site = parse_site(document, path, mirror_port)
+    if site.name != path.stem:
+        raise SiteError(f"{path}: key name: '{site.name}' must match the file name '{path.stem}'")
+    return site
+
+
+def load_sites(directory: Path | None = None, mirror_port: int | None = None) -> dict[str, Site]:
+    """Every site file in the directory, by name."""
+    directory = directory or settings.SITES_DIR
+    return {
+        path.stem: load_site_file(path, mirror_port)
+        for path in sorted(directory.glob("*.yaml"))
+    }
+
+
+def get_site(name: str, directory: Path | None = None, mirror_port: int | None = None) -> Site:
+    sites = load_sites(directory, mirror_port)
+    if name not in sites:
+        known = ", ".join(sorted(sites)) or "none"
+        raise SiteError(f"unknown site '{name}' (known: {known})")
+    return sites[name]
