@@ -48,6 +48,7 @@ class Site:
     selector_sets: tuple[SelectorSet, ...] = ()
     title: str = ""
     mirror: bool = False
+    nightly: bool = True
     day_first: bool = True
     timezone: str = settings.TIMEZONE
     download_delay: float = 1.0
@@ -139,6 +140,7 @@ def parse_site(document: object, path: Path | None = None, mirror_port: int | No
         article_url=document["article_url"],
         selector_sets=tuple(selector_sets),
         mirror=is_mirror,
+        nightly=bool(document.get("nightly", True)),
         day_first=document.get("date_format", "day-first") == "day-first",
         timezone=document.get("timezone", settings.TIMEZONE),
         download_delay=politeness.get("download_delay", 0.0 if is_mirror else 1.0),
