@@ -1,0 +1,81 @@
+"""What analysts and operators read: `provnews sql`, `provnews status` and the run summary."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from warehouse.connection import connect, load_full_text_search
+from warehouse.schema import check_version
+
+SITE_SUMMARY = """
+SELECT s.site,
+       s.province,
+       count(DISTINCT a.article_id) AS articles,
+       count(DISTINCT a.article_id) FILTER (WHERE a.duplicate_of IS NOT NULL) AS duplicates,
+       (SELECT count(*) FROM captions c JOIN articles x USING (article_id) WHERE x.site = s.site) AS captions,
+       (SELECT count(*) FROM facts f JOIN articles x USING (article_id) WHERE x.site = s.site) AS facts,
+       max(a.published_at) AS latest_published
+FROM sources s
+LEFT JOIN articles a ON a.site = s.site
+WHERE EXISTS (SELECT 1 FROM crawl_runs r WHERE r.site = s.site)
+GROUP BY s.site, s.province
+ORDER BY s.site
+"""
+
+RUN_HEALTH = "SELECT * FROM v_run_health LIMIT 12"
+
+TABLE_COUNTS = """
+SELECT table_name AS "table", estimated_size AS "rows"
+FROM duckdb_tables()
+WHERE schema_name = 'main'
+ORDER BY table_name
+"""
+
+
+def _read_only(path: Path):
+    connection = connect(path, read_only=True)
+    check_version(connection)
+    return connection
+
+
+def site_summary_table(published: Path) -> str:
+    connection = _read_only(published)
+    try:
+        return str(connection.sql(SITE_SUMMARY))
+    finally:
+        connection.close()
+
+
+def print_status(warehouse: Path) -> None:
+    """Last runs (newest first), failures and row counts."""
+    connection = _read_only(warehouse)
+    try:
+        print("Last runs")
+        print(connection.sql(RUN_HEALTH))
+        print("Tables")
+        print(connection.sql(TABLE_COUNTS))
+    finally:
+        connection.close()
+
+
+def run_sql(published: Path, query: str | None) -> int:
+    """Answer one query, or open the DuckDB shell, on the published warehouse, read-only."""
+    if not published.exists():
+        raise FileNotFoundError(f"no published warehouse at {published}: run `provnews run` first")
+    if query is None:
+        shell = shutil.which("duckdb", path=str(Path(sys.executable).parent)) or shutil.which("duckdb")
+        if shell is None:
+            raise FileNotFoundError("the DuckDB shell (pip package duckdb-cli) is not installed")
+        os.execv(shell, [shell, "-readonly", str(published)])
+    connection = _read_only(published)
+    try:
+        load_full_text_search(connection)
+        relation = connection.sql(query)
+        if relation is not None:
+            relation.show(max_width=200, max_rows=200)
+    finally:
+        connection.close()
+    return 0

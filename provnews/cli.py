@@ -1,0 +1,199 @@
+"""The `provnews` command: the pipeline's stages, the mirror, and the analyst's entry points."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from provnews import settings
+
+
+class UsageError(Exception):
+    """Bad input from the person at the keyboard: one line, no traceback."""
+
+
+def _known_errors() -> tuple[type[BaseException], ...]:
+    import duckdb
+
+    from provnews.extracting import ExtractInputError
+    from provnews.stages import ChecksFailed, CrawlFailed
+    from scrapers.site import SiteError
+    from transforms.parse import NotAnArticle
+    from warehouse.schema import SchemaError
+
+    return (
+        UsageError,
+        ExtractInputError,
+        SiteError,
+        SchemaError,
+        NotAnArticle,
+        ChecksFailed,
+        CrawlFailed,
+        FileNotFoundError,
+        IsADirectoryError,
+        PermissionError,
+        duckdb.Error,
+    )
+
+
+def command_run(arguments: argparse.Namespace) -> int:
+    from provnews.running import run_pipeline
+
+    sites = arguments.sites.split(",") if arguments.sites else None
+    summary = run_pipeline(sites=sites, with_mirror=arguments.with_mirror)
+    return 0 if summary.succeeded else 1
+
+
+def command_crawl(arguments: argparse.Namespace) -> int:
+    from provnews import stages
+
+    outcome = stages.crawl(arguments.site, run_id=arguments.run_id)
+    print(json.dumps(outcome, ensure_ascii=False, indent=2))
+    return 0
+
+
+def command_stage(name: str) -> Callable[[argparse.Namespace], int]:
+    def run_stage(arguments: argparse.Namespace) -> int:
+        from provnews import stages
+
+        options = {
+            key: value
+            for key, value in vars(arguments).items()
+            if key in {"sites", "from_date", "to_date", "reparse", "reextract"} and value is not None
+        }
+        if isinstance(options.get("sites"), str):
+            options["sites"] = options["sites"].split(",")
+        result = getattr(stages, name)(**options)
+        print(json.dumps(result, ensure_ascii=False, indent=2, default=str))
+        return 0
+
+    return run_stage
+
+
+def command_serve_mirror(arguments: argparse.Namespace) -> int:
+    from mirror.server import serve_forever
+
+    if arguments.pidfile:
+        import os
+
+        Path(arguments.pidfile).parent.mkdir(parents=True, exist_ok=True)
+        Path(arguments.pidfile).write_text(str(os.getpid()))
+    print(f"mirror: serving on http://{settings.MIRROR_HOST}:{arguments.port}/", flush=True)
+    serve_forever(arguments.port, faults=arguments.faults)
+    return 0
+
+
+def command_extract(arguments: argparse.Namespace) -> int:
+    from provnews.extracting import extract_to_json
+
+    print(extract_to_json(arguments.file_or_url, url=arguments.url, site_name=arguments.site))
+    return 0
+
+
+def command_sql(arguments: argparse.Namespace) -> int:
+    from provnews.analysis import run_sql
+
+    return run_sql(settings.PUBLISHED_WAREHOUSE, arguments.query)
+
+
+def command_status(arguments: argparse.Namespace) -> int:
+    from provnews.analysis import print_status
+
+    print_status(settings.PUBLISHED_WAREHOUSE if arguments.published else settings.WAREHOUSE)
+    return 0
+
+
+def command_export(arguments: argparse.Namespace) -> int:
+    from warehouse.export import export_parquet
+
+    if arguments.format != "parquet":
+        raise UsageError(f"unknown export format '{arguments.format}' (known: parquet)")
+    out = Path(arguments.out) if arguments.out else settings.DATA_DIR / "export"
+    for path in export_parquet(settings.PUBLISHED_WAREHOUSE, out):
+        print(path)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="provnews", description="Vietnamese provincial news, crawled nightly into DuckDB."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = commands.add_parser("run", help="crawl, load, parse, dedup, facts, check, publish")
+    run.add_argument("--sites", help="comma-separated site names (default: tonight's sites)")
+    run.add_argument(
+        "--with-mirror", action="store_true", help="start the offline mirror for the run"
+    )
+    run.set_defaults(handler=command_run)
+
+    crawl = commands.add_parser("crawl", help="crawl one site into landing files")
+    crawl.add_argument("site")
+    crawl.add_argument("--run-id")
+    crawl.set_defaults(handler=command_crawl)
+
+    for name, help_text in [
+        ("load", "load landed runs into the warehouse"),
+        ("parse", "parse pending pages into articles"),
+        ("dedup", "link duplicate articles"),
+        ("facts", "extract facts from articles"),
+        ("check", "run the data-quality checks"),
+        ("publish", "publish the warehouse for analysts"),
+        ("report", "write the HTML report of the published warehouse"),
+    ]:
+        stage = commands.add_parser(name, help=help_text)
+        if name == "parse":
+            stage.add_argument("--sites")
+            stage.add_argument("--from-date", dest="from_date")
+            stage.add_argument("--to-date", dest="to_date")
+            stage.add_argument("--reparse", action="store_true", default=None)
+        if name == "facts":
+            stage.add_argument("--reextract", action="store_true", default=None)
+        stage.set_defaults(handler=command_stage(name))
+
+    serve = commands.add_parser("serve-mirror", help="serve the offline mirror on 127.0.0.1")
+    serve.add_argument("--port", type=int, default=settings.MIRROR_PORT)
+    serve.add_argument("--faults", action="store_true", help="also serve the misbehaving site")
+    serve.add_argument("--pidfile", help="write the server's PID here")
+    serve.set_defaults(handler=command_serve_mirror)
+
+    extract = commands.add_parser("extract", help="one page through parse, captions and facts")
+    extract.add_argument("file_or_url")
+    extract.add_argument("--url", help="the page's address, when FILE_OR_URL is a file")
+    extract.add_argument("--site", help="use this site's selectors (default: found from the URL)")
+    extract.set_defaults(handler=command_extract)
+
+    sql = commands.add_parser("sql", help="query the published warehouse (read-only)")
+    sql.add_argument("query", nargs="?", help="one query; without it, the DuckDB shell")
+    sql.set_defaults(handler=command_sql)
+
+    status = commands.add_parser("status", help="last runs, counts and failures")
+    status.add_argument(
+        "--published", action="store_true", help="read the published warehouse instead"
+    )
+    status.set_defaults(handler=command_status)
+
+    export = commands.add_parser("export", help="write the published tables as files")
+    export.add_argument("--format", default="parquet")
+    export.add_argument("--out", help="folder (default: data/export)")
+    export.set_defaults(handler=command_export)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = build_parser().parse_args(argv)
+    try:
+        return arguments.handler(arguments)
+    except KeyboardInterrupt:
+        print("provnews: interrupted", file=sys.stderr)
+        return 130
+    except _known_errors() as error:
+        print(f"provnews: error: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,74 @@
+"""Between the warehouse's rows and the pure transforms: pages to articles, articles to facts."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from scrapers.site import Site
+from transforms.dedup import body_hash
+from transforms.facts import extract_facts
+from transforms.parse import NotAnArticle, parse_page
+from transforms.records import Article, Caption, Fact
+from warehouse.articles import PageToParse, ParsedArticle, ParseFailure
+from warehouse.facts import ArticleText
+
+
+def parse_one(page: PageToParse, site: Site | None) -> ParsedArticle:
+    """Parse one landed page with its site's selectors of the day it was fetched."""
+    article = parse_page(
+        page.body,
+        page.final_url or page.url,
+        site.selectors_for(page.fetched_at) if site else None,
+        content_type=page.content_type,
+        day_first=site.day_first if site else True,
+        timezone=site.timezone if site else "Asia/Ho_Chi_Minh",
+    )
+    return ParsedArticle(
+        page_id=page.page_id,
+        site=page.site,
+        url=page.url,
+        fetched_at=page.fetched_at,
+        article=article,
+        content_sha256=body_hash(article.body),
+        word_count=word_count(article),
+    )
+
+
+def parse_batch(
+    pages: Sequence[PageToParse], sites: Mapping[str, Site]
+) -> tuple[list[ParsedArticle], list[ParseFailure]]:
+    """Parse a batch; a page that is not an article becomes a failure row, never an exception."""
+    parsed: list[ParsedArticle] = []
+    failures: list[ParseFailure] = []
+    for page in pages:
+        try:
+            parsed.append(parse_one(page, sites.get(page.site)))
+        except NotAnArticle as error:
+            failures.append(ParseFailure(page_id=page.page_id, reason=str(error)))
+    return parsed, failures
+
+
+def word_count(article: Article) -> int:
+    return len(article.lead.split()) + sum(len(paragraph.split()) for paragraph in article.body)
+
+
+def article_from_text(text: ArticleText) -> Article:
+    """Rebuild the parts of an Article that facts are read from."""
+    return Article(
+        url="",
+        canonical_url=None,
+        title=text.title,
+        lead=text.lead,
+        body=tuple(text.body),
+        published_at=None,
+        authors=(),
+        section=None,
+        captions=tuple(
+            Caption(text=caption_text, image_url=None, occurrences=1, position=position)
+            for position, caption_text in text.captions
+        ),
+    )
+
+
+def facts_for_batch(batch: Sequence[ArticleText]) -> dict[str, list[Fact]]:
+    return {text.article_id: extract_facts(article_from_text(text)) for text in batch}

@@ -1,0 +1,239 @@
+"""The pipeline's stages, one plain function each: the CLI and the Airflow DAGs call the same code.
+
+Every stage works on what is pending in the warehouse (runs not loaded, pages not parsed,
+articles not indexed, facts stale), so nothing large passes between stages and each one can
+be re-run. Each writing stage opens the warehouse, does its work in one transaction, closes.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import duckdb
+
+from provnews import settings
+from scrapers.site import Site, get_site, load_sites
+
+
+class CrawlFailed(RuntimeError):
+    """A site's crawl did not finish cleanly; its manifest is still landed for the load."""
+
+
+class ChecksFailed(RuntimeError):
+    """A data-quality check failed: the warehouse must not be published."""
+
+
+def new_run_id(site: str, when: datetime | None = None) -> str:
+    """Run key: <site>-<UTC stamp>; also the name of the run's landing files."""
+    when = when or datetime.now(timezone.utc)
+    return f"{site}-{when.astimezone(timezone.utc):%Y%m%dT%H%M%SZ}"
+
+
+def sites_to_crawl() -> list[str]:
+    """Sites for tonight: the mirror's in this repository, the real ones with PROVNEWS_TARGET=real."""
+    want_mirror = os.environ.get("PROVNEWS_TARGET", "mirror") != "real"
+    return [
+        name
+        for name, site in load_sites().items()
+        if site.nightly and site.mirror == want_mirror
+    ]
+
+
+@contextmanager
+def open_warehouse(read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    from warehouse.connection import connect
+    from warehouse.schema import check_version, migrate
+
+    connection = connect(settings.WAREHOUSE, read_only=read_only)
+    try:
+        if read_only:
+            check_version(connection)
+        else:
+            migrate(connection)
+        yield connection
+    finally:
+        connection.close()
+
+
+def _timed(started: float) -> float:
+    return round(time.monotonic() - started, 2)
+
+
+def crawl(site_name: str, run_id: str | None = None) -> dict:
+    """Crawl one site in a Scrapy subprocess into landing files; raises CrawlFailed if it failed."""
+    from scrapers.crawl import run_crawl
+
+    site = get_site(site_name)
+    run_id = run_id or new_run_id(site.name)
+    known_pages = _write_known_pages(site)
+    outcome = asdict(
+        run_crawl(
+            site,
+            run_id,
+            landing_dir=settings.LANDING_DIR,
+            log_dir=settings.LOG_DIR,
+            known_pages=known_pages,
+        )
+    )
+    outcome = {key: str(value) if isinstance(value, Path) else value for key, value in outcome.items()}
+    if outcome["status"] == "failed":
+        raise CrawlFailed(f"{site.name}: {outcome.get('error') or 'crawl failed'}")
+    return outcome
+
+
+def _write_known_pages(site: Site) -> Path | None:
+    """Pages already landed for the site, read from the published warehouse (always readable)."""
+    from scrapers.crawl import KnownPage, write_known_pages
+    from warehouse.connection import connect
+
+    if not settings.PUBLISHED_WAREHOUSE.exists():
+        return None
+    connection = connect(settings.PUBLISHED_WAREHOUSE, read_only=True)
+    try:
+        rows = connection.execute(
+            """
+            SELECT url, etag, last_modified, content_sha256
+            FROM pages
+            WHERE site = ? AND page_kind = 'article' AND http_status BETWEEN 200 AND 299
+            QUALIFY row_number() OVER (PARTITION BY url ORDER BY fetched_at DESC) = 1
+            """,
+            [site.name],
+        ).fetchall()
+    finally:
+        connection.close()
+    path = settings.DATA_DIR / "state" / f"known-pages-{site.name}.parquet"
+    write_known_pages((KnownPage(*row) for row in rows), path)
+    return path
+
+
+def load() -> dict:
+    """Move every complete landing run not yet loaded into crawl_runs and pages."""
+    from warehouse.load import load_runs, sync_sources, unloaded_manifests
+
+    started = time.monotonic()
+    with open_warehouse() as connection:
+        sync_sources(connection, load_sites().values())
+        manifests = unloaded_manifests(connection, settings.LANDING_DIR)
+        result = load_runs(connection, manifests)
+    return {**asdict(result), "seconds": _timed(started)}
+
+
+def parse(
+    sites: Sequence[str] | None = None,
+    from_date: str | date | None = None,
+    to_date: str | date | None = None,
+    reparse: bool = False,
+) -> dict:
+    """Parse pending pages (or, with reparse, every page in scope) into articles and captions."""
+    from provnews.parsing import parse_batch
+    from warehouse.articles import pages_to_parse, store_articles
+
+    started = time.monotonic()
+    site_files = load_sites()
+    parsed_count = failed_count = 0
+    with open_warehouse() as connection:
+        for batch in pages_to_parse(
+            connection,
+            sites=sites,
+            from_date=_as_date(from_date),
+            to_date=_as_date(to_date),
+            reparse=reparse,
+        ):
+            parsed, failures = parse_batch(batch, site_files)
+            store_articles(connection, parsed, failures)
+            parsed_count += len(parsed)
+            failed_count += len(failures)
+    return {"articles": parsed_count, "failures": failed_count, "seconds": _timed(started)}
+
+
+def dedup() -> dict:
+    """Link articles not yet indexed to earlier copies of the same story."""
+    from warehouse.dedup import dedup_articles
+
+    started = time.monotonic()
+    with open_warehouse() as connection:
+        result = dedup_articles(connection)
+    return {**asdict(result), "seconds": _timed(started)}
+
+
+def facts(reextract: bool = False) -> dict:
+    """Extract facts from every article whose facts are stale (all of them with reextract)."""
+    from provnews.parsing import facts_for_batch
+    from transforms.facts import EXTRACTOR_VERSION
+    from warehouse.facts import articles_needing_facts, mark_facts_stale, store_facts
+
+    started = time.monotonic()
+    articles = stored = 0
+    with open_warehouse() as connection:
+        if reextract:
+            mark_facts_stale(connection)
+        for batch in articles_needing_facts(connection):
+            stored += store_facts(connection, facts_for_batch(batch), EXTRACTOR_VERSION)
+            articles += len(batch)
+    return {"articles": articles, "facts": stored, "seconds": _timed(started)}
+
+
+def check() -> dict:
+    """Run the data-quality checks; raises ChecksFailed so that publish does not happen."""
+    from warehouse.checks import run_checks
+
+    with open_warehouse(read_only=True) as connection:
+        report = run_checks(connection)
+    failed = [result for result in report.results if not result.passed]
+    summary = {
+        "passed": report.passed,
+        "checks": [
+            {"name": result.name, "passed": result.passed, "offending_rows": result.offending_rows}
+            for result in report.results
+        ],
+    }
+    if failed:
+        names = ", ".join(f"{result.name} ({result.offending_rows} rows)" for result in failed)
+        raise ChecksFailed(f"data-quality checks failed: {names}; publish stopped")
+    return summary
+
+
+def publish() -> dict:
+    """Copy the warehouse atomically to the published file analysts read."""
+    from warehouse.publish import publish as publish_warehouse
+
+    started = time.monotonic()
+    path = publish_warehouse(settings.WAREHOUSE, settings.PUBLISHED_WAREHOUSE)
+    return {"published": str(path), "seconds": _timed(started)}
+
+
+def report() -> str:
+    """Write the static HTML report of the published warehouse; returns its path."""
+    from provnews.report import write_report
+
+    return str(write_report(settings.PUBLISHED_WAREHOUSE, settings.REPORT_DIR))
+
+
+def record_failure(
+    dag_id: str, task_id: str, run_id: str, try_number: int, error: str, log_url: str | None
+) -> None:
+    """Write a failed Airflow task into the warehouse's task_failures table."""
+    from warehouse.failures import record_task_failure
+
+    with open_warehouse() as connection:
+        record_task_failure(
+            connection,
+            dag_id=dag_id,
+            task_id=task_id,
+            run_id=run_id,
+            try_number=try_number,
+            error=error,
+            log_url=log_url,
+        )
+
+
+def _as_date(value: str | date | None) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(value)
