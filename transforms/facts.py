@@ -1,0 +1,352 @@
+"""Facts in article text: money, percentages, ratios, counts, legal documents and people."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import replace
+from datetime import date
+
+from transforms.numbers import DIGITS_PATTERN, SCALE_PATTERN, digits_value, scaled_value
+from transforms.people import LOWER, UPPER, find_people
+from transforms.records import Article, Fact
+
+EXTRACTOR_VERSION = "facts-1"
+
+NUMERIC_KINDS = frozenset({"money", "percent", "ratio", "number"})
+
+_CURRENCIES = {
+    "đồng": "VND", "VNĐ": "VND", "VND": "VND", "USD": "USD", "đô la Mỹ": "USD", "đô la": "USD",
+    "đô-la": "USD", "Euro": "EUR", "euro": "EUR", "EUR": "EUR",
+}
+_CURRENCY_PATTERN = (
+    r"(?:đồng(?!\s+(?:bào|chí|thời|bằng|hồ|nghiệp|ruộng|đội|hành|lòng|tâm|thuận|ý|bộ))"
+    r"|VNĐ|VND|USD|đô la Mỹ|đô la|đô-la|Euro|euro|EUR)(?![\w])"
+)
+_MEASURE_PATTERN = r"(?:km2|km²|km|m2|m²|m3|m³|ha|kg|MW|kWh|kW|GW|cm|mm)(?![\w])"
+_DOCUMENT_CODE = rf"[{UPPER}][\w&]*"
+
+_FACT = re.compile(
+    r"(?<![\w.,/-])(?:"
+    r"(?P<phone>(?:\+84|0)\d{2,3}(?:[.\s]?\d{3,4}){2})(?![\w])"
+    r"|(?P<date>\d{1,2}/\d{1,2}/\d{4}|\d{1,2}/(?:19|20)\d\d)(?!\d)"
+    rf"|(?P<doc_number>\d+[a-z]?(?:/\d{{4}})?\s?[-/]\s?{_DOCUMENT_CODE}(?:\s?[-/]\s?{_DOCUMENT_CODE})*)"
+    rf"|(?P<amount>{DIGITS_PATTERN})(?![.,]\d)(?:"
+    rf"/(?P<denominator>{DIGITS_PATTERN})(?![.,/]?\d)"
+    rf"|(?P<scale>{SCALE_PATTERN})(?:"
+    r"(?P<percent>\s?%|\s+phần trăm(?![\w]))"
+    rf"|\s+(?P<currency>{_CURRENCY_PATTERN})(?:/(?P<per_unit>[^\W\d_]+))?"
+    rf"|\s?(?P<measure>{_MEASURE_PATTERN})"
+    r"|\s+(?P<word>[^\W\d_]+)(?:\s+(?P<second_word>[^\W\d_]+))?"
+    r")?))"
+)
+
+# Numbers that name a level, an ordinal, a stage or a place rather than count something:
+# "mức độ 3, 4", "mũi 3", "thôn 2", "giai đoạn 2", "năm 2022", "Đề án 196".
+_LEVEL_BEFORE = re.compile(
+    r"(?<![\w])(?:mức độ|mức|mũi|thôn|khu phố|khu|tổ dân phố|tổ|giai đoạn|nhiệm kỳ|khóa|khoá|cấp|"
+    r"lần thứ|thứ|(?<!tổng )số|đợt|kỳ|năm|tháng|ngày|quý|tuần|lớp|phòng|tầng|điểm|bước|hạng|loại|"
+    r"nhóm|phố|xóm|bản|ấp|tập|chương|điều|khoản|mục|phần|đề án|quốc lộ|tỉnh lộ|km|lô|căn|"
+    r"phiên|vòng|bảng|top|đoạn|tuyến|cụm|ngõ|ngách|hẻm|kiệt|lần|covid|sư đoàn|trung đoàn)"
+    r"\s+(?:\d+\s*(?:,|và|-|–|/)\s*)*$",
+    re.IGNORECASE,
+)
+_APPROXIMATION_BEFORE = re.compile(
+    r"(?<![\w])(?:khoảng|hơn|gần|trên|dưới|ước|xấp xỉ|chừng|ít nhất|tối thiểu|tối đa|gần như)\s+$"
+)
+_DATE_WORD_BEFORE = re.compile(
+    r"(?<![\w])(?:ngày|sáng|trưa|chiều|tối|đêm|hôm|mùng|mồng|tháng|từ|đến|tới|trước|sau)\s+$", re.IGNORECASE
+)
+_DOCUMENT_TYPE_BEFORE = re.compile(
+    r"(?P<doc_type>Nghị quyết|Nghị định|Quyết định|Kế hoạch|Thông tư liên tịch|Thông tư|Chỉ thị|"
+    r"Công văn|Thông báo|Kết luận|Quy định|Hướng dẫn|Luật|Pháp lệnh|Công điện|Văn bản|Tờ trình|"
+    r"Báo cáo|Đề án|Chương trình)?\s*(?P<number_word>số)?\s*$"
+)
+_DOCUMENT_TYPES_BY_CODE = {
+    "NQ": "Nghị quyết", "NĐ": "Nghị định", "QĐ": "Quyết định", "KH": "Kế hoạch", "TT": "Thông tư",
+    "TTLT": "Thông tư liên tịch", "CT": "Chỉ thị", "CV": "Công văn", "TB": "Thông báo", "KL": "Kết luận",
+    "QĐi": "Quy định", "HD": "Hướng dẫn", "CĐ": "Công điện", "TTr": "Tờ trình", "BC": "Báo cáo",
+    "ĐA": "Đề án", "CTr": "Chương trình",
+}
+# "…, ngày 03/3/2015" or "… của Tỉnh ủy ngày 03 tháng 3 năm 2015", but not "… của Chính phủ đến ngày …".
+_ISSUED_AFTER = re.compile(
+    r"\s*,?\s*(?:của\s+(?:(?!đến|từ|tới|trước|sau)[^\s.;,]+\s+){1,6})?(?:ban hành\s+)?ngày\s+"
+    r"(?P<day>\d{1,2})\s*(?:/|-|\s+tháng\s+)(?P<month>\d{1,2})\s*(?:/|-|\s+năm\s+)(?P<year>\d{4})"
+)
+
+_NOT_UNIT_WORDS = frozenset(
+    "của và là với trong trên tại ở cho đến từ khi thì mà được đã sẽ đang có không này đó trước sau "
+    "nữa hoặc hay so để về theo bằng như cũng vẫn đều chỉ mới tới lên xuống ra vào nên do bị giờ "
+    "phút chỗ trăm mươi lẻ rưỡi".split()
+)
+_COMPOUND_UNITS = frozenset(
+    {
+        "bác sĩ", "dược sĩ", "điều dưỡng", "giường bệnh", "dự án", "thủ tục", "doanh nghiệp", "học sinh",
+        "sinh viên", "công nhân", "lao động", "đề án", "hành khách", "du khách", "địa phương", "dịch vụ",
+        "hồ sơ", "cán bộ", "đảng viên", "hội viên", "đoàn viên", "giáo viên", "công trình", "chương trình",
+        "mô hình", "sản phẩm", "trường học", "gia đình", "cơ sở", "nhà ở", "căn hộ", "tàu cá", "phương tiện",
+        "đơn vị", "tiêu chí", "suất quà", "cơ quan", "tổ chức", "thôn bản", "khu phố", "nhân khẩu",
+    }
+)
+_SUBJECT_STOP_WORDS = frozenset(
+    "trên trong của đạt chiếm được là với tại ở không đã có và cho theo từ đến so tương tăng giảm hoàn "
+    "khi nhưng song để thì mà vào ra lên bằng gồm như nên do bị sẽ đang vẫn này đó qua trước sau "
+    "chỉ thấp cao hơn dưới".split()
+)
+_SUBJECT_LEADING_WORDS = frozenset("với và có đến nay cụ thể trong đó đồng thời".split())
+_SUBJECT_TRAILING_WORDS = frozenset(
+    "là đạt chiếm tăng giảm ước thực hiện khoảng hơn gần trên dưới tỷ lệ ở mức bằng tương đương được "
+    "đã với lên xuống gấp còn có".split()
+)
+_SUBJECT_END = re.compile(r"[.;:()\"“”]|(?<!\d),|,(?!\s?\d)")
+_CLAUSE_BREAK = re.compile(r"[,;()]")
+
+_SENTENCE_END = re.compile(r"[.!?…]+[”\"’']?(?=\s)|\n")
+_PERIOD = re.compile(
+    r"(?:giai đoạn|nhiệm kỳ|thời kỳ)\s+\d{4}\s*[-–]\s*\d{4}|(?:năm|tháng \d{1,2}/|quý [IV]+/)\s*\d{4}(?!\d)"
+    r"|\((?P<bracketed>\d{4}\s*[-–]\s*\d{4})\)"
+)
+_PLACE = re.compile(
+    rf"(?<![\w])(?:tỉnh|Tỉnh|thành phố|Thành phố|TP\.?|huyện|Huyện|thị xã|Thị xã|TX|xã|Xã|phường|Phường|"
+    rf"thị trấn|Thị trấn|quận|Quận|đặc khu|Đặc khu)\s+[{UPPER}][{LOWER}]*(?:\s+[{UPPER}][{LOWER}]*(?![\w]))*"
+)
+
+
+def extract_facts(article: Article) -> list[Fact]:
+    """Facts of the title, lead, each body paragraph and each caption, with offsets inside that text."""
+    facts = extract_facts_from_text(article.title, "title")
+    facts += extract_facts_from_text(article.lead, "lead")
+    for index, paragraph in enumerate(article.body):
+        facts += extract_facts_from_text(paragraph, "body", index)
+    for caption in article.captions:
+        facts += extract_facts_from_text(caption.text, "caption", caption.position)
+    return facts
+
+
+def extract_facts_from_text(text: str, source: str, paragraph: int | None = None) -> list[Fact]:
+    """Facts of one text in order of position; `source` and `paragraph` are copied onto each fact."""
+    sentence_ends = [match.end() for match in _SENTENCE_END.finditer(text)]
+    facts = _numbers_and_documents(text, sentence_ends)
+    for person in find_people(text):
+        facts.append(
+            _fact(text, sentence_ends, "person", person.start, person.end, name=person.name, role=person.role)
+        )
+    facts.sort(key=lambda fact: fact.start)
+    return [replace(fact, source=source, paragraph=paragraph, extractor_version=EXTRACTOR_VERSION) for fact in facts]
+
+
+def _numbers_and_documents(text: str, sentence_ends: list[int]) -> list[Fact]:
+    """Money, percent, ratio, number and legal_ref facts found in one pass over `text`."""
+    facts: list[Fact] = []
+    for match in _FACT.finditer(text):
+        if match["phone"] or match["date"]:
+            continue
+        if match["doc_number"]:
+            document = _legal_reference(text, sentence_ends, match)
+            if document is not None:
+                facts.append(document)
+            continue
+        start = match.start()
+        window = text[max(0, start - 40) : start]
+        approximation = _APPROXIMATION_BEFORE.search(window)
+        if approximation:
+            start -= len(approximation[0])
+        if match["percent"]:
+            value = scaled_value(match["amount"], match["scale"])
+            facts.append(_measured(text, sentence_ends, "percent", start, match.end(), value=value))
+        elif match["currency"]:
+            facts.append(_money(text, sentence_ends, match, start))
+        elif match["denominator"]:
+            if not _is_ratio(match, window):
+                continue
+            value = float(digits_value(match["amount"]))
+            denominator = float(digits_value(match["denominator"]))
+            facts.append(
+                _fact(text, sentence_ends, "ratio", start, match.end(), value=value, denominator=denominator,
+                      subject=_subject_after(text, match.end()))
+            )
+        elif _LEVEL_BEFORE.search(window) is None and not _is_year(match) and not _is_slogan(text, match):
+            number = _count(text, sentence_ends, match, start, approximation)
+            if number is not None:
+                facts.append(number)
+    return _attach_population_base(text, facts)
+
+
+def _count(text: str, sentence_ends: list[int], match: re.Match[str], start: int,
+           approximation: re.Match[str] | None) -> Fact | None:
+    """A `number` fact when the amount is followed by a measure or a counting noun."""
+    value = scaled_value(match["amount"], match["scale"])
+    if match["measure"]:
+        unit = match["measure"]
+        return _fact(text, sentence_ends, "number", start, match.end("measure"), value=value, unit=unit,
+                     subject=_subject_after(text, match.start("measure")))
+    word = match["word"]
+    if word is None or word.lower() in _NOT_UNIT_WORDS:
+        return None
+    unit, end = word, match.end("word")
+    if match["second_word"] and f"{word} {match['second_word']}".lower() in _COMPOUND_UNITS:
+        unit, end = f"{word} {match['second_word']}", match.end("second_word")
+    if unit == "tháng" and re.match(r"\s+(?:đầu|cuối)\s+năm", text[end:]):
+        return None  # "6 tháng đầu năm" names a period
+    if unit in ("dân", "người dân") and approximation and approximation[0].startswith("trên"):
+        return _fact(text, sentence_ends, "population_base", start, end, value=value, unit=unit)
+    if text.startswith(" rưỡi", end):
+        value, end = value + 0.5, end + len(" rưỡi")
+    subject = _subject_after(text, match.start("word"))
+    return _fact(text, sentence_ends, "number", start, end, value=value, unit=unit, subject=subject)
+
+
+def _attach_population_base(text: str, facts: list[Fact]) -> list[Fact]:
+    """Turn "… 23 điều dưỡng trên 1 vạn dân" into per-unit counts; the base itself is no fact."""
+    attached: list[Fact] = []
+    for fact in facts:
+        if fact.kind != "population_base":
+            attached.append(fact)
+            continue
+        base = text[fact.start + len("trên ") : fact.end]
+        clause_start = max(text.rfind(";", 0, fact.start), text.rfind(".", 0, fact.start - 1))
+        attached = [
+            replace(earlier, per_unit=base)
+            if earlier.kind == "number" and earlier.start > clause_start and earlier.per_unit is None
+            else earlier
+            for earlier in attached
+        ]
+    return attached
+
+
+def _money(text: str, sentence_ends: list[int], match: re.Match[str], start: int) -> Fact:
+    """A `money` fact in currency units, keeping "/người" or "cho mỗi thôn" as the per-unit."""
+    value = scaled_value(match["amount"], match["scale"])
+    per_unit = match["per_unit"]
+    if per_unit is None:
+        each = re.match(r"\s+(?:cho\s+)?mỗi\s+([^\W\d_]+)", text[match.end() : match.end() + 30])
+        per_unit = each[1] if each else None
+    return _measured(text, sentence_ends, "money", start, match.end(), value=value,
+                     unit=_CURRENCIES[match["currency"]], per_unit=per_unit)
+
+
+def _measured(text: str, sentence_ends: list[int], kind: str, start: int, end: int, **fields: object) -> Fact:
+    """A money or percent fact; its subject follows it ("0,04%/tổng số ca mắc") or precedes it."""
+    after = text[end:].lstrip(" /")
+    subject = _subject_after(text, len(text) - len(after)) if after[:1].islower() else None
+    if subject is None:
+        subject = _subject_before(text, sentence_ends, start)
+    return _fact(text, sentence_ends, kind, start, end, subject=subject, **fields)
+
+
+def _is_ratio(match: re.Match[str], window: str) -> bool:
+    """Whether "a/b" is a part of a whole rather than a day and month ("Sáng 12/2", "ngày 2/9")."""
+    numerator = digits_value(match["amount"])
+    denominator = digits_value(match["denominator"])
+    if numerator > denominator or denominator == 0:
+        return False
+    if 1900 <= numerator <= 2100 and 1900 <= denominator <= 2100:
+        return False
+    return _DATE_WORD_BEFORE.search(window) is None
+
+
+def _is_year(match: re.Match[str]) -> bool:
+    """Whether the amount is written like a year: four bare digits between 1900 and 2100."""
+    amount = match["amount"]
+    return len(amount) == 4 and amount.isdigit() and 1900 <= int(amount) <= 2100 and not match["scale"]
+
+
+def _is_slogan(text: str, match: re.Match[str]) -> bool:
+    """Whether the number opens a short quoted slogan such as “3 trước” or “4 tại chỗ”."""
+    start = match.start()
+    if start == 0 or text[start - 1] not in "“\"'‘":
+        return False
+    return any(quote in text[start : start + 20] for quote in "”\"'’")
+
+
+def _legal_reference(text: str, sentence_ends: list[int], match: re.Match[str]) -> Fact | None:
+    """A `legal_ref` fact with a normalised number, its type and its issue date when given."""
+    surface = match["doc_number"]
+    number = re.sub(r"\s+", "", surface)
+    before = _DOCUMENT_TYPE_BEFORE.search(text, max(0, match.start() - 40), match.start())
+    stated_type = before["doc_type"] if before else None
+    # "2030 - Đây là…" looks like a number with one code; a real one has two codes or follows "số".
+    codes = re.split(r"[-/]", number)[1:]
+    codes = [code for code in codes if not code.isdigit()]
+    if len(codes) < 2 and not (stated_type or (before and before["number_word"])):
+        return None
+    issued = _ISSUED_AFTER.match(text, match.end())
+    issued_on = None
+    if issued:
+        try:
+            issued_on = date(int(issued["year"]), int(issued["month"]), int(issued["day"]))
+        except ValueError:
+            issued_on = None
+    doc_type = stated_type or _DOCUMENT_TYPES_BY_CODE.get(codes[0] if codes else "")
+    return _fact(text, sentence_ends, "legal_ref", match.start("doc_number"), match.end("doc_number"),
+                 doc_number=number, doc_type=doc_type, issued_on=issued_on)
+
+
+def _fact(text: str, sentence_ends: list[int], kind: str, start: int, end: int, **fields: object) -> Fact:
+    """A fact of `kind` at text[start:end] with its sentence, and period and place for numeric kinds."""
+    sentence_start, sentence_end = _sentence_span(text, sentence_ends, start)
+    if kind in NUMERIC_KINDS:
+        fields.setdefault("period", _period(text, sentence_start, sentence_end, start, end))
+        fields.setdefault("place", _place(text, sentence_start, sentence_end, start, end))
+    return Fact(kind=kind, text=text[start:end], sentence=text[sentence_start:sentence_end].strip(),
+                source="", start=start, end=end, **fields)  # type: ignore[arg-type]
+
+
+def _sentence_span(text: str, sentence_ends: list[int], position: int) -> tuple[int, int]:
+    """Offsets of the sentence holding `position`."""
+    index = bisect_right(sentence_ends, position)
+    start = sentence_ends[index - 1] if index else 0
+    end = sentence_ends[index] if index < len(sentence_ends) else len(text)
+    return start, end
+
+
+def _period(text: str, sentence_start: int, sentence_end: int, start: int, end: int) -> str | None:
+    """The period nearest before the fact within its clause of the sentence, else the nearest after."""
+    segment_start = max(sentence_start, text.rfind(";", sentence_start, start) + 1)
+    segment_end = text.find(";", end, sentence_end)
+    segment_end = sentence_end if segment_end < 0 else segment_end
+    before: str | None = None
+    for period in _PERIOD.finditer(text, segment_start, segment_end):
+        if period.end() <= start:
+            before = period["bracketed"] or period[0]
+        elif period.start() >= end:
+            return before or period["bracketed"] or period[0]
+    return before
+
+
+def _place(text: str, sentence_start: int, sentence_end: int, start: int, end: int) -> str | None:
+    """A named place ("huyện Ba Chẽ") in the same comma-delimited clause as the fact."""
+    clause_start = sentence_start
+    for clause_break in _CLAUSE_BREAK.finditer(text, sentence_start, start):
+        if not (text[clause_break.start() - 1 : clause_break.start()].isdigit() and clause_break[0] == ","):
+            clause_start = clause_break.end()
+    following_break = _CLAUSE_BREAK.search(text, end, sentence_end)
+    clause_end = following_break.start() if following_break else sentence_end
+    place = _PLACE.search(text, clause_start, clause_end)
+    return place[0] if place else None
+
+
+def _subject_after(text: str, position: int) -> str | None:
+    """The noun phrase starting at `position`, up to punctuation or a verb or preposition."""
+    window = text[position : position + 120]
+    cut = _SUBJECT_END.search(window)
+    words: list[str] = []
+    for word in (window[: cut.start()] if cut else window).split()[:9]:
+        if word.lower() in _SUBJECT_STOP_WORDS:
+            break
+        words.append(word)
+    return " ".join(words) or None
+
+
+def _subject_before(text: str, sentence_ends: list[int], start: int) -> str | None:
+    """The noun phrase of the clause before `start` ("GRDP bình quân đầu người" in "… đạt 7.614 USD")."""
+    sentence_start, _ = _sentence_span(text, sentence_ends, start)
+    clause = text[sentence_start:start]
+    clause = re.split(r"[,;:(]|\svới\s", clause)[-1]
+    clause = _PERIOD.sub(" ", clause)
+    words = clause.split()[-8:]
+    while words and words[0].lower() in _SUBJECT_LEADING_WORDS:
+        words.pop(0)
+    while words and words[-1].lower() in _SUBJECT_TRAILING_WORDS:
+        words.pop()
+    return " ".join(words) or None

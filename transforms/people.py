@@ -1,0 +1,116 @@
+"""Person mentions in Vietnamese news text: capitalised names after honorifics or role titles."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class PersonMention:
+    """A person's name as written, its offsets in the text, and the role the text gives them."""
+
+    name: str
+    start: int
+    end: int
+    role: str | None
+
+
+def _latin_letters(predicate_name: str) -> str:
+    """Every Latin letter up to the Vietnamese block for which str.<predicate_name>() holds."""
+    return "".join(
+        character
+        for character in map(chr, range(0x41, 0x1EFA))
+        if getattr(character, predicate_name)() and "LATIN" in unicodedata.name(character, "")
+    )
+
+
+UPPER = _latin_letters("isupper")
+LOWER = _latin_letters("islower")
+
+# A name syllable is capitalised and fully lower-case after its first letter, so
+# abbreviations such as UBND, HĐND or TP never read as part of a name.
+_SYLLABLE = rf"[{UPPER}][{LOWER}]*(?![\w])"
+_CAPITALISED_WORD = rf"[{UPPER}][\w&-]*"
+
+# Names start with a family name; without this list every capitalised place or
+# organisation after a title ("Chủ tịch UBND tỉnh Quảng Ninh") would read as a person.
+FAMILY_NAMES = (
+    "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Cao Đinh Trịnh "
+    "Lương Mai Tô Lâm Hà Đoàn Vương Trương Chu Tạ Phùng Thái Kiều Lưu Đào Quách Triệu Nông "
+    "Hứa Giáp Khúc Lò Lục Mạc Mạnh Nghiêm Ông Tăng Tống Văn Vi Viên Âu Doãn Đàm Đồng Hầu Kim "
+    "Khổng La Lã Lại Lữ Mã Ninh Quan Thân Thạch Tôn Từ Ứng"
+).split()
+
+# Names of places that start with a family-name syllable.
+PLACE_NAMES = frozenset(
+    {
+        "Hà Nội", "Hà Giang", "Hà Nam", "Hà Tĩnh", "Hải Hà", "Cao Bằng", "Lâm Đồng", "Thái Bình",
+        "Thái Nguyên", "Hồ Chí Minh", "Kim Bảng", "Mai Châu", "Lý Sơn", "Đồng Nai", "Đồng Tháp",
+        "Ninh Bình", "Ninh Thuận", "La Gi", "Hà Tu", "Hà Khẩu", "Cao Xanh", "Hà Lầm", "Hà Phong",
+    }
+)
+
+HONORIFICS = (
+    "đồng chí", "Đồng chí", "ông", "Ông", "bà", "Bà", "anh", "Anh", "chị", "Chị", "em", "Em",
+    "cô", "Cô", "chú", "Chú", "bác", "Bác", "cụ", "Cụ", "thầy", "Thầy", "cháu", "Cháu",
+)
+
+_ROLE_HEAD = (
+    r"(?:(?:Phó|Quyền|Nguyên|nguyên|Tổng|Ủy viên|Uỷ viên)\s+)*"
+    r"(?:Bí thư|Chủ tịch|Giám đốc|Thủ tướng|Bộ trưởng|Thứ trưởng|Trưởng ban|Trưởng phòng|"
+    r"Trưởng Công an|Trưởng thôn|Trưởng bản|Trưởng khu|Chánh Văn phòng|Chánh án|Viện trưởng|"
+    r"Chủ nhiệm|Hiệu trưởng|Tư lệnh|Chỉ huy trưởng|Cục trưởng|Vụ trưởng|Chi cục trưởng|"
+    r"Đại tướng|Thượng tướng|Trung tướng|Thiếu tướng|Đại tá|Thượng tá|Trung tá|Thiếu tá|"
+    r"Bác sĩ|Tiến sĩ|Thạc sĩ|Nhà giáo|Nghệ nhân|Nghệ sĩ|Đại biểu|Phó Trưởng ban)"
+)
+
+# Words that end an organisation name after a role: verbs, function words, honorifics.
+# Organisation names keep lower-case words ("Sở Giao thông vận tải"), so the tail of a
+# role runs until one of these rather than until the first lower-case word.
+_TAIL_STOP = (
+    r"(?:đã|đang|sẽ|vừa|với|của|cho|làm|là|được|tại|có|các|những|này|đó|khi|thì|mà|để|về|"
+    r"đến|từ|trong|trên|theo|cùng|một|ông|bà|anh|chị|đồng chí|khẳng định|chia sẻ|cho biết|"
+    r"nhấn mạnh|phát biểu|cho rằng|đề nghị|yêu cầu|kiểm tra|xem xét|trao|thăm|chỉ đạo|báo cáo|"
+    r"tặng|dự|chủ trì|tham dự|động viên|hướng dẫn|giới thiệu|trả lời|khảo sát|đánh giá|tiếp|"
+    r"phát động|ký|trình bày|nói|gặp|và|hoặc|nhưng|đồng thời|nêu|lưu ý|biểu dương|ghi nhận|"
+    r"thông tin|quán triệt|mong|cần|phải|không|chưa|rất)(?![\w])"
+)
+_TAIL_WORD = rf"(?:và(?=\s+[{UPPER}])|[-–]|(?!{_TAIL_STOP})(?:{_CAPITALISED_WORD}|[{LOWER}]+(?![\w])))"
+
+_NAME = rf"(?:{'|'.join(FAMILY_NAMES)})(?![\w])(?:\s+{_SYLLABLE}){{1,3}}(?!\s+[{UPPER}])"
+
+_PERSON = re.compile(
+    rf"(?<![\w])(?:(?P<honorific>{'|'.join(HONORIFICS)})\s+"
+    rf"|(?P<title>{_ROLE_HEAD}(?:\s+{_TAIL_WORD}){{0,8}}?)\s+)?"
+    rf"(?P<name>{_NAME})"
+)
+
+# ", Bí thư Tỉnh ủy, Chủ tịch HĐND tỉnh" or ", một tiểu thương ở chợ Hạ Long II".
+_ROLE_SEGMENT = re.compile(
+    rf",\s+(?:(?P<role>{_ROLE_HEAD}(?:\s+{_TAIL_WORD}){{0,10}})|(?:một|là)\s+(?P<description>[^,.;:()]{{2,60}}))"
+)
+
+
+def find_people(text: str) -> list[PersonMention]:
+    """People named in `text`, each with the role its title or following apposition gives."""
+    people: list[PersonMention] = []
+    for match in _PERSON.finditer(text):
+        name = match["name"]
+        if name in PLACE_NAMES:
+            continue
+        roles: list[str] = [match["title"]] if match["title"] else []
+        position = match.end()
+        while segment := _ROLE_SEGMENT.match(text, position):
+            roles.append(segment["role"] or segment["description"].strip())
+            position = segment.end()
+            if segment["description"]:
+                break
+        # A bare capitalised run is only a person when a role follows it.
+        if not (match["honorific"] or match["title"] or roles):
+            continue
+        people.append(
+            PersonMention(name=name, start=match.start("name"), end=match.end("name"), role=", ".join(roles) or None)
+        )
+    return people
