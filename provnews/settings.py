@@ -19,3 +19,6 @@ SITES_DIR = Path(os.environ.get("PROVNEWS_SITES", PROJECT_ROOT / "scrapers" / "s
 MIRROR_HOST = "127.0.0.1"
 MIRROR_PORT = int(os.environ.get("PROVNEWS_MIRROR_PORT", "8765"))
 TIMEZONE = "Asia/Ho_Chi_Minh"
+# Scrapy closes a crawl after this many seconds; Airflow's timeout on a crawl task is longer,
+# so a slow site ends with Scrapy's own clean close (stats and manifest written), not a kill.
+CLOSESPIDER_TIMEOUT = int(os.environ.get("PROVNEWS_CLOSESPIDER_TIMEOUT", "1800"))
