@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -77,8 +78,6 @@ def command_serve_mirror(arguments: argparse.Namespace) -> int:
     from mirror.server import serve_forever
 
     if arguments.pidfile:
-        import os
-
         Path(arguments.pidfile).parent.mkdir(parents=True, exist_ok=True)
         Path(arguments.pidfile).write_text(str(os.getpid()))
     print(f"mirror: serving on http://{settings.MIRROR_HOST}:{arguments.port}/", flush=True)
@@ -190,9 +189,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("provnews: interrupted", file=sys.stderr)
         return 130
-    except _known_errors() as error:
-        print(f"provnews: error: {error}", file=sys.stderr)
-        return 2
+    except Exception as error:
+        if os.environ.get("PROVNEWS_DEBUG"):
+            raise
+        # DuckDB's messages run over several lines (the query, a caret); the first one says it.
+        first_line = next((line for line in str(error).splitlines() if line.strip()), "")
+        if isinstance(error, _known_errors()):
+            print(f"provnews: error: {first_line}", file=sys.stderr)
+            return 2
+        print(
+            f"provnews: unexpected {type(error).__name__}: {first_line} "
+            "(PROVNEWS_DEBUG=1 shows the traceback)",
+            file=sys.stderr,
+        )
+        return 1
 
 
 if __name__ == "__main__":
