@@ -29,7 +29,7 @@ _DOCUMENT_CODE = rf"[{UPPER}][\w&]*"
 _FACT = re.compile(
     r"(?<![\w.,/-])(?:"
     r"(?P<phone>(?:\+84|0)\d{2,3}(?:[.\s]?\d{3,4}){2})(?![\w])"
-    r"|(?P<date>\d{1,2}/\d{1,2}/\d{4}|\d{1,2}/(?:19|20)\d\d)(?!\d)"
+    r"|(?P<date>\d{1,2}/\d{1,2}/\d{4}|\d{1,2}/(?:19|20)\d\d)(?![\d/])"
     rf"|(?P<doc_number>\d+[a-z]?(?:/\d{{4}})?\s?[-/]\s?{_DOCUMENT_CODE}(?:\s?[-/]\s?{_DOCUMENT_CODE})*)"
     rf"|(?P<amount>{DIGITS_PATTERN})(?![.,]\d)(?:"
     rf"/(?P<denominator>{DIGITS_PATTERN})(?![.,/]?\d)"
@@ -85,7 +85,7 @@ _COMPOUND_UNITS = frozenset(
         "sinh viên", "công nhân", "lao động", "đề án", "hành khách", "du khách", "địa phương", "dịch vụ",
         "hồ sơ", "cán bộ", "đảng viên", "hội viên", "đoàn viên", "giáo viên", "công trình", "chương trình",
         "mô hình", "sản phẩm", "trường học", "gia đình", "cơ sở", "nhà ở", "căn hộ", "tàu cá", "phương tiện",
-        "đơn vị", "tiêu chí", "suất quà", "cơ quan", "tổ chức", "thôn bản", "khu phố", "nhân khẩu",
+        "đơn vị", "tiêu chí", "suất quà", "cơ quan", "tổ chức", "thôn bản", "khu phố", "nhân khẩu", "chi bộ", "quốc gia",
     }
 )
 _SUBJECT_STOP_WORDS = frozenset(

@@ -1,0 +1,134 @@
+"""Recall and precision of the facts extractor on hand-labelled articles."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+
+from transforms.facts import NUMERIC_KINDS, extract_facts
+from transforms.records import Article, Caption, Fact
+
+FIXTURES = Path(__file__).parent / "fixtures" / "facts"
+
+
+def load_labelled_article(path: Path) -> tuple[Article, list[dict[str, object]]]:
+    """The article and its hand-listed facts from one fixture file."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    article = data["article"]
+    captions = tuple(
+        Caption(text=text, image_url=None, occurrences=1, position=position)
+        for position, text in enumerate(article.get("captions", []))
+    )
+    return (
+        Article(
+            url=f"https://fixtures.invalid/{path.stem}",
+            canonical_url=None,
+            title=article.get("title", ""),
+            lead=article.get("lead", ""),
+            body=tuple(article["body"]),
+            published_at=None,
+            authors=(),
+            section=None,
+            captions=captions,
+        ),
+        data["facts"],
+    )
+
+
+def _label_key(label: dict[str, object]) -> tuple[object, ...]:
+    """What must agree for an extracted fact to match this label."""
+    kind = label["kind"]
+    place = (label["source"], label["paragraph"], kind, label["text"])
+    if kind in NUMERIC_KINDS:
+        return (*place, round(float(label["value"]), 6))  # type: ignore[arg-type]
+    if kind == "legal_ref":
+        return (*place, label["doc_number"])
+    return (*place, label["name"])
+
+
+def _fact_key(fact: Fact) -> tuple[object, ...]:
+    """The same key computed from an extracted fact."""
+    place = (fact.source, fact.paragraph, fact.kind, fact.text)
+    if fact.kind in NUMERIC_KINDS:
+        return (*place, round(fact.value, 6) if fact.value is not None else None)
+    if fact.kind == "legal_ref":
+        return (*place, fact.doc_number)
+    return (*place, fact.name)
+
+
+def _evaluate() -> dict[str, Counter[str]]:
+    """Matched, labelled and predicted counts per kind group over every fixture article."""
+    counts: dict[str, Counter[str]] = {"numeric": Counter(), "legal_ref": Counter(), "person": Counter()}
+    for path in sorted(FIXTURES.glob("*.yaml")):
+        article, labels = load_labelled_article(path)
+        predicted = Counter(_fact_key(fact) for fact in extract_facts(article))
+        expected = Counter(_label_key(label) for label in labels)
+        for key, count in (predicted | expected).items():
+            group = "numeric" if key[2] in NUMERIC_KINDS else str(key[2])
+            counts[group]["matched"] += min(predicted[key], expected[key])
+            counts[group]["labelled"] += expected[key]
+            counts[group]["predicted"] += predicted[key]
+    return counts
+
+
+def _figures(counts: Counter[str]) -> tuple[float, float]:
+    """Recall and precision from matched, labelled and predicted counts."""
+    recall = counts["matched"] / counts["labelled"] if counts["labelled"] else 1.0
+    precision = counts["matched"] / counts["predicted"] if counts["predicted"] else 1.0
+    return recall, precision
+
+
+@pytest.fixture(scope="module")
+def evaluation() -> dict[str, Counter[str]]:
+    return _evaluate()
+
+
+def test_labelled_set_has_every_kind_and_three_articles(evaluation: dict[str, Counter[str]]) -> None:
+    assert len(list(FIXTURES.glob("*.yaml"))) >= 3
+    assert evaluation["numeric"]["labelled"] >= 80
+    assert evaluation["legal_ref"]["labelled"] >= 10
+    assert evaluation["person"]["labelled"] >= 10
+
+
+def test_numeric_facts_reach_recall_and_precision_floors(evaluation: dict[str, Counter[str]]) -> None:
+    recall, precision = _figures(evaluation["numeric"])
+    message = f"numeric recall {recall:.3f} precision {precision:.3f} ({dict(evaluation['numeric'])})"
+    assert recall >= 0.95 and precision >= 0.95, message
+
+
+def test_legal_references_are_all_found(evaluation: dict[str, Counter[str]]) -> None:
+    recall, precision = _figures(evaluation["legal_ref"])
+    message = f"legal_ref recall {recall:.3f} precision {precision:.3f} ({dict(evaluation['legal_ref'])})"
+    assert recall == 1.0, message
+
+
+def test_people_reach_recall_floor(evaluation: dict[str, Counter[str]]) -> None:
+    recall, precision = _figures(evaluation["person"])
+    message = f"person recall {recall:.3f} precision {precision:.3f} ({dict(evaluation['person'])})"
+    assert recall >= 0.9, message
+
+
+def test_labelled_units_roles_and_issue_dates_agree() -> None:
+    mismatches: list[str] = []
+    for path in sorted(FIXTURES.glob("*.yaml")):
+        article, labels = load_labelled_article(path)
+        facts = {(_fact_key(fact)): fact for fact in extract_facts(article)}
+        for label in labels:
+            fact = facts.get(_label_key(label))
+            if fact is None:
+                continue
+            for field in ("unit", "denominator", "per_unit", "doc_type", "role", "issued_on"):
+                if field not in label:
+                    continue
+                expected = label[field]
+                if field == "issued_on":
+                    expected = date.fromisoformat(str(expected))
+                if field == "denominator":
+                    expected = float(expected)  # type: ignore[arg-type]
+                if getattr(fact, field) != expected:
+                    mismatches.append(f"{path.stem} {label['text']!r} {field}: {getattr(fact, field)!r} != {expected!r}")
+    assert not mismatches, "\n".join(mismatches)
