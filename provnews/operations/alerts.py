@@ -1,0 +1,127 @@
+"""The DAGs' failure callback: record the failed try in the warehouse, then alert if configured.
+
+Alerts are off by default. PROVNEWS_ALERT_WEBHOOK (an http(s) address) receives the failure
+as a JSON POST; PROVNEWS_ALERT_EMAIL (comma-separated addresses) receives a plain mail through
+PROVNEWS_SMTP_HOST:PROVNEWS_SMTP_PORT (default localhost:25) from PROVNEWS_ALERT_FROM.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import smtplib
+import time
+import urllib.error
+import urllib.request
+from dataclasses import asdict, dataclass
+from email.message import EmailMessage
+from typing import Any
+
+import duckdb
+
+log = logging.getLogger(__name__)
+
+ALERT_TIMEOUT_SECONDS = 10.0
+# Two crawl tasks can fail at the same moment and both callbacks want the warehouse's one
+# writer lock; waiting a little is better than losing the record of a failure.
+LOCK_WAIT_SECONDS = 60.0
+
+
+@dataclass(frozen=True, slots=True)
+class TaskFailure:
+    dag_id: str
+    task_id: str
+    map_index: int
+    run_id: str
+    try_number: int
+    error: str
+    log_url: str | None
+
+    def summary(self) -> str:
+        where = self.task_id if self.map_index < 0 else f"{self.task_id}[{self.map_index}]"
+        return f"provnews: {self.dag_id} {where} failed (try {self.try_number}): {self.error}"
+
+
+def failure_from_context(context: Any) -> TaskFailure:
+    """The failed try described by an Airflow callback context."""
+    task_instance = context["ti"]
+    error = context.get("exception")
+    map_index = getattr(task_instance, "map_index", None)
+    return TaskFailure(
+        dag_id=task_instance.dag_id,
+        task_id=task_instance.task_id,
+        map_index=-1 if map_index is None else map_index,
+        run_id=task_instance.run_id,
+        try_number=task_instance.try_number,
+        error=f"{type(error).__name__}: {error}" if error is not None else "failed without an exception",
+        log_url=getattr(task_instance, "log_url", None),
+    )
+
+
+def record_in_warehouse(failure: TaskFailure, lock_wait_seconds: float = LOCK_WAIT_SECONDS) -> bool:
+    """Write the failure to task_failures, waiting out another writer's lock; False if it could not."""
+    from provnews.stages import open_warehouse
+    from warehouse.failures import record_task_failure
+
+    deadline = time.monotonic() + lock_wait_seconds
+    while True:
+        try:
+            with open_warehouse() as connection:
+                record_task_failure(connection, **asdict(failure))
+            return True
+        except duckdb.IOException as error:
+            if time.monotonic() >= deadline:
+                log.error("could not record %s in the warehouse: %s", failure.summary(), error)
+                return False
+            time.sleep(1.0)
+
+
+def post_webhook(url: str, failure: TaskFailure, timeout: float = ALERT_TIMEOUT_SECONDS) -> bool:
+    """POST the failure as JSON to the webhook; never raises, returns whether it was accepted."""
+    document = {**asdict(failure), "text": failure.summary()}
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(document, ensure_ascii=False).encode("utf-8"),
+        headers={"Content-Type": "application/json; charset=utf-8"},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return 200 <= response.status < 300
+    except (urllib.error.URLError, OSError, ValueError) as error:
+        log.warning("alert webhook %s failed: %s", url, error)
+        return False
+
+
+def send_email(recipients: list[str], failure: TaskFailure, timeout: float = ALERT_TIMEOUT_SECONDS) -> bool:
+    """Mail the failure to the recipients; never raises, returns whether the server took it."""
+    message = EmailMessage()
+    message["Subject"] = failure.summary()[:200]
+    message["From"] = os.environ.get("PROVNEWS_ALERT_FROM", "provnews@localhost")
+    message["To"] = ", ".join(recipients)
+    message.set_content(f"{failure.summary()}\n\nLog: {failure.log_url or 'not known'}\n")
+    host = os.environ.get("PROVNEWS_SMTP_HOST", "localhost")
+    port = int(os.environ.get("PROVNEWS_SMTP_PORT", "25"))
+    try:
+        with smtplib.SMTP(host, port, timeout=timeout) as connection:
+            connection.send_message(message)
+        return True
+    except (smtplib.SMTPException, OSError) as error:
+        log.warning("alert mail to %s failed: %s", recipients, error)
+        return False
+
+
+def on_task_failure(context: Any) -> None:
+    """Airflow on_failure_callback: record the try in the warehouse, then alert; never raises."""
+    failure = failure_from_context(context)
+    log.error("%s; log: %s", failure.summary(), failure.log_url)
+    try:
+        record_in_warehouse(failure)
+    except Exception:
+        # A broken warehouse must not hide the alert below: the operator needs it most then.
+        log.exception("recording %s in the warehouse failed", failure.summary())
+    if webhook := os.environ.get("PROVNEWS_ALERT_WEBHOOK"):
+        post_webhook(webhook, failure)
+    if emails := os.environ.get("PROVNEWS_ALERT_EMAIL"):
+        send_email([address.strip() for address in emails.split(",") if address.strip()], failure)
