@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -30,3 +32,15 @@ def load_full_text_search(connection: duckdb.DuckDBPyConnection) -> None:
     # No network here: the extension comes from the pinned wheel, never from DuckDB's repository.
     connection.execute(f"INSTALL '{FTS_EXTENSION}'")
     connection.execute("LOAD fts")
+
+
+@contextmanager
+def transaction(connection: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Run the block in one transaction: committed at the end, rolled back on any exception."""
+    connection.begin()
+    try:
+        yield connection
+    except BaseException:
+        connection.rollback()
+        raise
+    connection.commit()
