@@ -57,7 +57,11 @@ def load_runs(
     connection: duckdb.DuckDBPyConnection, manifests: Sequence[Path], reload: bool = False
 ) -> LoadResult:
     """Load the runs of these manifests in one transaction; already loaded runs are skipped unless reload."""
-    runs = [RunManifest.from_json(path.read_text(encoding="utf-8")) for path in manifests]
+    # A run listed twice is loaded once.
+    runs: dict[str, tuple[Path, RunManifest]] = {}
+    for path in manifests:
+        run = RunManifest.from_json(path.read_text(encoding="utf-8"))
+        runs[run.run_id] = (path, run)
     loaded_before = {
         run_id
         for (run_id,) in connection.execute(
@@ -66,13 +70,14 @@ def load_runs(
     }
     runs_loaded = pages_loaded = runs_skipped = 0
     with transaction(connection):
-        for path, run in zip(manifests, runs):
-            if run.run_id in loaded_before and not reload:
+        loaded_run_ids: list[str] = []
+        for run_id, (path, run) in runs.items():
+            if run_id in loaded_before and not reload:
                 runs_skipped += 1
                 continue
             pages_loaded += _load_run(connection, path, run)
             runs_loaded += 1
-        loaded_run_ids = [run.run_id for run in runs if reload or run.run_id not in loaded_before]
+            loaded_run_ids.append(run_id)
         if loaded_run_ids:
             _count_new_articles(connection, loaded_run_ids)
             _confirm_unchanged_articles(connection, loaded_run_ids)

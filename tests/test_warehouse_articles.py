@@ -1,0 +1,174 @@
+"""Parse stage, warehouse side: pending pages, their bodies, and storing articles."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.warehouse_samples import (
+    START,
+    article_id,
+    landing_run,
+    open_warehouse,
+    page,
+    page_id,
+    parsed_article,
+)
+from transforms.records import Caption
+from warehouse.articles import ParseFailure, pages_to_parse, store_articles
+from warehouse.load import load_runs
+
+URL = "https://baoquangninh.vn/giam-ngheo-3254001.html"
+LATER = START + timedelta(days=1)
+
+
+def pending_page_ids(connection: duckdb.DuckDBPyConnection, **scope: object) -> list[str]:
+    return [page.page_id for batch in pages_to_parse(connection, **scope) for page in batch]
+
+
+def warehouse_with_two_runs(tmp_path: Path) -> duckdb.DuckDBPyConnection:
+    connection = open_warehouse(tmp_path / "warehouse.duckdb")
+    load_runs(
+        connection,
+        [
+            landing_run(tmp_path / "landing", "run-1", [page(URL, body="<p>cũ</p>")]),
+            landing_run(
+                tmp_path / "landing", "run-2", [page(URL, body="<p>mới</p>", fetched_at=LATER)], started_at=LATER
+            ),
+        ],
+    )
+    return connection
+
+
+def test_pending_page_carries_its_raw_body_from_landing(tmp_path: Path) -> None:
+    connection = open_warehouse(tmp_path / "warehouse.duckdb")
+    load_runs(connection, [landing_run(tmp_path / "landing", "run-1", [page(URL, body="<p>Hộ nghèo</p>")])])
+    [[pending]] = list(pages_to_parse(connection))
+    assert (pending.url, pending.body) == (URL, "<p>Hộ nghèo</p>".encode())
+
+
+def test_only_the_latest_page_of_a_url_is_pending(tmp_path: Path) -> None:
+    connection = warehouse_with_two_runs(tmp_path)
+    assert pending_page_ids(connection) == [page_id("run-2", URL)]
+
+
+def test_listing_and_failed_pages_are_not_pending(tmp_path: Path) -> None:
+    connection = open_warehouse(tmp_path / "warehouse.duckdb")
+    pages = [
+        page("https://baoquangninh.vn/xa-hoi", kind="listing"),
+        page("https://baoquangninh.vn/loi-3254002.html", status=500),
+        page("https://baoquangninh.vn/cu-3254003.html", body=None, status=304),
+    ]
+    load_runs(connection, [landing_run(tmp_path / "landing", "run-1", pages)])
+    assert pending_page_ids(connection) == []
+
+
+def test_parsed_page_is_no_longer_pending(tmp_path: Path) -> None:
+    connection = warehouse_with_two_runs(tmp_path)
+    store_articles(connection, [parsed_article(page_id("run-2", URL), URL, fetched_at=LATER)], [])
+    assert pending_page_ids(connection) == []
+
+
+def test_reparse_returns_parsed_pages_of_the_scope(tmp_path: Path) -> None:
+    connection = warehouse_with_two_runs(tmp_path)
+    store_articles(connection, [parsed_article(page_id("run-2", URL), URL, fetched_at=LATER)], [])
+    assert pending_page_ids(connection, run_ids=["run-1"], reparse=True) == [page_id("run-2", URL)]
+
+
+def test_scope_by_site_leaves_other_sites_out(tmp_path: Path) -> None:
+    connection = warehouse_with_two_runs(tmp_path)
+    assert pending_page_ids(connection, sites=["tuoitrethudo"]) == []
+
+
+def test_batches_hold_at_most_batch_size_pages(tmp_path: Path) -> None:
+    connection = open_warehouse(tmp_path / "warehouse.duckdb")
+    pages = [page(f"https://baoquangninh.vn/bai-{number}.html") for number in range(5)]
+    load_runs(connection, [landing_run(tmp_path / "landing", "run-1", pages)])
+    assert [len(batch) for batch in pages_to_parse(connection, batch_size=2)] == [2, 2, 1]
+
+
+def test_same_bytes_fetched_again_are_not_parsed_again(tmp_path: Path) -> None:
+    connection = open_warehouse(tmp_path / "warehouse.duckdb")
+    load_runs(connection, [landing_run(tmp_path / "landing", "run-1", [page(URL)])])
+    store_articles(connection, [parsed_article(page_id("run-1", URL), URL)], [])
+    load_runs(
+        connection,
+        [landing_run(tmp_path / "landing", "run-2", [page(URL, fetched_at=LATER)], started_at=LATER)],
+    )
+    assert pending_page_ids(connection) == []
+
+
+def test_not_modified_answer_bumps_last_seen_at(tmp_path: Path) -> None:
+    connection = open_warehouse(tmp_path / "warehouse.duckdb")
+    load_runs(connection, [landing_run(tmp_path / "landing", "run-1", [page(URL)])])
+    store_articles(connection, [parsed_article(page_id("run-1", URL), URL)], [])
+    not_modified = page(URL, body=None, status=304, fetched_at=LATER)
+    load_runs(connection, [landing_run(tmp_path / "landing", "run-2", [not_modified], started_at=LATER)])
+    assert connection.execute("SELECT last_seen_at FROM articles").fetchone()[0] == LATER
+
+
+def test_storing_again_keeps_first_seen_at_and_moves_last_seen_at(tmp_path: Path) -> None:
+    connection = warehouse_with_two_runs(tmp_path)
+    store_articles(connection, [parsed_article(page_id("run-1", URL), URL)], [])
+    store_articles(
+        connection, [parsed_article(page_id("run-2", URL), URL, fetched_at=LATER, title="Tin mới")], []
+    )
+    row = connection.execute("SELECT title, first_seen_at, last_seen_at, count(*) OVER () FROM articles").fetchone()
+    assert row == ("Tin mới", START, LATER, 1)
+
+
+def test_older_page_never_replaces_a_newer_article(tmp_path: Path) -> None:
+    connection = warehouse_with_two_runs(tmp_path)
+    store_articles(
+        connection, [parsed_article(page_id("run-2", URL), URL, fetched_at=LATER, title="Tin mới")], []
+    )
+    store_articles(connection, [parsed_article(page_id("run-1", URL), URL, title="Tin cũ")], [])
+    assert connection.execute("SELECT title FROM articles").fetchone()[0] == "Tin mới"
+
+
+def test_article_row_keys_and_body_layout(tmp_path: Path) -> None:
+    connection = warehouse_with_two_runs(tmp_path)
+    store_articles(connection, [parsed_article(page_id("run-1", URL), URL, body=("Một.", "Hai."))], [])
+    row = connection.execute("SELECT article_id, body, authors FROM articles").fetchone()
+    assert row == (article_id(URL), "Một.\n\nHai.", ["Minh Hà"])
+
+
+def test_captions_of_an_article_are_replaced_not_added(tmp_path: Path) -> None:
+    connection = warehouse_with_two_runs(tmp_path)
+    photo = Caption(text="Người dân nộp hồ sơ.", image_url="/a.jpg", occurrences=3, position=0)
+    other = Caption(text="Lãnh đạo tỉnh thăm hỏi.", image_url="/b.jpg", occurrences=2, position=0)
+    store_articles(connection, [parsed_article(page_id("run-1", URL), URL, captions=(photo,))], [])
+    store_articles(connection, [parsed_article(page_id("run-2", URL), URL, fetched_at=LATER, captions=(other,))], [])
+    assert connection.execute("SELECT text, occurrences FROM captions").fetchall() == [("Lãnh đạo tỉnh thăm hỏi.", 2)]
+
+
+def test_failure_is_recorded_and_the_page_is_not_pending_again(tmp_path: Path) -> None:
+    connection = open_warehouse(tmp_path / "warehouse.duckdb")
+    load_runs(connection, [landing_run(tmp_path / "landing", "run-1", [page(URL)])])
+    store_articles(connection, [], [ParseFailure(page_id("run-1", URL), "no title")])
+    assert connection.execute("SELECT run_id, url, reason FROM parse_failures").fetchall() == [
+        ("run-1", URL, "no title")
+    ]
+    assert pending_page_ids(connection) == []
+
+
+def test_failure_is_cleared_when_a_later_page_parses(tmp_path: Path) -> None:
+    connection = warehouse_with_two_runs(tmp_path)
+    store_articles(connection, [], [ParseFailure(page_id("run-1", URL), "no title")])
+    store_articles(connection, [parsed_article(page_id("run-2", URL), URL, fetched_at=LATER)], [])
+    assert connection.execute("SELECT count(*) FROM parse_failures").fetchone()[0] == 0
+
+
+def test_failed_store_leaves_the_warehouse_unchanged(tmp_path: Path) -> None:
+    connection = warehouse_with_two_runs(tmp_path)
+    good = parsed_article(page_id("run-1", URL), URL, captions=(Caption("Ảnh.", None, 1, 0),))
+    # A failure without a reason breaks a NOT NULL constraint after the article and captions are written.
+    with pytest.raises(duckdb.ConstraintException):
+        store_articles(connection, [good], [ParseFailure(page_id("run-2", URL), None)])
+    counts = connection.execute(
+        "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM captions), (SELECT count(*) FROM parse_failures)"
+    ).fetchone()
+    assert counts == (0, 0, 0)

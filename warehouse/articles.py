@@ -1,0 +1,336 @@
+"""Parse stage, warehouse side: which pages are pending, their raw bodies, and storing the articles.
+
+Pending means: the latest 2xx article page of a URL, newer than (and different from) the page
+the article was last parsed from, and not already recorded as a parse failure. A scope
+(runs, sites, fetch days) with reparse=True reprocesses the URLs it covers, always from their
+latest page, so replaying an old run never puts an older version of an article back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import duckdb
+import pyarrow as pa
+
+from transforms.records import Article
+from warehouse.connection import transaction
+
+
+@dataclass(frozen=True, slots=True)
+class PageToParse:
+    page_id: str
+    run_id: str
+    site: str
+    url: str
+    final_url: str | None
+    fetched_at: datetime
+    content_type: str | None
+    body: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedArticle:
+    """An article the parse stage made from one page, with the hash and word count it computed."""
+
+    page_id: str
+    site: str
+    fetched_at: datetime
+    article: Article
+    content_sha256: str
+    word_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class ParseFailure:
+    page_id: str
+    reason: str
+
+
+_PENDING_PAGES = """
+WITH latest AS (
+    SELECT page_id, run_id, site, url, final_url, fetched_at, content_type, content_sha256,
+           landing_file
+    FROM pages
+    WHERE page_kind = 'article' AND http_status BETWEEN 200 AND 299 AND content_sha256 IS NOT NULL
+    QUALIFY row_number() OVER (PARTITION BY url ORDER BY fetched_at DESC, page_id) = 1
+),
+parsed AS (
+    SELECT parsed_page.url, parsed_page.fetched_at, parsed_page.content_sha256
+    FROM articles JOIN pages parsed_page ON parsed_page.page_id = articles.page_id
+)
+SELECT latest.page_id, latest.run_id, latest.site, latest.url, latest.final_url,
+       latest.fetched_at, latest.content_type, latest.landing_file
+FROM latest
+WHERE latest.url IN (SELECT url FROM pages WHERE {scope})
+  AND ($reparse OR (
+        NOT EXISTS (
+            SELECT 1 FROM parsed
+            WHERE parsed.url = latest.url
+              AND (parsed.fetched_at >= latest.fetched_at
+                   OR parsed.content_sha256 = latest.content_sha256))
+        AND latest.page_id NOT IN (SELECT page_id FROM parse_failures)))
+ORDER BY latest.landing_file, latest.url
+"""
+
+
+def pages_to_parse(
+    connection: duckdb.DuckDBPyConnection,
+    run_ids: Sequence[str] | None = None,
+    sites: Sequence[str] | None = None,
+    from_date: date | None = None,
+    to_date: date | None = None,
+    reparse: bool = False,
+    batch_size: int = 500,
+) -> Iterator[list[PageToParse]]:
+    """Batches of pending article pages with their raw bodies, read file by file from landing."""
+    scope = ["page_kind = 'article'"]
+    parameters: dict[str, object] = {"reparse": reparse}
+    if run_ids is not None:
+        scope.append("list_contains($run_ids, run_id)")
+        parameters["run_ids"] = list(run_ids)
+    if sites is not None:
+        scope.append("list_contains($sites, site)")
+        parameters["sites"] = list(sites)
+    # Days are fetch days in the warehouse's time zone, the days operators see in run lists.
+    if from_date is not None:
+        scope.append("CAST(fetched_at AS DATE) >= $from_date")
+        parameters["from_date"] = from_date
+    if to_date is not None:
+        scope.append("CAST(fetched_at AS DATE) <= $to_date")
+        parameters["to_date"] = to_date
+    # The list of pending pages is small (no bodies) and fetched whole, so the caller may
+    # write to the same connection between batches.
+    pending = connection.execute(
+        _PENDING_PAGES.format(scope=" AND ".join(scope)), parameters
+    ).fetchall()
+    by_file: dict[str, list[tuple]] = {}
+    for row in pending:
+        by_file.setdefault(row[7], []).append(row)
+    batch: list[PageToParse] = []
+    for landing_file, rows in by_file.items():
+        for start in range(0, len(rows), batch_size):
+            batch.extend(_read_bodies(connection, landing_file, rows[start : start + batch_size]))
+            if len(batch) >= batch_size:
+                yield batch
+                batch = []
+    if batch:
+        yield batch
+
+
+def _read_bodies(
+    connection: duckdb.DuckDBPyConnection, landing_file: str, rows: list[tuple]
+) -> list[PageToParse]:
+    """The pages of these rows with their bodies, read from one landing file."""
+    bodies = dict(
+        connection.execute(
+            """
+            SELECT url, body FROM read_parquet($landing_file)
+            WHERE url IN (SELECT unnest($urls))
+            QUALIFY row_number() OVER (PARTITION BY url ORDER BY fetched_at DESC) = 1
+            """,
+            {"landing_file": landing_file, "urls": [row[3] for row in rows]},
+        ).fetchall()
+    )
+    return [
+        PageToParse(
+            page_id=page_id,
+            run_id=run_id,
+            site=site,
+            url=url,
+            final_url=final_url,
+            fetched_at=fetched_at,
+            content_type=content_type,
+            body=bodies.get(url) or b"",
+        )
+        for page_id, run_id, site, url, final_url, fetched_at, content_type, _ in rows
+    ]
+
+
+_ARTICLE_SCHEMA = pa.schema(
+    [
+        ("page_id", pa.string()),
+        ("site", pa.string()),
+        ("fetched_at", pa.timestamp("us", tz="UTC")),
+        ("url", pa.string()),
+        ("canonical_url", pa.string()),
+        ("title", pa.string()),
+        ("lead", pa.string()),
+        ("body", pa.string()),
+        ("published_at", pa.timestamp("us", tz="UTC")),
+        ("authors", pa.list_(pa.string())),
+        ("section", pa.string()),
+        ("word_count", pa.int32()),
+        ("content_sha256", pa.string()),
+        ("extractor", pa.string()),
+    ]
+)
+
+_CAPTION_SCHEMA = pa.schema(
+    [
+        ("page_id", pa.string()),
+        ("position", pa.int32()),
+        ("text", pa.string()),
+        ("credit", pa.string()),
+        ("image_url", pa.string()),
+        ("occurrences", pa.int32()),
+    ]
+)
+
+_FAILURE_SCHEMA = pa.schema([("page_id", pa.string()), ("reason", pa.string())])
+
+
+def _article_table(parsed: Sequence[ParsedArticle]) -> pa.Table:
+    return pa.table(
+        {
+            "page_id": [item.page_id for item in parsed],
+            "site": [item.site for item in parsed],
+            "fetched_at": [item.fetched_at for item in parsed],
+            "url": [item.article.url for item in parsed],
+            "canonical_url": [item.article.canonical_url for item in parsed],
+            "title": [item.article.title for item in parsed],
+            "lead": [item.article.lead for item in parsed],
+            "body": ["\n\n".join(item.article.body) for item in parsed],
+            "published_at": [item.article.published_at for item in parsed],
+            "authors": [list(item.article.authors) for item in parsed],
+            "section": [item.article.section for item in parsed],
+            "word_count": [item.word_count for item in parsed],
+            "content_sha256": [item.content_sha256 for item in parsed],
+            "extractor": [item.article.extractor for item in parsed],
+        },
+        schema=_ARTICLE_SCHEMA,
+    )
+
+
+def _caption_table(parsed: Sequence[ParsedArticle]) -> pa.Table:
+    captions = [(item.page_id, caption) for item in parsed for caption in item.article.captions]
+    return pa.table(
+        {
+            "page_id": [page_id for page_id, _ in captions],
+            "position": [caption.position for _, caption in captions],
+            "text": [caption.text for _, caption in captions],
+            "credit": [caption.credit for _, caption in captions],
+            "image_url": [caption.image_url for _, caption in captions],
+            "occurrences": [caption.occurrences for _, caption in captions],
+        },
+        schema=_CAPTION_SCHEMA,
+    )
+
+
+def store_articles(
+    connection: duckdb.DuckDBPyConnection,
+    parsed: Sequence[ParsedArticle],
+    failures: Sequence[ParseFailure],
+) -> int:
+    """Upsert articles with their captions and record parse failures, in one transaction; returns articles written."""
+    failure_table = pa.table(
+        {"page_id": [item.page_id for item in failures], "reason": [item.reason for item in failures]},
+        schema=_FAILURE_SCHEMA,
+    )
+    connection.register("incoming_articles", _article_table(parsed))
+    connection.register("incoming_captions", _caption_table(parsed))
+    connection.register("incoming_failures", failure_table)
+    try:
+        with transaction(connection):
+            written = _upsert_articles(connection)
+            _record_failures(connection)
+    finally:
+        for name in ("incoming_articles", "incoming_captions", "incoming_failures"):
+            connection.unregister(name)
+        connection.execute("DROP TABLE IF EXISTS temp.staged_articles")
+    return written
+
+
+def _upsert_articles(connection: duckdb.DuckDBPyConnection) -> int:
+    # An article is only replaced from a page at least as recent as the one it came from,
+    # so reparsing an old run cannot roll an article back to an older version.
+    connection.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE staged_articles AS
+        WITH incoming AS (
+            SELECT substr(sha256(url), 1, 16) AS article_id, *
+            FROM incoming_articles
+            QUALIFY row_number() OVER (PARTITION BY article_id ORDER BY fetched_at DESC) = 1
+        ),
+        current_page AS (
+            SELECT articles.article_id, pages.fetched_at
+            FROM articles JOIN pages USING (page_id)
+        ),
+        first_fetch AS (
+            SELECT url, min(fetched_at) AS fetched_at
+            FROM pages
+            WHERE url IN (SELECT url FROM incoming) AND http_status BETWEEN 200 AND 299
+            GROUP BY url
+        )
+        SELECT incoming.*, least(incoming.fetched_at, first_fetch.fetched_at) AS first_seen_at
+        FROM incoming
+        LEFT JOIN current_page USING (article_id)
+        LEFT JOIN first_fetch USING (url)
+        WHERE current_page.fetched_at IS NULL OR current_page.fetched_at <= incoming.fetched_at
+        """
+    )
+    written = connection.execute(
+        """
+        INSERT INTO articles (article_id, site, url, canonical_url, page_id, title, lead, body,
+            published_at, authors, section, word_count, content_sha256, duplicate_of, extractor,
+            first_seen_at, last_seen_at, parsed_at)
+        SELECT article_id, site, url, canonical_url, page_id, title, lead, body, published_at,
+               authors, section, word_count, content_sha256, NULL, extractor,
+               first_seen_at, fetched_at, now()
+        FROM staged_articles
+        ON CONFLICT (article_id) DO UPDATE SET
+            site = excluded.site,
+            url = excluded.url,
+            canonical_url = excluded.canonical_url,
+            page_id = excluded.page_id,
+            title = excluded.title,
+            lead = excluded.lead,
+            body = excluded.body,
+            published_at = excluded.published_at,
+            authors = excluded.authors,
+            section = excluded.section,
+            word_count = excluded.word_count,
+            content_sha256 = excluded.content_sha256,
+            extractor = excluded.extractor,
+            first_seen_at = least(articles.first_seen_at, excluded.first_seen_at),
+            last_seen_at = greatest(articles.last_seen_at, excluded.last_seen_at),
+            parsed_at = excluded.parsed_at
+        """
+    ).fetchone()[0]
+    connection.execute(
+        "DELETE FROM captions WHERE article_id IN (SELECT article_id FROM staged_articles)"
+    )
+    connection.execute(
+        """
+        INSERT INTO captions (article_id, position, text, credit, image_url, occurrences)
+        SELECT DISTINCT ON (staged_articles.article_id, incoming_captions.position)
+               staged_articles.article_id, incoming_captions.position, incoming_captions.text,
+               incoming_captions.credit, incoming_captions.image_url, incoming_captions.occurrences
+        FROM incoming_captions JOIN staged_articles USING (page_id)
+        """
+    )
+    # Without its fact_extractions row an article's facts are pending again.
+    connection.execute(
+        "DELETE FROM fact_extractions WHERE article_id IN (SELECT article_id FROM staged_articles)"
+    )
+    connection.execute(
+        """
+        DELETE FROM parse_failures
+        WHERE url IN (SELECT pages.url FROM pages JOIN staged_articles USING (page_id))
+        """
+    )
+    return written
+
+
+def _record_failures(connection: duckdb.DuckDBPyConnection) -> None:
+    connection.execute(
+        """
+        INSERT OR REPLACE INTO parse_failures (page_id, run_id, site, url, reason, failed_at)
+        SELECT DISTINCT ON (incoming_failures.page_id)
+               incoming_failures.page_id, pages.run_id, pages.site, pages.url,
+               incoming_failures.reason, now()
+        FROM incoming_failures JOIN pages USING (page_id)
+        """
+    )
