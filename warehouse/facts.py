@@ -1,0 +1,163 @@
+"""Facts stage, warehouse side: articles whose facts are pending, and storing the facts found.
+
+An article's facts are up to date while it has a fact_extractions row; storing the article
+again deletes that row. Passing an extractor version also makes pending every article whose
+facts came from another version, which is how improved rules reach old articles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+
+import duckdb
+import pyarrow as pa
+
+from transforms.records import Fact
+from warehouse.connection import transaction
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleText:
+    article_id: str
+    title: str
+    lead: str
+    body: tuple[str, ...]  # paragraphs, indexed as facts.paragraph counts them
+    captions: tuple[tuple[int, str], ...]  # (position, text)
+
+
+def articles_needing_facts(
+    connection: duckdb.DuckDBPyConnection,
+    batch_size: int = 1000,
+    extractor_version: str | None = None,
+) -> Iterator[list[ArticleText]]:
+    """Batches of articles whose facts are pending, in article_id order."""
+    last_article_id = ""
+    while True:
+        # Keyset paging: each batch is fetched whole, so the caller may store facts between
+        # batches, and an article the caller skips is never handed out twice in one pass.
+        rows = connection.execute(
+            """
+            SELECT articles.article_id, articles.title, articles.lead, articles.body,
+                   coalesce((SELECT list((captions.position, captions.text) ORDER BY captions.position)
+                             FROM captions WHERE captions.article_id = articles.article_id), [])
+            FROM articles
+            LEFT JOIN fact_extractions USING (article_id)
+            WHERE articles.article_id > $after
+              AND (fact_extractions.article_id IS NULL
+                   OR ($version IS NOT NULL AND fact_extractions.extractor_version <> $version))
+            ORDER BY articles.article_id
+            LIMIT $limit
+            """,
+            {"after": last_article_id, "version": extractor_version, "limit": batch_size},
+        ).fetchall()
+        if not rows:
+            return
+        yield [
+            ArticleText(
+                article_id=article_id,
+                title=title,
+                lead=lead,
+                body=tuple(body.split("\n\n")) if body else (),
+                captions=tuple((position, text) for position, text in captions),
+            )
+            for article_id, title, lead, body, captions in rows
+        ]
+        last_article_id = rows[-1][0]
+
+
+_FACT_SCHEMA = pa.schema(
+    [
+        ("ordinal", pa.int64()),
+        ("article_id", pa.string()),
+        ("kind", pa.string()),
+        ("value", pa.float64()),
+        ("denominator", pa.float64()),
+        ("unit", pa.string()),
+        ("per_unit", pa.string()),
+        ("subject", pa.string()),
+        ("period", pa.string()),
+        ("place", pa.string()),
+        ("text", pa.string()),
+        ("sentence", pa.string()),
+        ("source", pa.string()),
+        ("paragraph", pa.int32()),
+        ("start_offset", pa.int32()),
+        ("end_offset", pa.int32()),
+        ("doc_number", pa.string()),
+        ("doc_type", pa.string()),
+        ("issued_on", pa.date32()),
+        ("name", pa.string()),
+        ("role", pa.string()),
+    ]
+)
+
+_FACT_FIELDS = {
+    "kind": "kind", "value": "value", "denominator": "denominator", "unit": "unit",
+    "per_unit": "per_unit", "subject": "subject", "period": "period", "place": "place",
+    "text": "text", "sentence": "sentence", "source": "source", "paragraph": "paragraph",
+    "start_offset": "start", "end_offset": "end", "doc_number": "doc_number",
+    "doc_type": "doc_type", "issued_on": "issued_on", "name": "name", "role": "role",
+}
+
+
+def _fact_table(facts_by_article: Mapping[str, Sequence[Fact]]) -> pa.Table:
+    pairs = [(article_id, fact) for article_id, facts in facts_by_article.items() for fact in facts]
+    columns: dict[str, list] = {
+        "ordinal": list(range(len(pairs))),
+        "article_id": [article_id for article_id, _ in pairs],
+    }
+    for column, attribute in _FACT_FIELDS.items():
+        columns[column] = [getattr(fact, attribute) for _, fact in pairs]
+    return pa.table(columns, schema=_FACT_SCHEMA)
+
+
+def store_facts(
+    connection: duckdb.DuckDBPyConnection,
+    facts_by_article: Mapping[str, Sequence[Fact]],
+    extractor_version: str,
+) -> int:
+    """Replace the facts of these articles and mark them up to date, in one transaction; returns facts written."""
+    connection.register("incoming_facts", _fact_table(facts_by_article))
+    connection.register(
+        "incoming_extractions",
+        pa.table({"article_id": list(facts_by_article)}, schema=pa.schema([("article_id", pa.string())])),
+    )
+    try:
+        with transaction(connection):
+            connection.execute(
+                "DELETE FROM facts WHERE article_id IN (SELECT article_id FROM incoming_extractions)"
+            )
+            # Two facts of one kind at the same place are one fact; the first found is kept.
+            written = connection.execute(
+                """
+                INSERT INTO facts
+                SELECT DISTINCT ON (fact_id) fact_id, article_id, kind, value, denominator, unit,
+                       per_unit, subject, period, place, text, sentence, source, paragraph,
+                       start_offset, end_offset, doc_number, doc_type, issued_on, name, role, $version
+                FROM (
+                    SELECT substr(sha256(concat_ws(chr(10), article_id, source,
+                               coalesce(CAST(paragraph AS VARCHAR), ''), start_offset, end_offset, kind)),
+                               1, 16) AS fact_id, *
+                    FROM incoming_facts
+                    WHERE article_id IN (SELECT article_id FROM articles)
+                )
+                ORDER BY fact_id, ordinal
+                """,
+                {"version": extractor_version},
+            ).fetchone()[0]
+            connection.execute(
+                """
+                INSERT OR REPLACE INTO fact_extractions (article_id, extractor_version, facts, extracted_at)
+                SELECT incoming_extractions.article_id, $version, count(facts.fact_id), now()
+                FROM incoming_extractions
+                JOIN articles USING (article_id)
+                LEFT JOIN facts USING (article_id)
+                GROUP BY incoming_extractions.article_id
+                """,
+                {"version": extractor_version},
+            )
+    finally:
+        connection.unregister("incoming_facts")
+        connection.unregister("incoming_extractions")
+    return written
