@@ -1,4 +1,12 @@
-"""The mirror's article records: one YAML file per article under mirror/articles/, loaded and validated."""
+"""The mirror's article records: one YAML file per article under mirror/articles/, loaded and validated.
+
+A record is mirror/articles/<site>--<id>.yaml with the keys site, id, slug, section, title,
+lead, body (paragraphs; "## " starts a sub-heading), captions ({text, credit, image, after}
+where after is the body index the photo follows, -1 for before the first paragraph),
+published_at (ISO 8601 with offset), authors, byline_roles (optional), tags, json_ld and
+syndicated_from ("<site>--<id>" of the original, or null). Caption text never goes in the
+body: the renderers repeat it in alt, figcaption and <p><em> themselves.
+"""
 
 from __future__ import annotations
 
