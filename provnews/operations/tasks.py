@@ -8,15 +8,16 @@ from datetime import timedelta
 from airflow.sdk import Asset
 
 from provnews import settings
+from scrapers.crawl import SHUTDOWN_GRACE_SECONDS
 
 # DuckDB takes one writing process per file; every task that opens the warehouse queues in
 # this one-slot pool, across both DAGs, instead of failing on the file lock.
 WAREHOUSE_POOL = "provnews_warehouse"
 WAREHOUSE_POOL_DESCRIPTION = "One slot: tasks that open the DuckDB warehouse run one at a time."
 
-# Scrapy gets CLOSESPIDER_TIMEOUT to close cleanly; the margin covers its start-up and the
-# landing file write after the close, so Airflow only kills a crawl that truly hangs.
-CRAWL_EXECUTION_TIMEOUT = timedelta(seconds=settings.CLOSESPIDER_TIMEOUT + 600)
+# Scrapy gets CLOSESPIDER_TIMEOUT to close cleanly and the crawler its grace to write the
+# landing files; the extra margin covers start-up, so Airflow only kills a crawl that hangs.
+CRAWL_EXECUTION_TIMEOUT = timedelta(seconds=settings.CLOSESPIDER_TIMEOUT + SHUTDOWN_GRACE_SECONDS + 300)
 
 # A site that is down at 01:30 is often back minutes later: retry with growing waits
 # (5, 10, 20 min by default). Tests shorten the waits through the same variables.
