@@ -1,0 +1,137 @@
+"""Duplicate detection on text: body hash, shingles, MinHash signatures and LSH band keys."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import numpy as np
+import pytest
+
+from transforms.dedup import (
+    BANDS,
+    NUM_PERM,
+    band_keys,
+    body_hash,
+    body_words,
+    candidate_probability,
+    containment,
+    is_comparable,
+    is_near_copy,
+    jaccard,
+    shingles,
+    signatures,
+)
+
+ROAD = (
+    "Ủy ban nhân dân tỉnh vừa phê duyệt dự án nâng cấp tuyến đường nối trung tâm huyện Ba Chẽ "
+    "với quốc lộ 18, tổng chiều dài hơn 24 km, tổng mức đầu tư khoảng 680 tỷ đồng từ nguồn "
+    "ngân sách tỉnh và ngân sách trung ương.",
+    "Theo thiết kế, tuyến đường được mở rộng lên bốn làn xe, mặt đường bê tông nhựa, có hệ thống "
+    "chiếu sáng và thoát nước đồng bộ. Dự án sẽ khởi công trong quý I năm sau và phấn đấu hoàn "
+    "thành sau hai mươi bốn tháng thi công.",
+    "Lãnh đạo huyện cho biết công tác giải phóng mặt bằng đã cơ bản hoàn tất, với 312 hộ dân đồng "
+    "thuận bàn giao đất. Các hộ bị ảnh hưởng được bố trí tái định cư tại khu dân cư mới ở thị "
+    "trấn, gần trường học và trạm y tế.",
+    "Khi đi vào sử dụng, tuyến đường sẽ rút ngắn thời gian di chuyển từ Ba Chẽ về phường Hạ Long "
+    "xuống còn khoảng một giờ, tạo điều kiện thu hút đầu tư vào các vùng trồng quế, trồng trà hoa "
+    "vàng và phát triển du lịch văn hoá cộng đồng của đồng bào dân tộc thiểu số.",
+    "Sở Xây dựng được giao làm chủ đầu tư, có trách nhiệm lựa chọn nhà thầu đủ năng lực, giám sát "
+    "chặt chẽ chất lượng công trình và công khai tiến độ để nhân dân cùng theo dõi.",
+)
+INSURANCE = (
+    "Bảo hiểm xã hội tỉnh cho biết đến hết tháng 9, toàn tỉnh có hơn 1,2 triệu người tham gia bảo "
+    "hiểm y tế, đạt tỷ lệ bao phủ 96,5% dân số, cao hơn mức bình quân cả nước.",
+    "Ngân sách tỉnh hỗ trợ thêm 30% mức đóng cho người thuộc hộ cận nghèo và 20% cho học sinh, "
+    "sinh viên; nhiều doanh nghiệp đã trả nợ bảo hiểm sau khi được cơ quan chức năng đôn đốc.",
+)
+CAPTION = "Tuyến đường qua trung tâm huyện Ba Chẽ đang được mở rộng"
+
+
+def test_old_and_new_tone_placement_give_one_hash():
+    new_style = ("Phát triển du lịch văn hoá, chăm lo sức khoẻ và thuỷ lợi.",)
+    old_style = ("Phát triển du lịch văn hóa, chăm lo sức khỏe và thủy lợi.",)
+    assert body_hash(new_style) == body_hash(old_style)
+
+
+def test_case_spacing_quotes_and_paragraph_breaks_do_not_change_the_hash():
+    one = ("Ông Nguyễn Văn An nói: “Dự án hoàn thành đúng hạn”.", "Người dân   đồng thuận.")
+    other = ('ông nguyễn văn an nói: "dự án hoàn thành đúng hạn". Người dân đồng thuận.',)
+    assert body_hash(one) == body_hash(other)
+
+
+def test_decomposed_unicode_gives_the_composed_hash():
+    assert body_hash(ROAD) == body_hash(tuple(unicodedata.normalize("NFD", p) for p in ROAD))
+
+
+def test_a_changed_word_changes_the_hash():
+    changed = (ROAD[0].replace("680 tỷ", "690 tỷ"), *ROAD[1:])
+    assert body_hash(changed) != body_hash(ROAD)
+
+
+def test_paragraph_repeating_a_caption_is_left_out_of_the_body():
+    with_caption = (ROAD[0], CAPTION + ".", ROAD[1])
+    words = body_words(with_caption, captions=[CAPTION + "."])
+    assert words == body_words((ROAD[0], ROAD[1]))
+
+
+def test_numbers_split_into_their_digit_groups():
+    assert body_words(("Tổng vốn 1.565 tỷ đồng (8/2025).",)) == ["tổng", "vốn", "1", "565", "tỷ", "đồng", "8", "2025"]
+
+
+def test_short_bodies_are_not_comparable():
+    assert not is_comparable(body_words(("Xem video.",)))
+    assert is_comparable(body_words(ROAD))
+
+
+def test_identical_bodies_have_jaccard_one():
+    assert jaccard(shingles(body_words(ROAD)), shingles(body_words(ROAD))) == 1.0
+
+
+def test_unrelated_bodies_share_no_shingles():
+    assert jaccard(shingles(body_words(ROAD)), shingles(body_words(INSURANCE))) == 0.0
+
+
+def test_copy_missing_its_last_paragraph_is_contained_in_the_original():
+    original, copy = shingles(body_words(ROAD)), shingles(body_words(ROAD[:-1]))
+    assert containment(original, copy) == 1.0
+    assert jaccard(original, copy) < 0.9
+    assert is_near_copy(original, copy)
+
+
+def test_one_rewritten_paragraph_in_two_is_not_a_near_copy():
+    rewritten = (ROAD[0], INSURANCE[0])
+    assert not is_near_copy(shingles(body_words(ROAD[:2])), shingles(body_words(rewritten)))
+
+
+def test_signature_of_a_body_does_not_depend_on_the_batch():
+    road, insurance = body_words(ROAD), body_words(INSURANCE)
+    alone = signatures([road])
+    batched = signatures([insurance, road, insurance])
+    assert alone.shape == (1, NUM_PERM)
+    assert np.array_equal(alone[0], batched[1])
+
+
+def test_signature_agreement_estimates_jaccard():
+    road, shortened = body_words(ROAD), body_words(ROAD[:-2])
+    truth = jaccard(shingles(road), shingles(shortened))
+    first, second = signatures([road, shortened])
+    assert abs(float(np.mean(first == second)) - truth) < 0.12
+
+
+def test_signatures_refuse_a_body_without_shingles():
+    with pytest.raises(ValueError):
+        signatures([["một", "hai"]])
+
+
+def test_equal_signatures_give_equal_band_keys_and_bands_differ():
+    road = signatures([body_words(ROAD)] * 2)
+    keys = band_keys(road)
+    assert keys.shape == (2, BANDS)
+    assert np.array_equal(keys[0], keys[1])
+    assert len(set(keys[0].tolist())) == BANDS
+
+
+def test_s_curve_separates_copies_from_unrelated_bodies():
+    assert candidate_probability(0.8) > 0.999
+    assert candidate_probability(0.6) > 0.98
+    assert candidate_probability(0.1) < 0.01
