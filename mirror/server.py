@@ -1,0 +1,251 @@
+"""The offline mirror: one loopback HTTP server for every mirror site, pages rendered once at start.
+
+Sites live under path prefixes (http://127.0.0.1:<port>/<site>/...); /robots.txt at the root covers them all.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import unicodedata
+from datetime import datetime, timezone
+from email.utils import format_datetime, parsedate_to_datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from socketserver import TCPServer
+from types import TracebackType
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from mirror import faults as faulty_site
+from mirror import render_baoquangninh, render_feeds, render_quangninh_gov, render_tuoitrethudo
+from mirror.chrome import HTML, Page, SiteView, make_page
+from mirror.faults import FaultSettings
+from mirror.content import SECTIONS, MirrorArticle, load_articles
+from provnews import settings
+
+# Planted traps, chosen among the seed articles so they exist whatever else is added.
+PRINT_ARTICLE = "mirror-baoquangninh--3213457"
+TRACKING_ARTICLE = "mirror-baoquangninh--3392517"
+NFD_ARTICLE = "mirror-tuoitrethudo--298314"
+DISALLOWED = ("/mirror-tuoitrethudo/private/",)
+TRACKING_PARAMETERS = frozenset({"fbclid", "gclid", "zarsrc", "_gl"})
+# A 1×1 transparent GIF answers every photo URL; nothing downstream looks at pixels.
+PIXEL = bytes.fromhex("47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b")
+SITEMAPS = {
+    "mirror-baoquangninh": "/sitemap.xml",
+    "mirror-quangninh-gov": "/sitemap.xml",
+    "mirror-tuoitrethudo": "/sitemap.xml",
+    faulty_site.SITE: faulty_site.GZIP_SITEMAP_PATH,
+}
+
+
+def request_key(target: str) -> str:
+    """The lookup key of a request target: tracking parameters dropped, the rest sorted."""
+    parts = urlsplit(target)
+    kept = [
+        (name, value)
+        for name, value in parse_qsl(parts.query, keep_blank_values=True)
+        if not name.startswith("utm_") and name not in TRACKING_PARAMETERS
+    ]
+    return parts.path + ("?" + urlencode(sorted(kept)) if kept else "")
+
+
+def _view(site: str, origin: str, sections: dict[str, str], articles: list[MirrorArticle] | tuple[MirrorArticle, ...]) -> SiteView:
+    ordered = sorted(articles, key=lambda article: (article.published_at, article.id), reverse=True)
+    return SiteView(key=site, origin=origin, sections=sections, articles=tuple(ordered))
+
+
+def build_pages(origin: str, articles: list[MirrorArticle], with_faults: bool) -> tuple[dict[str, Page], dict[str, str]]:
+    """Every static page of the mirror by request key, and the absolute URLs of the planted traps."""
+    views = {site: _view(site, origin, sections, [a for a in articles if a.site == site]) for site, sections in SECTIONS.items()}
+    pages: dict[str, Page] = {}
+    pages.update(render_baoquangninh.render_site(views["mirror-baoquangninh"], PRINT_ARTICLE, TRACKING_ARTICLE))
+    pages.update(render_quangninh_gov.render_site(views["mirror-quangninh-gov"]))
+    pages.update(render_tuoitrethudo.render_site(views["mirror-tuoitrethudo"]))
+    faulty = _view(faulty_site.SITE, origin, faulty_site.SECTIONS, faulty_site.good_articles(articles))
+    pages.update(faulty_site.site_pages(faulty, with_faults))
+    pages["/robots.txt"] = render_feeds.robots(
+        DISALLOWED, [origin + "/" + site + path for site, path in SITEMAPS.items()]
+    )
+
+    by_key = {article.key: article for article in articles}
+    planted: dict[str, str] = {"private": origin + "/mirror-tuoitrethudo" + render_tuoitrethudo.PRIVATE_PATH}
+    if PRINT_ARTICLE in by_key:
+        article = by_key[PRINT_ARTICLE]
+        planted["print"] = origin + "/mirror-baoquangninh" + render_baoquangninh.print_path(article)
+        planted["print_of"] = origin + "/mirror-baoquangninh" + render_baoquangninh.article_path(article)
+    if TRACKING_ARTICLE in by_key:
+        clean = origin + "/mirror-baoquangninh" + render_baoquangninh.article_path(by_key[TRACKING_ARTICLE])
+        planted["tracking"] = clean + render_baoquangninh.TRACKING_QUERY
+        planted["tracking_clean"] = clean
+    if NFD_ARTICLE in by_key:
+        article = by_key[NFD_ARTICLE]
+        key = "/mirror-tuoitrethudo" + render_tuoitrethudo.article_path(article)
+        # Decomposed diacritics render identically; only NFC normalisation downstream makes them match.
+        decomposed = unicodedata.normalize("NFD", pages[key].body.decode("utf-8"))
+        pages[key] = make_page(decomposed, HTML, pages[key].last_modified)
+        planted["nfd"] = origin + key
+    return pages, planted
+
+
+def not_modified(page: Page, if_none_match: str | None, if_modified_since: str | None) -> bool:
+    """Whether a conditional GET may be answered 304; If-None-Match wins over If-Modified-Since."""
+    if if_none_match is not None:
+        tags = [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]
+        return "*" in tags or page.etag in tags
+    if if_modified_since and page.last_modified:
+        try:
+            since = parsedate_to_datetime(if_modified_since)
+        except (TypeError, ValueError):
+            return False
+        if since.tzinfo is None:
+            since = since.replace(tzinfo=timezone.utc)
+        return page.last_modified.replace(microsecond=0) <= since
+    return False
+
+
+def _http_date(moment: datetime) -> str:
+    return format_datetime(moment.astimezone(timezone.utc), usegmt=True)
+
+
+class MirrorHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "nginx"
+    sys_version = ""
+    server: MirrorServer
+
+    def do_GET(self) -> None:
+        self._respond(send_body=True)
+
+    def do_HEAD(self) -> None:
+        self._respond(send_body=False)
+
+    def _respond(self, send_body: bool) -> None:
+        key = request_key(self.path)
+        try:
+            fault = faulty_site.fault_for(key, self.server.faults)
+            if fault is not None:
+                fault(self, self.server.fault_settings)
+                return
+            page = self.server.pages.get(key) or self._photo(key)
+            if page is None:
+                self._not_found(send_body)
+                return
+            headers = {"ETag": page.etag}
+            if page.last_modified:
+                headers["Last-Modified"] = _http_date(page.last_modified)
+            if not_modified(page, self.headers.get("If-None-Match"), self.headers.get("If-Modified-Since")):
+                self._send(304, headers, b"", send_body=False)
+                return
+            headers["Content-Type"] = page.content_type
+            headers["Content-Length"] = str(len(page.body))
+            self._send(200, headers, page.body, send_body)
+        except (BrokenPipeError, ConnectionResetError):
+            # The client gave up (a crawler's size limit or timeout); nothing left to answer.
+            self.close_connection = True
+
+    def _photo(self, key: str) -> Page | None:
+        site = key.split("/")[1] if key.count("/") >= 2 else ""
+        known = site in SECTIONS or site == faulty_site.SITE
+        if known and ("/images/" in key or "/PublishingImages/" in key):
+            return make_page(PIXEL, "image/gif")
+        return None
+
+    def _not_found(self, send_body: bool) -> None:
+        body = (
+            '<!DOCTYPE html>\n<html lang="vi"><head><meta charset="utf-8"><title>404 - Không tìm thấy trang</title>'
+            "</head><body><h1>Không tìm thấy trang</h1><p>Trang bạn tìm không tồn tại hoặc đã bị xóa.</p></body></html>\n"
+        ).encode("utf-8")
+        self._send(404, {"Content-Type": HTML, "Content-Length": str(len(body))}, body, send_body)
+
+    def _send(self, status: int, headers: dict[str, str], body: bytes, send_body: bool) -> None:
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        if send_body:
+            self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        if self.server.verbose:
+            super().log_message(format, *args)
+
+
+class MirrorServer(ThreadingHTTPServer):
+    """The mirror bound to 127.0.0.1; port 0 picks a free port. start() serves from a background thread."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(
+        self,
+        port: int = 0,
+        faults: bool = False,
+        slow_seconds: float = 30.0,
+        huge_bytes: int = 50_000_000,
+        bomb_bytes: int = 1 << 30,
+        verbose: bool = False,
+        articles: list[MirrorArticle] | None = None,
+    ) -> None:
+        super().__init__((settings.MIRROR_HOST, port), MirrorHandler)
+        self.faults = faults
+        self.verbose = verbose
+        self.fault_settings = FaultSettings(slow_seconds=slow_seconds, huge_bytes=huge_bytes, bomb_bytes=bomb_bytes)
+        self.pages, self.planted = build_pages(
+            self.base_url, load_articles() if articles is None else articles, faults
+        )
+        self._thread: threading.Thread | None = None
+
+    def server_bind(self) -> None:
+        # HTTPServer would resolve the host name; with no DNS on these machines that can hang.
+        TCPServer.server_bind(self)
+        self.server_name, self.server_port = self.server_address[:2]
+
+    @property
+    def port(self) -> int:
+        return int(self.server_address[1])
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{settings.MIRROR_HOST}:{self.port}"
+
+    def site_url(self, site: str) -> str:
+        """The base URL of one mirror site, as its site file resolves {mirror}/<site>."""
+        return f"{self.base_url}/{site}"
+
+    def start(self) -> MirrorServer:
+        self._thread = threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._thread is not None:
+            self.shutdown()
+            self._thread.join()
+            self._thread = None
+        self.server_close()
+
+    def __enter__(self) -> MirrorServer:
+        return self.start()
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None) -> None:
+        self.stop()
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        if self.verbose:
+            super().handle_error(request, client_address)
+
+
+
+def serve_forever(port: int, faults: bool = False, verbose: bool = True) -> None:
+    """Serve the mirror in the foreground until interrupted (provnews serve-mirror)."""
+    server = MirrorServer(port=port, faults=faults, verbose=verbose)
+    sites = [*SECTIONS, faulty_site.SITE]
+    print(f"provnews mirror on {server.base_url} ({len(server.pages)} pages)", file=sys.stderr)
+    for site in sites:
+        print(f"  {server.site_url(site)}/", file=sys.stderr)
+    try:
+        server.serve_forever(poll_interval=0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
