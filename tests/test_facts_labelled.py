@@ -4,39 +4,12 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date
-from pathlib import Path
 
 import pytest
-import yaml
 
+from bench.facts import FIXTURES, load_labelled_article, run
 from transforms.facts import NUMERIC_KINDS, extract_facts
-from transforms.records import Article, Caption, Fact
-
-FIXTURES = Path(__file__).parent / "fixtures" / "facts"
-
-
-def load_labelled_article(path: Path) -> tuple[Article, list[dict[str, object]]]:
-    """The article and its hand-listed facts from one fixture file."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    article = data["article"]
-    captions = tuple(
-        Caption(text=text, image_url=None, occurrences=1, position=position)
-        for position, text in enumerate(article.get("captions", []))
-    )
-    return (
-        Article(
-            url=f"https://fixtures.invalid/{path.stem}",
-            canonical_url=None,
-            title=article.get("title", ""),
-            lead=article.get("lead", ""),
-            body=tuple(article["body"]),
-            published_at=None,
-            authors=(),
-            section=None,
-            captions=captions,
-        ),
-        data["facts"],
-    )
+from transforms.records import Fact
 
 
 def _label_key(label: dict[str, object]) -> tuple[object, ...]:
@@ -132,3 +105,9 @@ def test_labelled_units_roles_and_issue_dates_agree() -> None:
                 if getattr(fact, field) != expected:
                     mismatches.append(f"{path.stem} {label['text']!r} {field}: {getattr(fact, field)!r} != {expected!r}")
     assert not mismatches, "\n".join(mismatches)
+
+
+def test_extraction_stays_under_half_a_millisecond_per_thousand_characters() -> None:
+    result = run()
+    assert result["characters"] >= 1_000_000
+    assert result["ms_per_1000_chars"] <= result["target"], f"facts: {result['ms_per_1000_chars']:.3f} ms per 1000 chars"

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
+from typing import NamedTuple
 
 from transforms.numbers import DIGITS_PATTERN, SCALE_PATTERN, digits_value, scaled_value
 from transforms.people import LOWER, UPPER, find_people
@@ -41,21 +43,28 @@ _FACT = re.compile(
     r")?))"
 )
 
-# Numbers that name a level, an ordinal, a stage or a place rather than count something:
-# "mức độ 3, 4", "mũi 3", "thôn 2", "giai đoạn 2", "năm 2022", "Đề án 196".
-_LEVEL_BEFORE = re.compile(
-    r"(?<![\w])(?:mức độ|mức|mũi|thôn|khu phố|khu|tổ dân phố|tổ|giai đoạn|nhiệm kỳ|khóa|khoá|cấp|"
-    r"lần thứ|thứ|(?<!tổng )số|đợt|kỳ|năm|tháng|ngày|quý|tuần|lớp|phòng|tầng|điểm|bước|hạng|loại|"
-    r"nhóm|phố|xóm|bản|ấp|tập|chương|điều|khoản|mục|phần|đề án|quốc lộ|tỉnh lộ|km|lô|căn|"
-    r"phiên|vòng|bảng|top|đoạn|tuyến|cụm|ngõ|ngách|hẻm|kiệt|lần|covid|sư đoàn|trung đoàn)"
-    r"\s+(?:\d+\s*(?:,|và|-|–|/)\s*)*$",
-    re.IGNORECASE,
+_CANDIDATE_START = re.compile(r"[\d+]")
+
+# Words after which a number names a level, an ordinal, a stage or a place rather than
+# counting something: "mức độ 3, 4", "mũi 3", "thôn 2", "giai đoạn 2", "năm 2022", "Đề án 196".
+_LEVEL_WORDS = frozenset(
+    {
+        "mức độ", "mức", "mũi", "thôn", "khu phố", "khu", "tổ dân phố", "tổ", "giai đoạn", "nhiệm kỳ", "khóa",
+        "khoá", "cấp", "lần thứ", "thứ", "số", "đợt", "kỳ", "năm", "tháng", "ngày", "quý", "tuần", "lớp",
+        "phòng", "tầng", "điểm", "bước", "hạng", "loại", "nhóm", "phố", "xóm", "bản", "ấp", "tập", "chương",
+        "điều", "khoản", "mục", "phần", "đề án", "quốc lộ", "tỉnh lộ", "km", "lô", "căn", "phiên", "vòng",
+        "bảng", "top", "đoạn", "tuyến", "cụm", "ngõ", "ngách", "hẻm", "kiệt", "lần", "sư đoàn", "trung đoàn",
+    }
 )
-_APPROXIMATION_BEFORE = re.compile(
-    r"(?<![\w])(?:khoảng|hơn|gần|trên|dưới|ước|xấp xỉ|chừng|ít nhất|tối thiểu|tối đa|gần như)\s+$"
+# Glue inside a list of levels: the "3, " of "mức độ 3, 4".
+_LEVEL_LIST_GLUE = frozenset({",", "và", "-", "–", "/"})
+# "tổng số 258 hộ" counts; "số 5" names.
+_COUNTING_BEFORE_NUMBER_WORD = "tổng"
+_APPROXIMATIONS = (
+    "xấp xỉ", "ít nhất", "tối thiểu", "tối đa", "gần như", "khoảng", "chừng", "hơn", "gần", "trên", "dưới", "ước",
 )
-_DATE_WORD_BEFORE = re.compile(
-    r"(?<![\w])(?:ngày|sáng|trưa|chiều|tối|đêm|hôm|mùng|mồng|tháng|từ|đến|tới|trước|sau)\s+$", re.IGNORECASE
+_DATE_WORDS = frozenset(
+    "ngày sáng trưa chiều tối đêm hôm mùng mồng tháng từ đến tới trước sau".split()
 )
 _DOCUMENT_TYPE_BEFORE = re.compile(
     r"(?P<doc_type>Nghị quyết|Nghị định|Quyết định|Kế hoạch|Thông tư liên tịch|Thông tư|Chỉ thị|"
@@ -98,10 +107,16 @@ _SUBJECT_TRAILING_WORDS = frozenset(
     "là đạt chiếm tăng giảm ước thực hiện khoảng hơn gần trên dưới tỷ lệ ở mức bằng tương đương được "
     "đã với lên xuống gấp còn có".split()
 )
+_CLAUSE_BEFORE_SUBJECT = re.compile(r"[,;:(]|\svới\s")
+_WHITESPACE = re.compile(r"\s+")
+_DOCUMENT_NUMBER_SEPARATOR = re.compile(r"[-/]")
+_HALF_YEAR_AFTER = re.compile(r"\s+(?:đầu|cuối)\s+năm")  # "6 tháng đầu năm" names a period
+_EACH_AFTER = re.compile(r"\s+(?:cho\s+)?mỗi\s+([^\W\d_]+)")
 _SUBJECT_END = re.compile(r"[.;:()\"“”]|(?<!\d),|,(?!\s?\d)")
 _CLAUSE_BREAK = re.compile(r"[,;()]")
 
-_SENTENCE_END = re.compile(r"[.!?…]+[”\"’']?(?=\s)|\n")
+# Starts with one character class so the regex engine can skip plain text quickly.
+_SENTENCE_END = re.compile(r"[.!?…\n](?:(?<=\n)|[.!?…]*[”\"’']?(?=\s))")
 _PERIOD = re.compile(
     r"(?:giai đoạn|nhiệm kỳ|thời kỳ)\s+\d{4}\s*[-–]\s*\d{4}|(?:năm|tháng \d{1,2}/|quý [IV]+/)\s*\d{4}(?!\d)"
     r"|\((?P<bracketed>\d{4}\s*[-–]\s*\d{4})\)"
@@ -110,6 +125,15 @@ _PLACE = re.compile(
     rf"(?<![\w])(?:tỉnh|Tỉnh|thành phố|Thành phố|TP\.?|huyện|Huyện|thị xã|Thị xã|TX|xã|Xã|phường|Phường|"
     rf"thị trấn|Thị trấn|quận|Quận|đặc khu|Đặc khu)\s+[{UPPER}][{LOWER}]*(?:\s+[{UPPER}][{LOWER}]*(?![\w]))*"
 )
+
+
+class _Text(NamedTuple):
+    """One text being scanned, with its sentence ends and the provenance its facts carry."""
+
+    text: str
+    sentence_ends: list[int]
+    source: str
+    paragraph: int | None
 
 
 def extract_facts(article: Article) -> list[Fact]:
@@ -125,116 +149,145 @@ def extract_facts(article: Article) -> list[Fact]:
 
 def extract_facts_from_text(text: str, source: str, paragraph: int | None = None) -> list[Fact]:
     """Facts of one text in order of position; `source` and `paragraph` are copied onto each fact."""
-    sentence_ends = [match.end() for match in _SENTENCE_END.finditer(text)]
-    facts = _numbers_and_documents(text, sentence_ends)
+    scanned = _Text(text, [match.end() for match in _SENTENCE_END.finditer(text)], source, paragraph)
+    facts = _numbers_and_documents(scanned)
     for person in find_people(text):
-        facts.append(
-            _fact(text, sentence_ends, "person", person.start, person.end, name=person.name, role=person.role)
-        )
+        facts.append(_fact(scanned, "person", person.start, person.end, name=person.name, role=person.role))
     facts.sort(key=lambda fact: fact.start)
-    return [replace(fact, source=source, paragraph=paragraph, extractor_version=EXTRACTOR_VERSION) for fact in facts]
+    return facts
 
 
-def _numbers_and_documents(text: str, sentence_ends: list[int]) -> list[Fact]:
-    """Money, percent, ratio, number and legal_ref facts found in one pass over `text`."""
+def _numbers_and_documents(scanned: _Text) -> list[Fact]:
+    """Money, percent, ratio, number and legal_ref facts found in one pass over the text."""
+    text = scanned.text
     facts: list[Fact] = []
-    for match in _FACT.finditer(text):
+    for match in _fact_candidates(text):
         if match["phone"] or match["date"]:
             continue
         if match["doc_number"]:
-            document = _legal_reference(text, sentence_ends, match)
+            document = _legal_reference(scanned, match)
             if document is not None:
                 facts.append(document)
             continue
-        start = match.start()
-        window = text[max(0, start - 40) : start]
-        approximation = _APPROXIMATION_BEFORE.search(window)
-        if approximation:
-            start -= len(approximation[0])
+        approximation = _approximation_before(text, match.start())
+        start = match.start() - len(approximation) - 1 if approximation else match.start()
         if match["percent"]:
             value = scaled_value(match["amount"], match["scale"])
-            facts.append(_measured(text, sentence_ends, "percent", start, match.end(), value=value))
+            facts.append(_measured(scanned, "percent", start, match.end(), value=value))
         elif match["currency"]:
-            facts.append(_money(text, sentence_ends, match, start))
+            facts.append(_money(scanned, match, start))
         elif match["denominator"]:
-            if not _is_ratio(match, window):
-                continue
-            value = float(digits_value(match["amount"]))
-            denominator = float(digits_value(match["denominator"]))
-            facts.append(
-                _fact(text, sentence_ends, "ratio", start, match.end(), value=value, denominator=denominator,
-                      subject=_subject_after(text, match.end()))
-            )
-        elif _LEVEL_BEFORE.search(window) is None and not _is_year(match) and not _is_slogan(text, match):
-            number = _count(text, sentence_ends, match, start, approximation)
+            if _is_ratio(text, match):
+                facts.append(
+                    _fact(scanned, "ratio", start, match.end(), value=float(digits_value(match["amount"])),
+                          denominator=float(digits_value(match["denominator"])),
+                          subject=_subject_after(text, match.end()))
+                )
+        elif approximation == "trên" and match["word"] == "dân":
+            facts = _with_population_base(text, facts, match)
+        else:
+            number = _count(scanned, match, start)
             if number is not None:
                 facts.append(number)
-    return _attach_population_base(text, facts)
+    return facts
 
 
-def _count(text: str, sentence_ends: list[int], match: re.Match[str], start: int,
-           approximation: re.Match[str] | None) -> Fact | None:
-    """A `number` fact when the amount is followed by a measure or a counting noun."""
-    value = scaled_value(match["amount"], match["scale"])
+def _fact_candidates(text: str) -> Iterator[re.Match[str]]:
+    """The non-overlapping matches of the fact pattern, left to right, as finditer would give them."""
+    # Every candidate starts at a digit or the "+" of "+84"; hopping between those with a
+    # one-class pattern is several times faster than letting the large pattern try every offset.
+    position = 0
+    while start := _CANDIDATE_START.search(text, position):
+        match = _FACT.match(text, start.start())
+        if match is None:
+            position = start.start() + 1
+            continue
+        yield match
+        position = max(match.end(), start.start() + 1)
+
+
+def _count(scanned: _Text, match: re.Match[str], start: int) -> Fact | None:
+    """A `number` fact when the amount is followed by a measure or a counting noun, not a level or year."""
+    text = scanned.text
     if match["measure"]:
-        unit = match["measure"]
-        return _fact(text, sentence_ends, "number", start, match.end("measure"), value=value, unit=unit,
-                     subject=_subject_after(text, match.start("measure")))
-    word = match["word"]
-    if word is None or word.lower() in _NOT_UNIT_WORDS:
+        unit, end = match["measure"], match.end("measure")
+    elif match["word"] and match["word"].lower() not in _NOT_UNIT_WORDS:
+        word, second_word = match["word"], match["second_word"]
+        unit, end = word, match.end("word")
+        if second_word and f"{word} {second_word}".lower() in _COMPOUND_UNITS:
+            unit, end = f"{word} {second_word}", match.end("second_word")
+    else:
         return None
-    unit, end = word, match.end("word")
-    if match["second_word"] and f"{word} {match['second_word']}".lower() in _COMPOUND_UNITS:
-        unit, end = f"{word} {match['second_word']}", match.end("second_word")
-    if unit == "tháng" and re.match(r"\s+(?:đầu|cuối)\s+năm", text[end:]):
-        return None  # "6 tháng đầu năm" names a period
-    if unit in ("dân", "người dân") and approximation and approximation[0].startswith("trên"):
-        return _fact(text, sentence_ends, "population_base", start, end, value=value, unit=unit)
+    if _is_year(match) or _is_slogan(text, match) or _names_a_level(text, match.start()):
+        return None
+    if unit == "tháng" and _HALF_YEAR_AFTER.match(text, end):
+        return None
+    value = scaled_value(match["amount"], match["scale"])
     if text.startswith(" rưỡi", end):
         value, end = value + 0.5, end + len(" rưỡi")
-    subject = _subject_after(text, match.start("word"))
-    return _fact(text, sentence_ends, "number", start, end, value=value, unit=unit, subject=subject)
+    unit_start = match.start("measure") if match["measure"] else match.start("word")
+    return _fact(scanned, "number", start, end, value=value, unit=unit, subject=_subject_after(text, unit_start))
 
 
-def _attach_population_base(text: str, facts: list[Fact]) -> list[Fact]:
-    """Turn "… 23 điều dưỡng trên 1 vạn dân" into per-unit counts; the base itself is no fact."""
-    attached: list[Fact] = []
-    for fact in facts:
-        if fact.kind != "population_base":
-            attached.append(fact)
-            continue
-        base = text[fact.start + len("trên ") : fact.end]
-        clause_start = max(text.rfind(";", 0, fact.start), text.rfind(".", 0, fact.start - 1))
-        attached = [
-            replace(earlier, per_unit=base)
-            if earlier.kind == "number" and earlier.start > clause_start and earlier.per_unit is None
-            else earlier
-            for earlier in attached
-        ]
-    return attached
+def _with_population_base(text: str, facts: list[Fact], base: re.Match[str]) -> list[Fact]:
+    """Counts of the clause turned per-unit by "… 23 điều dưỡng trên 1 vạn dân"; the base is no fact."""
+    clause_start = max(text.rfind(";", 0, base.start()), text.rfind(". ", 0, base.start()))
+    per_unit = text[base.start() : base.end("word")]
+    return [
+        replace(fact, per_unit=per_unit)
+        if fact.kind == "number" and fact.per_unit is None and fact.start > clause_start
+        else fact
+        for fact in facts
+    ]
 
 
-def _money(text: str, sentence_ends: list[int], match: re.Match[str], start: int) -> Fact:
+def _money(scanned: _Text, match: re.Match[str], start: int) -> Fact:
     """A `money` fact in currency units, keeping "/người" or "cho mỗi thôn" as the per-unit."""
     value = scaled_value(match["amount"], match["scale"])
     per_unit = match["per_unit"]
     if per_unit is None:
-        each = re.match(r"\s+(?:cho\s+)?mỗi\s+([^\W\d_]+)", text[match.end() : match.end() + 30])
+        each = _EACH_AFTER.match(scanned.text, match.end())
         per_unit = each[1] if each else None
-    return _measured(text, sentence_ends, "money", start, match.end(), value=value,
+    return _measured(scanned, "money", start, match.end(), value=value,
                      unit=_CURRENCIES[match["currency"]], per_unit=per_unit)
 
 
-def _measured(text: str, sentence_ends: list[int], kind: str, start: int, end: int, **fields: object) -> Fact:
+def _measured(scanned: _Text, kind: str, start: int, end: int, **fields: object) -> Fact:
     """A money or percent fact; its subject follows it ("0,04%/tổng số ca mắc") or precedes it."""
-    after = text[end:].lstrip(" /")
-    subject = _subject_after(text, len(text) - len(after)) if after[:1].islower() else None
+    text = scanned.text
+    subject_start = end
+    while subject_start < len(text) and text[subject_start] in " /":
+        subject_start += 1
+    subject = _subject_after(text, subject_start) if text[subject_start : subject_start + 1].islower() else None
     if subject is None:
-        subject = _subject_before(text, sentence_ends, start)
-    return _fact(text, sentence_ends, kind, start, end, subject=subject, **fields)
+        subject = _subject_before(scanned, start)
+    return _fact(scanned, kind, start, end, subject=subject, **fields)
 
 
-def _is_ratio(match: re.Match[str], window: str) -> bool:
+def _approximation_before(text: str, start: int) -> str | None:
+    """The word such as "khoảng" or "hơn" that stands, followed by one space, right before `start`."""
+    if start < 2 or text[start - 1] != " ":
+        return None
+    head = text[max(0, start - 13) : start - 1]
+    for phrase in _APPROXIMATIONS:
+        if head.endswith(phrase) and (len(head) == len(phrase) or not head[-len(phrase) - 1].isalnum()):
+            return phrase
+    return None
+
+
+def _names_a_level(text: str, start: int) -> bool:
+    """Whether the number at `start` follows a level word, itself or through a list ("mức độ 3, 4")."""
+    words = text[max(0, start - 40) : start].lower().replace(",", " , ").split()
+    while words and (words[-1] in _LEVEL_LIST_GLUE or words[-1].isdigit()):
+        words.pop()
+    if not words:
+        return False
+    if words[-1] == "số":
+        return len(words) < 2 or words[-2] != _COUNTING_BEFORE_NUMBER_WORD
+    return any(" ".join(words[-length:]) in _LEVEL_WORDS for length in (1, 2, 3))
+
+
+def _is_ratio(text: str, match: re.Match[str]) -> bool:
     """Whether "a/b" is a part of a whole rather than a day and month ("Sáng 12/2", "ngày 2/9")."""
     numerator = digits_value(match["amount"])
     denominator = digits_value(match["denominator"])
@@ -242,7 +295,8 @@ def _is_ratio(match: re.Match[str], window: str) -> bool:
         return False
     if 1900 <= numerator <= 2100 and 1900 <= denominator <= 2100:
         return False
-    return _DATE_WORD_BEFORE.search(window) is None
+    previous_words = text[max(0, match.start() - 12) : match.start()].split()
+    return not previous_words or previous_words[-1].lower() not in _DATE_WORDS
 
 
 def _is_year(match: re.Match[str]) -> bool:
@@ -259,15 +313,14 @@ def _is_slogan(text: str, match: re.Match[str]) -> bool:
     return any(quote in text[start : start + 20] for quote in "”\"'’")
 
 
-def _legal_reference(text: str, sentence_ends: list[int], match: re.Match[str]) -> Fact | None:
+def _legal_reference(scanned: _Text, match: re.Match[str]) -> Fact | None:
     """A `legal_ref` fact with a normalised number, its type and its issue date when given."""
-    surface = match["doc_number"]
-    number = re.sub(r"\s+", "", surface)
+    text = scanned.text
+    number = _WHITESPACE.sub("", match["doc_number"])
     before = _DOCUMENT_TYPE_BEFORE.search(text, max(0, match.start() - 40), match.start())
     stated_type = before["doc_type"] if before else None
     # "2030 - Đây là…" looks like a number with one code; a real one has two codes or follows "số".
-    codes = re.split(r"[-/]", number)[1:]
-    codes = [code for code in codes if not code.isdigit()]
+    codes = [code for code in _DOCUMENT_NUMBER_SEPARATOR.split(number)[1:] if not code.isdigit()]
     if len(codes) < 2 and not (stated_type or (before and before["number_word"])):
         return None
     issued = _ISSUED_AFTER.match(text, match.end())
@@ -278,25 +331,29 @@ def _legal_reference(text: str, sentence_ends: list[int], match: re.Match[str]) 
         except ValueError:
             issued_on = None
     doc_type = stated_type or _DOCUMENT_TYPES_BY_CODE.get(codes[0] if codes else "")
-    return _fact(text, sentence_ends, "legal_ref", match.start("doc_number"), match.end("doc_number"),
+    return _fact(scanned, "legal_ref", match.start("doc_number"), match.end("doc_number"),
                  doc_number=number, doc_type=doc_type, issued_on=issued_on)
 
 
-def _fact(text: str, sentence_ends: list[int], kind: str, start: int, end: int, **fields: object) -> Fact:
-    """A fact of `kind` at text[start:end] with its sentence, and period and place for numeric kinds."""
-    sentence_start, sentence_end = _sentence_span(text, sentence_ends, start)
+def _fact(scanned: _Text, kind: str, start: int, end: int, **fields: object) -> Fact:
+    """A fact of `kind` at text[start:end] with its provenance, and period and place for numeric kinds."""
+    text = scanned.text
+    sentence_start, sentence_end = _sentence_span(scanned, start)
     if kind in NUMERIC_KINDS:
         fields.setdefault("period", _period(text, sentence_start, sentence_end, start, end))
         fields.setdefault("place", _place(text, sentence_start, sentence_end, start, end))
-    return Fact(kind=kind, text=text[start:end], sentence=text[sentence_start:sentence_end].strip(),
-                source="", start=start, end=end, **fields)  # type: ignore[arg-type]
+    return Fact(
+        kind=kind, text=text[start:end], sentence=text[sentence_start:sentence_end].strip(),
+        source=scanned.source, start=start, end=end, paragraph=scanned.paragraph,
+        extractor_version=EXTRACTOR_VERSION, **fields,  # type: ignore[arg-type]
+    )
 
 
-def _sentence_span(text: str, sentence_ends: list[int], position: int) -> tuple[int, int]:
+def _sentence_span(scanned: _Text, position: int) -> tuple[int, int]:
     """Offsets of the sentence holding `position`."""
-    index = bisect_right(sentence_ends, position)
-    start = sentence_ends[index - 1] if index else 0
-    end = sentence_ends[index] if index < len(sentence_ends) else len(text)
+    index = bisect_right(scanned.sentence_ends, position)
+    start = scanned.sentence_ends[index - 1] if index else 0
+    end = scanned.sentence_ends[index] if index < len(scanned.sentence_ends) else len(scanned.text)
     return start, end
 
 
@@ -338,11 +395,10 @@ def _subject_after(text: str, position: int) -> str | None:
     return " ".join(words) or None
 
 
-def _subject_before(text: str, sentence_ends: list[int], start: int) -> str | None:
+def _subject_before(scanned: _Text, start: int) -> str | None:
     """The noun phrase of the clause before `start` ("GRDP bình quân đầu người" in "… đạt 7.614 USD")."""
-    sentence_start, _ = _sentence_span(text, sentence_ends, start)
-    clause = text[sentence_start:start]
-    clause = re.split(r"[,;:(]|\svới\s", clause)[-1]
+    sentence_start, _ = _sentence_span(scanned, start)
+    clause = _CLAUSE_BEFORE_SUBJECT.split(scanned.text[sentence_start:start])[-1]
     clause = _PERIOD.sub(" ", clause)
     words = clause.split()[-8:]
     while words and words[0].lower() in _SUBJECT_LEADING_WORDS:

@@ -79,13 +79,13 @@ _TAIL_STOP = (
 )
 _TAIL_WORD = rf"(?:và(?=\s+[{UPPER}])|[-–]|(?!{_TAIL_STOP})(?:{_CAPITALISED_WORD}|[{LOWER}]+(?![\w])))"
 
-_NAME = rf"(?:{'|'.join(FAMILY_NAMES)})(?![\w])(?:\s+{_SYLLABLE}){{1,3}}(?!\s+[{UPPER}])"
-
-_PERSON = re.compile(
-    rf"(?<![\w])(?:(?P<honorific>{'|'.join(HONORIFICS)})\s+"
-    rf"|(?P<title>{_ROLE_HEAD}(?:\s+{_TAIL_WORD}){{0,8}}?)\s+)?"
-    rf"(?P<name>{_NAME})"
+# The scan starts at family names (a literal alternation the regex engine can skip to
+# quickly) and only then looks back for an honorific or a title.
+_NAME = re.compile(rf"(?:{'|'.join(FAMILY_NAMES)})(?![\w])(?:\s+{_SYLLABLE}){{1,3}}(?!\s+[{UPPER}])")
+_BEFORE_NAME = re.compile(
+    rf"(?<![\w])(?:(?P<honorific>{'|'.join(HONORIFICS)})|(?P<title>{_ROLE_HEAD}(?:\s+{_TAIL_WORD}){{0,8}}))\s+$"
 )
+_LOOK_BEHIND = 90
 
 # ", Bí thư Tỉnh ủy, Chủ tịch HĐND tỉnh" or ", một tiểu thương ở chợ Hạ Long II".
 _ROLE_SEGMENT = re.compile(
@@ -96,11 +96,12 @@ _ROLE_SEGMENT = re.compile(
 def find_people(text: str) -> list[PersonMention]:
     """People named in `text`, each with the role its title or following apposition gives."""
     people: list[PersonMention] = []
-    for match in _PERSON.finditer(text):
-        name = match["name"]
-        if name in PLACE_NAMES:
+    for match in _NAME.finditer(text):
+        name = match[0]
+        if name in PLACE_NAMES or (match.start() and text[match.start() - 1].isalnum()):
             continue
-        roles: list[str] = [match["title"]] if match["title"] else []
+        before = _BEFORE_NAME.search(text, max(0, match.start() - _LOOK_BEHIND), match.start())
+        roles: list[str] = [before["title"]] if before and before["title"] else []
         position = match.end()
         while segment := _ROLE_SEGMENT.match(text, position):
             roles.append(segment["role"] or segment["description"].strip())
@@ -108,9 +109,7 @@ def find_people(text: str) -> list[PersonMention]:
             if segment["description"]:
                 break
         # A bare capitalised run is only a person when a role follows it.
-        if not (match["honorific"] or match["title"] or roles):
+        if before is None and not roles:
             continue
-        people.append(
-            PersonMention(name=name, start=match.start("name"), end=match.end("name"), role=", ".join(roles) or None)
-        )
+        people.append(PersonMention(name=name, start=match.start(), end=match.end(), role=", ".join(roles) or None))
     return people
