@@ -89,6 +89,42 @@ def write_pages(path: Path, table: pa.Table) -> None:
     os.replace(temporary, path)
 
 
+class PageWriter:
+    """Writes landing rows to a temporary Parquet file in row groups; close() renames it into place."""
+
+    def __init__(self, path: Path, batch_rows: int = 200, batch_bytes: int = 32 * 1024 * 1024) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+        self.rows_written = 0
+        # Bodies are flushed in bounded batches so a long crawl never holds its pages in memory.
+        self._batch_rows = batch_rows
+        self._batch_bytes = batch_bytes
+        self._pending: list[dict] = []
+        self._pending_bytes = 0
+        self._writer = pq.ParquetWriter(self.temporary, LANDING_SCHEMA, compression="zstd")
+
+    def write(self, row: dict) -> None:
+        self._pending.append(row)
+        self._pending_bytes += len(row.get("body") or b"")
+        if len(self._pending) >= self._batch_rows or self._pending_bytes >= self._batch_bytes:
+            self.flush()
+
+    def flush(self) -> None:
+        if self._pending:
+            self._writer.write_table(pa.Table.from_pylist(self._pending, schema=LANDING_SCHEMA))
+            self.rows_written += len(self._pending)
+            self._pending = []
+            self._pending_bytes = 0
+
+    def close(self) -> Path:
+        """Flush, finish the file and rename it to its final name; returns that name."""
+        self.flush()
+        self._writer.close()
+        os.replace(self.temporary, self.path)
+        return self.path
+
+
 def write_manifest(path: Path, manifest: RunManifest) -> None:
     write_atomically(path, manifest.to_json().encode("utf-8"))
 

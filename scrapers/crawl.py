@@ -1,0 +1,238 @@
+"""Crawling one site: run the spider in its own process, wait, and report the run from its manifest.
+
+Scrapy runs on Twisted's reactor, which cannot be restarted inside one process, so every
+crawl is a fresh `python -m scrapers.spider_process` child. The child writes the landing
+Parquet file and the manifest; this side only starts it, bounds its time and reads the result.
+
+Status of a run (also written in its manifest):
+- failed: no page could be fetched at all (site down, robots.txt unreachable, every start
+  page refused), or Scrapy stopped for another reason than finishing or a closespider limit
+  (shutdown, killed, crashed);
+- partial: pages were fetched but some failed, or the run hit its time budget
+  (closespider_timeout): what landed is good, coverage is incomplete;
+- success: everything discovered was fetched (or answered 304 Not Modified).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from provnews import settings
+from scrapers.landing import RunManifest, run_paths, write_manifest
+from scrapers.site import Discovery, Site
+from scrapers.urls import canonical_url
+
+DEFAULT_CRAWL_SECONDS = 1800
+# Time the child gets beyond its crawl budget to close the spider and write its files.
+SHUTDOWN_GRACE_SECONDS = 60
+PARTIAL_FINISH_REASONS = frozenset({"closespider_timeout", "closespider_pagecount", "closespider_itemcount"})
+
+KNOWN_PAGES_SCHEMA = pa.schema(
+    [
+        pa.field("url", pa.string(), nullable=False),
+        pa.field("etag", pa.string()),
+        pa.field("last_modified", pa.string()),
+        pa.field("content_sha256", pa.string()),
+    ]
+)
+
+
+class CrawlError(RuntimeError):
+    """The crawl could not be run here (the spider process did not start)."""
+
+
+@dataclass(frozen=True, slots=True)
+class KnownPage:
+    """An article page already landed: its validators make the next fetch a conditional GET."""
+
+    url: str
+    etag: str | None
+    last_modified: str | None
+    content_sha256: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CrawlOutcome:
+    run_id: str
+    site: str
+    status: str  # success | partial | failed
+    pages_fetched: int
+    pages_failed: int
+    pages_not_modified: int
+    landing_file: Path | None
+    manifest_file: Path
+    log_file: Path
+    finish_reason: str | None
+    error: str | None
+
+
+def write_known_pages(rows: Iterable[KnownPage], path: Path) -> None:
+    """Write the known pages as Parquet (url, etag, last_modified, content_sha256), atomically."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    table = pa.Table.from_pylist([dataclasses.asdict(row) for row in rows], schema=KNOWN_PAGES_SCHEMA)
+    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    pq.write_table(table, temporary)
+    os.replace(temporary, path)
+
+
+def read_known_pages(path: Path | None) -> dict[str, KnownPage]:
+    """Known pages by canonical URL; those without an ETag or Last-Modified cannot be revalidated."""
+    if path is None or not path.exists():
+        return {}
+    known: dict[str, KnownPage] = {}
+    for row in pq.read_table(path, schema=KNOWN_PAGES_SCHEMA).to_pylist():
+        page = KnownPage(**row)
+        if page.etag or page.last_modified:
+            known[canonical_url(page.url)] = page
+    return known
+
+
+def crawl_status(
+    finish_reason: str | None, content_pages_answered: int, pages_failed: int, first_error: str | None
+) -> tuple[str, str | None]:
+    """(status, one-line error) of a run; content pages are all but robots.txt, answered means 2xx or 304."""
+    if content_pages_answered == 0:
+        return "failed", f"no page could be fetched: {first_error or 'nothing was discovered'}"
+    if finish_reason != "finished" and finish_reason not in PARTIAL_FINISH_REASONS:
+        return "failed", f"crawl did not finish: {finish_reason or 'no finish reason'}"
+    if pages_failed or finish_reason in PARTIAL_FINISH_REASONS:
+        return "partial", None
+    return "success", None
+
+
+def encode_site(site: Site) -> dict:
+    """The site as JSON-ready data for the spider process; selectors stay behind (crawling needs none)."""
+    document = {
+        field.name: getattr(site, field.name)
+        for field in dataclasses.fields(site)
+        if field.name not in {"selector_sets", "path", "discovery"}
+    }
+    document["discovery"] = dataclasses.asdict(site.discovery)
+    return document
+
+
+def decode_site(document: Mapping) -> Site:
+    """The Site encode_site wrote."""
+    document = dict(document)
+    discovery = {
+        key: tuple(value) if isinstance(value, list) else value
+        for key, value in document.pop("discovery").items()
+    }
+    return Site(discovery=Discovery(**discovery), **document)
+
+
+def _tail(text: str) -> str:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[-1][:300] if lines else "no output"
+
+
+def _outcome_from_manifest(
+    manifest: RunManifest, landing_file: Path, manifest_file: Path, log_file: Path
+) -> CrawlOutcome:
+    stats = manifest.stats
+    return CrawlOutcome(
+        run_id=manifest.run_id,
+        site=manifest.site,
+        status=manifest.status,
+        pages_fetched=int(stats.get("provnews/pages_fetched", 0)),
+        pages_failed=int(stats.get("provnews/pages_failed", 0)),
+        pages_not_modified=int(stats.get("provnews/pages_not_modified", 0)),
+        landing_file=landing_file if landing_file.exists() else None,
+        manifest_file=manifest_file,
+        log_file=log_file,
+        finish_reason=manifest.finish_reason,
+        error=manifest.error,
+    )
+
+
+def run_crawl(
+    site: Site,
+    run_id: str,
+    landing_dir: Path,
+    log_dir: Path,
+    known_pages: Path | None = None,
+    timeout_seconds: int = DEFAULT_CRAWL_SECONDS,
+    download_timeout_seconds: float = 30,
+    retry_after_max_seconds: float = 30,
+) -> CrawlOutcome:
+    """Crawl the site into landing files; a site that is down gives status failed, never an exception.
+
+    timeout_seconds is the crawl's budget (CLOSESPIDER_TIMEOUT); the process is stopped if it
+    overruns it by more than SHUTDOWN_GRACE_SECONDS. Raises CrawlError only if the process
+    cannot be started.
+    """
+    started_at = datetime.now(timezone.utc)
+    landing_file, manifest_file = run_paths(landing_dir, site.name, run_id, f"{started_at:%Y-%m-%d}")
+    log_dir.mkdir(parents=True, exist_ok=True)
+    log_file = log_dir / f"{run_id}.log"
+    job = {
+        "site": encode_site(site),
+        "run_id": run_id,
+        "started_at": started_at.isoformat(),
+        "landing_file": str(landing_file),
+        "manifest_file": str(manifest_file),
+        "log_file": str(log_file),
+        "known_pages": str(known_pages) if known_pages else None,
+        "crawl_seconds": timeout_seconds,
+        "download_timeout_seconds": download_timeout_seconds,
+        "retry_after_max_seconds": retry_after_max_seconds,
+    }
+    environment = dict(os.environ)
+    environment["PYTHONPATH"] = os.pathsep.join(
+        filter(None, [str(settings.PROJECT_ROOT), environment.get("PYTHONPATH")])
+    )
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "scrapers.spider_process"],
+            cwd=settings.PROJECT_ROOT,
+            env=environment,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+    except OSError as error:
+        raise CrawlError(f"cannot start the spider process for {site.name}: {error}") from error
+    try:
+        stdout, stderr = process.communicate(json.dumps(job), timeout=timeout_seconds + SHUTDOWN_GRACE_SECONDS)
+        problem = None if process.returncode == 0 else f"spider process exited with {process.returncode}: {_tail(stderr)}"
+    except subprocess.TimeoutExpired:
+        # SIGTERM lets Scrapy close the spider and write its files; SIGKILL if it cannot.
+        process.terminate()
+        try:
+            stdout, stderr = process.communicate(timeout=SHUTDOWN_GRACE_SECONDS)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            stdout, stderr = process.communicate()
+        problem = f"spider process overran its {timeout_seconds}s budget and was stopped"
+    if stdout:
+        print(stdout, end="" if stdout.endswith("\n") else "\n")
+    if manifest_file.exists():
+        manifest = RunManifest.from_json(manifest_file.read_text(encoding="utf-8"))
+    else:
+        # The child died before writing its manifest: record the run as failed so the load sees it.
+        manifest = RunManifest(
+            run_id=run_id,
+            site=site.name,
+            started_at=started_at,
+            finished_at=datetime.now(timezone.utc),
+            finish_reason=None,
+            status="failed",
+            error=problem or "spider process ended without a manifest",
+            log_file=str(log_file),
+        )
+        for leftover in landing_file.parent.glob(f".{landing_file.name}.tmp-*"):
+            leftover.unlink()
+        write_manifest(manifest_file, manifest)
+    return _outcome_from_manifest(manifest, landing_file, manifest_file, log_file)

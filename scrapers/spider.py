@@ -1,0 +1,283 @@
+"""The one spider: reads a site file's discovery rules and lands every page it tries as a row."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import AsyncIterator, Iterable, Iterator
+from datetime import datetime, timezone
+from typing import Any
+
+import scrapy
+from protego import Protego
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response
+from twisted.internet import error as network_errors
+from twisted.python.failure import Failure
+
+from scrapers.crawl import KnownPage
+from scrapers.discovery import DiscoveryError, feed_links, sitemap_links
+from scrapers.landing import PageWriter
+from scrapers.middlewares import RefusedRequest, RobotsDisallowed
+from scrapers.site import Site
+from scrapers.urls import canonical_url, fetchable_url
+
+# Every status reaches the callbacks (so 404s and 500s land as rows) except redirects,
+# which RedirectMiddleware must still follow.
+HANDLED_STATUSES = [status for status in range(100, 600) if status not in {301, 302, 303, 307, 308}]
+
+_NETWORK_ERRORS: tuple[tuple[type[BaseException] | str, str], ...] = (
+    ("scrapy.exceptions.DownloadTimeoutError", "timeout"),
+    (network_errors.TimeoutError, "timeout"),
+    (network_errors.TCPTimedOutError, "timeout"),
+    ("scrapy.exceptions.DownloadConnectionRefusedError", "connection refused"),
+    (network_errors.ConnectionRefusedError, "connection refused"),
+    ("scrapy.exceptions.CannotResolveHostError", "DNS lookup failed"),
+    (network_errors.DNSLookupError, "DNS lookup failed"),
+    ("scrapy.exceptions.DownloadCancelledError", "too large"),
+    ("scrapy.exceptions.ResponseDataLossError", "connection reset, response truncated"),
+    (network_errors.ConnectionLost, "connection reset"),
+    (network_errors.ConnectionDone, "connection closed"),
+    ("scrapy.exceptions.DownloadFailedError", "download failed"),
+)
+
+
+def failure_text(failure: Failure) -> str:
+    """One line saying why a request failed: timeout, refused, DNS, reset, too large, refusal…"""
+    exception = failure.value
+    if isinstance(exception, IgnoreRequest):
+        message = str(exception) or "request ignored"
+        return "too many redirects" if "max redirections" in message else message
+    detail = " ".join(str(exception).split())[:200]
+    # Twisted reports a reset as ResponseFailed carrying the real reasons; look through it.
+    for reason in getattr(exception.__cause__, "reasons", None) or ():
+        if isinstance(reason, Failure) and reason.check(network_errors.ConnectionLost):
+            return "connection reset"
+        if isinstance(reason, Failure) and reason.check(network_errors.ConnectionDone):
+            return "connection closed before the response"
+    for kind, label in _NETWORK_ERRORS:
+        if failure.check(kind):
+            if label == "too large":
+                return f"too large: {detail}" if detail else "too large"
+            return label
+    name = type(exception).__name__
+    return f"{name}: {detail}" if detail else name
+
+
+class SiteSpider(scrapy.Spider):
+    """Discovers a site's articles from its sitemaps, feeds and category pages, and lands every page."""
+
+    name = "provnews"
+
+    def __init__(
+        self,
+        site: Site,
+        run_id: str,
+        writer: PageWriter,
+        known_pages: dict[str, KnownPage] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.site = site
+        self.run_id = run_id
+        self.writer = writer
+        self.known_pages = known_pages or {}
+        self.robots: Protego | None = None
+        self.first_error: str | None = None
+        # Canonical URLs already scheduled: this set, not Scrapy's dupefilter, stops a second
+        # fetch, because requests carry dont_filter so redirects always reach the site guard.
+        self._scheduled: set[str] = set()
+        self._articles_scheduled = 0
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        if self.site.obey_robots:
+            request = self._request(self.site.absolute("/robots.txt"), "robots", self.parse_robots)
+            if request is not None:
+                yield request
+            return
+        for request in self._discovery_requests():
+            yield request
+
+    def _discovery_requests(self) -> Iterator[scrapy.Request]:
+        discovery = self.site.discovery
+        sources = (
+            [(path, "sitemap", self.parse_sitemap) for path in discovery.sitemaps]
+            + [(path, "feed", self.parse_feed) for path in discovery.rss]
+            + [(path, "listing", self.parse_listing) for path in discovery.categories]
+        )
+        for path, kind, callback in sources:
+            request = self._request(self.site.absolute(path), kind, callback, listing_page=1)
+            if request is not None:
+                yield request
+
+    def _request(
+        self, url: str, kind: str, callback: Any, listing_page: int | None = None
+    ) -> scrapy.Request | None:
+        url = fetchable_url(url, self.site.base_url)
+        key = canonical_url(url)
+        if key in self._scheduled or not url.startswith(("http://", "https://")):
+            return None
+        headers: dict[str, str] = {}
+        if kind == "article":
+            if self.site.max_pages is not None and self._articles_scheduled >= self.site.max_pages:
+                self.crawler.stats.inc_value("provnews/articles_over_max_pages")
+                return None
+            self._articles_scheduled += 1
+            known = self.known_pages.get(key)
+            if known is not None:
+                if known.etag:
+                    headers["If-None-Match"] = known.etag
+                if known.last_modified:
+                    headers["If-Modified-Since"] = known.last_modified
+        self._scheduled.add(key)
+        return scrapy.Request(
+            url,
+            callback=callback,
+            errback=self.on_error,
+            headers=headers,
+            dont_filter=True,
+            meta={"page_kind": kind, "listing_page": listing_page, "handle_httpstatus_list": HANDLED_STATUSES},
+        )
+
+    def _article_requests(self, urls: Iterable[str]) -> Iterator[scrapy.Request]:
+        for url in urls:
+            if self.site.is_article(canonical_url(url)):
+                request = self._request(url, "article", self.parse_article)
+                if request is not None:
+                    yield request
+
+    def _land_response(self, response: Response, error: str | None = None) -> bool:
+        """Write the response's row and count it; True if it is a 2xx page worth reading."""
+        kind = response.meta["page_kind"]
+        body = response.body if response.status != 304 else b""
+        headers = response.headers
+        self._count(kind, response.status, error)
+        self.writer.write(
+            {
+                "run_id": self.run_id,
+                "site": self.site.name,
+                "url": (response.meta.get("redirect_urls") or [response.request.url])[0],
+                "final_url": response.url,
+                "page_kind": kind,
+                "http_status": response.status,
+                "fetched_at": datetime.now(timezone.utc),
+                "content_type": _header(headers, b"Content-Type"),
+                "body": body or None,
+                "content_sha256": hashlib.sha256(body).hexdigest() if body else None,
+                "content_length": len(body) if body else None,
+                "etag": _header(headers, b"ETag"),
+                "last_modified": _header(headers, b"Last-Modified"),
+                "error": error,
+            }
+        )
+        if error is not None:
+            self._remember_error(f"{error} ({response.url})", kind)
+        elif not _answered(response.status) and not _robots_absent(kind, response.status):
+            self._remember_error(f"HTTP {response.status} ({response.url})", kind)
+        return error is None and 200 <= response.status < 300
+
+    def _count(self, kind: str, status: int | None, error: str | None) -> None:
+        stats = self.crawler.stats
+        if error is None and status is not None and 200 <= status < 300:
+            stats.inc_value("provnews/pages_fetched")
+            stats.inc_value(f"provnews/fetched/{kind}")
+        elif status == 304:
+            stats.inc_value("provnews/pages_not_modified")
+        elif error is None and status is not None and _robots_absent(kind, status):
+            stats.inc_value("provnews/robots_absent")  # no robots.txt: everything allowed, not a failure
+        else:
+            stats.inc_value("provnews/pages_failed")
+            stats.inc_value(f"provnews/failed/{kind}")
+
+    def _remember_error(self, error: str, kind: str) -> None:
+        if self.first_error is None:
+            self.first_error = f"{kind}: {error}"
+
+    def on_error(self, failure: Failure) -> None:
+        request = failure.request
+        if failure.check(RobotsDisallowed):
+            return
+        kind = request.meta["page_kind"]
+        error = failure_text(failure)
+        if failure.check(RefusedRequest):
+            self.crawler.stats.inc_value("provnews/pages_refused")
+        self._count(kind, None, error)
+        original = (request.meta.get("redirect_urls") or [request.url])[0]
+        self._remember_error(f"{error} ({original})", kind)
+        self.writer.write(
+            {
+                "run_id": self.run_id,
+                "site": self.site.name,
+                "url": original,
+                "final_url": request.url,
+                "page_kind": kind,
+                "http_status": None,
+                "fetched_at": datetime.now(timezone.utc),
+                "error": error,
+            }
+        )
+
+    def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
+        self._land_response(response)
+        if 200 <= response.status < 300:
+            self.robots = Protego.parse(response.body.decode("utf-8", "replace"))
+        elif response.status >= 500:
+            # RFC 9309: an unreachable robots.txt means the whole site is disallowed for now.
+            return
+        yield from self._discovery_requests()
+
+    def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
+        links, error = None, None
+        if 200 <= response.status < 300:
+            try:
+                links = sitemap_links(response.body)
+            except DiscoveryError as problem:
+                error = f"sitemap refused: {problem}"
+        self._land_response(response, error)
+        if links is None:
+            return
+        for url in links.sitemaps:
+            request = self._request(url, "sitemap", self.parse_sitemap)
+            if request is not None:
+                yield request
+        yield from self._article_requests(links.pages)
+
+    def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
+        links, error = None, None
+        if 200 <= response.status < 300:
+            try:
+                links = feed_links(response.body)
+            except DiscoveryError as problem:
+                error = f"feed refused: {problem}"
+        self._land_response(response, error)
+        if links is not None:
+            yield from self._article_requests(links)
+
+    def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
+        if not self._land_response(response) or not hasattr(response, "css"):
+            return
+        yield from self._article_requests(response.urljoin(href) for href in response.css("a::attr(href)").getall())
+        page = response.meta.get("listing_page") or 1
+        pagination = self.site.discovery.pagination
+        if pagination and page < self.site.discovery.max_category_pages:
+            next_href = response.css(pagination).css("::attr(href)").get()
+            if next_href:
+                request = self._request(response.urljoin(next_href), "listing", self.parse_listing, page + 1)
+                if request is not None:
+                    yield request
+
+    def parse_article(self, response: Response) -> None:
+        if self._land_response(response):
+            self.crawler.stats.inc_value("provnews/articles_landed")
+
+
+def _answered(status: int) -> bool:
+    return 200 <= status < 300 or status == 304
+
+
+def _robots_absent(kind: str, status: int) -> bool:
+    return kind == "robots" and 400 <= status < 500
+
+
+def _header(headers: Any, name: bytes) -> str | None:
+    value = headers.get(name)
+    return value.decode("latin-1") if value else None
