@@ -1,0 +1,219 @@
+"""Photo captions: found once each, counted every time the page repeats them, taken out of the DOM."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
+
+from selectolax.lexbor import LexborNode
+
+from transforms.records import Caption
+from transforms.text import comparison_key, normalise_text
+
+_CREDIT_WORDS = r"(?:Ảnh|Ảnh minh họa|Ảnh minh hoạ|Ảnh tư liệu|Ảnh chụp màn hình|Nguồn|Nguồn ảnh|Photo|Clip|Video)"
+_CREDIT_IN_PARENTHESES = re.compile(rf"\s*[\(\[]\s*({_CREDIT_WORDS}(?:\s*:[^()\[\]]*)?)[\)\]]\s*\.?\s*$", re.IGNORECASE)
+# Outside parentheses only a capitalised "Ảnh:" starts a credit; "triển lãm ảnh: …" is caption text.
+_CREDIT_AFTER = re.compile(rf"(?:^|\s*[-–—|]\s*|\s+)({_CREDIT_WORDS}\s*:\s*[^!?]*?)\s*\.?\s*$")
+_CREDIT_ONLY = re.compile(rf"^\s*{_CREDIT_WORDS}\s*\.?\s*$", re.IGNORECASE)
+# Alt texts that editors leave as placeholders rather than captions.
+_PLACEHOLDERS = frozenset(
+    comparison_key(text)
+    for text in ("chú thích ảnh", "ảnh minh họa", "ảnh minh hoạ", "ảnh", "image", "photo", "hình ảnh", "ảnh tư liệu")
+)
+_LAZY_SOURCES = ("data-src", "data-original", "data-lazy-src", "data-srcset", "src", "srcset")
+_CAPTION_CLASS = re.compile(r"caption|desc|chu-?thich|image_note|img-note|note-image", re.IGNORECASE)
+_EMPHASIS = frozenset(("em", "i"))
+
+
+def split_credit(text: str) -> tuple[str, str | None]:
+    """("caption", "Ảnh: X") from "caption (Ảnh: X)" or "caption. Ảnh: X"; credit None when absent."""
+    text = normalise_text(text)
+    for pattern in (_CREDIT_IN_PARENTHESES, _CREDIT_AFTER):
+        match = pattern.search(text)
+        if match:
+            return text[: match.start()].strip(" -–—|"), normalise_text(match.group(1))
+    return text, None
+
+
+def caption_key(text: str) -> str:
+    """How two repetitions of one caption are recognised: credit off, case and tone marks folded."""
+    caption, _ = split_credit(text)
+    return comparison_key(caption).rstrip(" .")
+
+
+@dataclass(slots=True)
+class _Photo:
+    """One photo and every piece of text the page attached to it."""
+
+    image_url: str | None
+    visible: list[str] = field(default_factory=list)  # figcaption, caption cell, <p><em> under it
+    attributes: list[str] = field(default_factory=list)  # alt and title of its images
+
+
+def take_captions(root: LexborNode, url: str, caption_selector: str | None, title: str) -> tuple[Caption, ...]:
+    """Every photo caption under root, once, in order; caption nodes and images are removed in place."""
+    photos: list[_Photo] = []
+    holders: dict[int, _Photo] = {}
+    doomed: list[LexborNode] = []
+    for image in root.css("img"):
+        if _inside(image, "noscript", root):
+            continue
+        holder = _holder(image, root)
+        photo = holders.get(holder.mem_id)
+        if photo is None:
+            photo = _Photo(_image_url(image, url))
+            holders[holder.mem_id] = photo
+            photos.append(photo)
+            _read_holder(holder, image, photo, caption_selector, doomed)
+            doomed.append(holder)
+        photo.attributes.extend(
+            value for value in (image.attributes.get("alt"), image.attributes.get("title")) if value
+        )
+    for node in root.css("noscript"):
+        doomed.append(node)
+    if caption_selector:
+        _attach_loose_captions(root, caption_selector, photos, holders, doomed)
+    for node in doomed:
+        if node.parent is not None:
+            node.decompose()
+    return _merge(photos, comparison_key(title))
+
+
+def _inside(node: LexborNode, tag: str, root: LexborNode) -> bool:
+    parent = node.parent
+    while parent is not None and parent.mem_id != root.mem_id:
+        if parent.tag == tag:
+            return True
+        parent = parent.parent
+    return False
+
+
+def _holder(image: LexborNode, root: LexborNode) -> LexborNode:
+    """The element that stands for the photo: its figure, its caption table, or its bare wrapper."""
+    node = image.parent
+    wrapper = image
+    while node is not None and node.mem_id != root.mem_id:
+        if node.tag == "figure":
+            return node
+        if node.tag == "table":
+            return node if len(node.css("img")) <= 2 and len(normalise_text(node.text())) < 600 else wrapper
+        if node.tag in ("p", "div", "a", "span", "picture", "center") and not normalise_text(node.text()):
+            wrapper = node
+            node = node.parent
+            continue
+        break
+    return wrapper
+
+
+def _read_holder(
+    holder: LexborNode, image: LexborNode, photo: _Photo, caption_selector: str | None, doomed: list[LexborNode]
+) -> None:
+    """Collect the visible caption texts inside the holder and right after it."""
+    if holder.tag == "figure":
+        captions = holder.css("figcaption") or [
+            node for node in holder.css("[class]") if _CAPTION_CLASS.search(node.attributes.get("class") or "")
+        ]
+        photo.visible.extend(normalise_text(node.text()) for node in captions[:1])
+    elif holder.tag == "table":
+        photo.visible.extend(
+            text for cell in holder.css("td, th, caption") if not cell.css("img") and (text := normalise_text(cell.text()))
+        )
+    follower = _next_element(holder)
+    if follower is not None and _is_caption_paragraph(follower, caption_selector):
+        photo.visible.append(normalise_text(follower.text()))
+        doomed.append(follower)
+
+
+def _next_element(node: LexborNode) -> LexborNode | None:
+    sibling = node.next
+    while sibling is not None and not sibling.is_element_node:
+        if sibling.is_text_node and (sibling.text_content or "").strip():
+            return None
+        sibling = sibling.next
+    return sibling
+
+
+def _is_caption_paragraph(node: LexborNode, caption_selector: str | None) -> bool:
+    """A paragraph right under a photo that is all emphasis or marked as a caption."""
+    if node.tag not in ("p", "div", "span", "em", "i"):
+        return False
+    if _CAPTION_CLASS.search(node.attributes.get("class") or ""):
+        return True
+    if caption_selector and node.css_matches(caption_selector):
+        return True
+    text = normalise_text(node.text())
+    if not text or len(text) > 400:
+        return False
+    if node.tag in _EMPHASIS:
+        return True
+    emphasised = "".join(child.text() or "" for child in node.css("em, i"))
+    return normalise_text(emphasised) == text
+
+
+def _attach_loose_captions(
+    root: LexborNode, caption_selector: str, photos: list[_Photo], holders: dict[int, _Photo], doomed: list[LexborNode]
+) -> None:
+    """Caption elements the site's selector names that no photo holder has claimed yet."""
+    claimed = {caption_key(text) for photo in photos for text in photo.visible}
+    for node in root.css(caption_selector):
+        text = normalise_text(node.text())
+        if not text or caption_key(text) in claimed:
+            continue
+        # The caption belongs to the last photo before it; its holder is an ancestor or precedes it.
+        owner = next((photo for mem_id, photo in holders.items() if _has_ancestor(node, mem_id)), None)
+        if owner is None and photos:
+            owner = photos[-1]
+        if owner is not None:
+            owner.visible.append(text)
+            claimed.add(caption_key(text))
+            doomed.append(node)
+
+
+def _has_ancestor(node: LexborNode, mem_id: int) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if parent.mem_id == mem_id:
+            return True
+        parent = parent.parent
+    return False
+
+
+def _image_url(image: LexborNode, url: str) -> str | None:
+    """The real image of a possibly lazy-loaded <img>: data-src before a placeholder src."""
+    for name in _LAZY_SOURCES:
+        value = (image.attributes.get(name) or "").strip()
+        if value and not value.startswith("data:"):
+            return urljoin(url, value.split(",")[0].split(" ")[0])
+    return None
+
+
+def _merge(photos: list[_Photo], title_key: str) -> tuple[Caption, ...]:
+    """One Caption per distinct caption text, with the count of every repetition on the page."""
+    captions: list[Caption] = []
+    seen: dict[str, int] = {}
+    for photo in photos:
+        texts = [text for text in photo.visible if _is_caption_text(text, title_key)]
+        if not texts:
+            continue
+        text, credit = split_credit(texts[0])
+        key = caption_key(text)
+        repeats = photo.visible + photo.attributes
+        occurrences = sum(1 for repeat in repeats if caption_key(repeat) == key)
+        if key in seen:
+            index = seen[key]
+            previous = captions[index]
+            captions[index] = Caption(
+                previous.text, previous.image_url, previous.occurrences + occurrences, previous.position, previous.credit
+            )
+            continue
+        seen[key] = len(captions)
+        captions.append(Caption(text, photo.image_url, occurrences, len(captions), credit))
+    return tuple(captions)
+
+
+def _is_caption_text(text: str, title_key: str) -> bool:
+    """False for placeholders, bare credits and the headline reused as alt text."""
+    caption, _ = split_credit(text)
+    key = caption_key(caption)
+    return bool(key) and key not in _PLACEHOLDERS and key != title_key.rstrip(" .") and not _CREDIT_ONLY.match(caption)

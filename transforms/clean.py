@@ -1,0 +1,117 @@
+"""Article text from a DOM subtree: boilerplate boxes removed, paragraphs collected in order."""
+
+from __future__ import annotations
+
+import re
+
+from selectolax.lexbor import LexborNode
+
+from transforms.text import comparison_key, normalise_text
+
+# Never article text, whatever the site.
+# Not <form>: ASP.NET and SharePoint pages wrap the whole page in one.
+NOISE_TAGS = "script, style, template, iframe, button, select, textarea, nav, svg, canvas, object, embed"
+# Class or id words of boxes around the article: sharing, tags, related and most-read lists,
+# breadcrumbs, text-size widgets, comments, advertising.
+_BOX_WORD = re.compile(
+    r"(?:^|[-_ ])(?:related|relate|lien-?quan|tinlienquan|same-?cat|most-?read|mostview|most-?viewed|"
+    r"xem-?nhieu|doc-?nhieu|read-?more|readmore|doc-?them|xem-?them|share|sharing|social|tags|tag-?list|tag-?cloud|tags?-?box|"
+    r"keywords?|breadcrumbs?|font-?size|text-?size|fontsize|print|comments?|banner|advert\w*|ads?|"
+    r"sidebar|newsletter|subscribe|toolbar|rating|author-box|pagination|paging)(?:$|[-_ ])",
+    re.IGNORECASE,
+)
+# Headings of boxes that list other articles ("Đọc thêm", "Tin liên quan"…).
+_BOX_LABELS = tuple(
+    comparison_key(label)
+    for label in (
+        "đọc thêm", "xem thêm", "tin liên quan", "bài liên quan", "tin cùng chuyên mục",
+        "tin khác", "các tin khác", "đọc nhiều", "xem nhiều", "tin đọc nhiều", "tin xem nhiều",
+        "bài viết liên quan", "có thể bạn quan tâm", "tin mới", "tin nổi bật", "từ khóa", "tags",
+        "chia sẻ", "bình luận",
+    )
+)
+_FONT_WIDGET = re.compile(r"^(?:a\s*a|a\s*[+-]\s*a?\s*[+-]?|[-+]?\s*a\s*[-+]|cỡ chữ.*|font.*|in bài.*|print)$", re.IGNORECASE)
+BLOCK_TAGS = frozenset(
+    "p h1 h2 h3 h4 h5 h6 li ul ol dl dt dd div section article main aside header footer "
+    "blockquote pre table tbody thead tfoot tr td th figure figcaption center address hr".split()
+)
+_LEAF_BLOCKS = frozenset("p h1 h2 h3 h4 h5 h6 li dt dd pre".split())
+
+
+def remove_noise(root: LexborNode, drop: tuple[str, ...] = ()) -> None:
+    """Take scripts, widgets and boxes around the article out of the subtree, in place."""
+    for node in root.css(NOISE_TAGS):
+        node.decompose()
+    if drop:
+        for node in root.css(", ".join(drop)):
+            node.decompose()
+    for node in root.css("[class], [id]"):
+        if node.parent is not None and _is_box(node):
+            node.decompose()
+    for node in root.css("h2, h3, h4, h5, h6, p, strong, b, span, li, div"):
+        if node.parent is not None and is_box_label(node.text()):
+            _box_of(node, root).decompose()
+    for node in root.css("footer, aside"):
+        node.decompose()
+
+
+def _is_box(node: LexborNode) -> bool:
+    """A element named like a box that also reads like one: little text, or mostly links."""
+    attributes = node.attributes
+    names = f"{attributes.get('class') or ''} {attributes.get('id') or ''}"
+    if _BOX_WORD.search(names) is None or node.tag in ("body", "html", "article", "main"):
+        return False
+    # Wrappers such as "content has-sidebar" match by name but hold the article's paragraphs.
+    return len(normalise_text(node.text())) < 200 or _mostly_links(node)
+
+
+def is_box_label(text: str | None) -> bool:
+    """True for the label of a box of other links: "Đọc thêm", "Tin liên quan:", "aA"."""
+    key = comparison_key(text or "").strip(" :>»-–")
+    if not key or len(key) > 40:
+        return False
+    return key in _BOX_LABELS or _FONT_WIDGET.match(key) is not None
+
+
+def _box_of(label: LexborNode, root: LexborNode) -> LexborNode:
+    """The label's own box: its closest ancestors, while they stay small and mostly links."""
+    box = label
+    node = label.parent
+    for _ in range(3):
+        if node is None or node.mem_id == root.mem_id or len(node.text()) > 1500 or not _mostly_links(node):
+            break
+        box = node
+        node = node.parent
+    return box
+
+
+def _mostly_links(node: LexborNode) -> bool:
+    text = len(normalise_text(node.text()))
+    linked = sum(len(normalise_text(link.text())) for link in node.css("a"))
+    return text > 0 and linked >= 0.5 * text
+
+
+def paragraphs(root: LexborNode) -> list[str]:
+    """The text blocks of the subtree in document order, one string per paragraph or heading."""
+    for line_break in root.css("br"):
+        line_break.replace_with(" ")
+    blocks: list[str] = []
+    _collect(root, blocks)
+    return [block for block in blocks if block]
+
+
+def _collect(node: LexborNode, blocks: list[str]) -> None:
+    if node.tag in _LEAF_BLOCKS and not any(child.tag in _LEAF_BLOCKS for child in node.iter()):
+        blocks.append(normalise_text(node.text()))
+        return
+    run: list[str] = []
+    for child in node.iter(include_text=True):
+        if child.is_text_node:
+            run.append(child.text_content or "")
+        elif child.tag in BLOCK_TAGS or child.tag in _LEAF_BLOCKS:
+            blocks.append(normalise_text("".join(run)))
+            run = []
+            _collect(child, blocks)
+        elif child.is_element_node:
+            run.append(child.text() or "")
+    blocks.append(normalise_text("".join(run)))

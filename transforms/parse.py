@@ -1,0 +1,303 @@
+"""One page of raw HTML in, one clean Article out: the site's selectors when it has them, else generic."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urljoin
+
+import trafilatura
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from transforms.authors import byline_authors, split_names
+from transforms.captions import caption_key, take_captions
+from transforms.clean import is_box_label, paragraphs, remove_noise
+from transforms.dates import parse_date
+from transforms.records import Article, Caption, Selectors
+from transforms.text import comparison_key, decode_page, normalise_text
+
+__all__ = ["NotAnArticle", "decode_page", "parse_page"]
+
+
+class NotAnArticle(ValueError):
+    """The page holds no article: not HTML, no title, or no body text."""
+
+
+_HTML = re.compile(r"<\s*(?:html|body|head|p|div|h1|article|title)\b", re.IGNORECASE)
+_LEAD_CLASS = "[class*=sapo], [class*=lead], [class*=summary], [class*=chapeau], [class*=standfirst], [class*=tomtat]"
+_LEAD_WORD = re.compile(r"^(?:sapo|lead|summary|chapeau|standfirst|tomtat)$", re.IGNORECASE)
+_DATE_CLASS = "[class*=date], [class*=time], [class*=publish], [id*=date], [class*=ngay]"
+_AUTHOR_CLASS = "[class*=author], [class*=byline], [rel=author]"
+_GENERIC_OPTIONS = {"include_comments": False, "favor_precision": True}
+
+
+def parse_page(
+    raw: bytes | str,
+    url: str,
+    selectors: Selectors | None = None,
+    *,
+    content_type: str | None = None,
+    day_first: bool = True,
+    timezone: str = "Asia/Ho_Chi_Minh",
+) -> Article:
+    """The article of one page; raises NotAnArticle with a one-line reason when there is none."""
+    html = decode_page(raw, content_type) if isinstance(raw, bytes) else unicodedata.normalize("NFC", raw)
+    if not _HTML.search(html[:20000]):
+        raise NotAnArticle("not HTML")
+    tree = LexborHTMLParser(html)
+    if tree.body is None:
+        raise NotAnArticle("not HTML")
+    metadata = read_metadata(tree, url)
+    selectors = selectors or Selectors()
+    title = _first_text(tree, selectors.title) or _first_text(tree, "h1") or metadata.title or _page_title(tree)
+    if not title:
+        raise NotAnArticle("no title")
+    section = _first_text(tree, selectors.section) or metadata.section
+    visible_date = _first_text(tree, selectors.date)
+    visible_authors = _first_text(tree, selectors.author)
+    root = tree.css_first(selectors.body) if selectors.body else None
+    if root is not None:
+        lead_node = tree.css_first(selectors.lead) if selectors.lead else None
+        lead = normalise_text(lead_node.text()) if lead_node else ""
+        if lead_node is not None:
+            lead_node.decompose()
+        remove_noise(root, selectors.drop)
+        captions = take_captions(root, url, selectors.captions, title)
+        blocks = paragraphs(root)
+        extractor = "selectors"
+    else:
+        visible_date = visible_date or _generic_date_text(tree)
+        visible_authors = visible_authors or _first_text(tree, _AUTHOR_CLASS)
+        remove_noise(tree.body, selectors.drop)
+        marked_lead = _marked_lead(tree)
+        captions = take_captions(tree.body, url, selectors.captions, title)
+        blocks = _generic_blocks(tree, url)
+        lead, blocks = _split_lead(blocks, marked_lead, metadata.description)
+        extractor = "generic"
+    body, byline = _clean_blocks(blocks, title, lead, captions)
+    if not lead and body and _is_agency_lead(body[0]):
+        lead, body = body[0], body[1:]
+    if not body:
+        raise NotAnArticle("no article text")
+    return Article(
+        url=url,
+        canonical_url=metadata.canonical_url,
+        title=title,
+        lead=lead,
+        body=tuple(body),
+        published_at=_published_at(metadata.published, visible_date, day_first, timezone),
+        authors=_authors(metadata, visible_authors, byline),
+        section=section,
+        captions=captions,
+        extractor=extractor,
+    )
+
+
+def _first_text(tree: LexborHTMLParser, selector: str | None) -> str:
+    if not selector:
+        return ""
+    for node in tree.css(selector):
+        text = normalise_text(node.text())
+        if text:
+            return text
+    return ""
+
+
+def _page_title(tree: LexborHTMLParser) -> str:
+    """The <title> without the " - Site name" most CMSs append."""
+    title = normalise_text(tree.css_first("title").text()) if tree.css_first("title") else ""
+    return re.split(r"\s+[|–—-]\s+", title)[0] if title else ""
+
+
+def _generic_date_text(tree: LexborHTMLParser) -> str:
+    """The first short element that looks like a visible publication date."""
+    for node in tree.css(_DATE_CLASS):
+        text = normalise_text(node.text())
+        if 6 <= len(text) <= 80 and parse_date(text) is not None:
+            return text
+    return ""
+
+
+def _marked_lead(tree: LexborHTMLParser) -> str:
+    """The text of a short block whose class names it the sapo or lead, if the page has one."""
+    for node in tree.body.css(_LEAD_CLASS):
+        words = re.split(r"[\s_-]+", node.attributes.get("class") or "")
+        text = normalise_text(node.text())
+        if any(_LEAD_WORD.match(word) for word in words) and 40 <= len(text) <= 800:
+            return text
+    return ""
+
+
+def _split_lead(blocks: list[str], marked: str, description: str | None) -> tuple[str, list[str]]:
+    """(lead, body) for the generic path: the first block when the page marks it as the sapo."""
+    if blocks:
+        first = comparison_key(blocks[0])
+        if any(first == comparison_key(candidate) for candidate in (marked, description) if candidate):
+            return blocks[0], blocks[1:]
+    return marked, blocks
+
+
+def _generic_blocks(tree: LexborHTMLParser, url: str) -> list[str]:
+    """Paragraphs that trafilatura finds in a page already stripped of captions and boxes."""
+    document = trafilatura.bare_extraction(tree.html, url=url, **_GENERIC_OPTIONS)
+    if document is None or document.body is None:
+        return []
+    blocks: list[str] = []
+    for element in document.body:
+        if element.tag == "list":
+            blocks.extend(normalise_text("".join(item.itertext())) for item in element.iter("item"))
+        elif element.tag == "table":
+            blocks.extend(normalise_text(" ".join(row.itertext())) for row in element.iter("row"))
+        else:
+            blocks.append(normalise_text("".join(element.itertext())))
+    return [block for block in blocks if block]
+
+
+def _clean_blocks(
+    blocks: list[str], title: str, lead: str, captions: tuple[Caption, ...]
+) -> tuple[list[str], list[str]]:
+    """(body, byline authors): repeated headline, lead, captions, labels and the closing byline removed."""
+    unwanted = {comparison_key(title), comparison_key(lead)}
+    caption_keys = {caption_key(caption.text) for caption in captions}
+    kept = [
+        block
+        for block in blocks
+        if comparison_key(block) not in unwanted
+        and caption_key(block) not in caption_keys
+        and not is_box_label(block)
+    ]
+    authors: list[str] = []
+    while kept:
+        names = byline_authors(kept[-1])
+        if names is None:
+            break
+        authors[:0] = names
+        kept.pop()
+    return kept, authors
+
+
+# "(BQN) -", "TTTĐ -", "TTXVN -": the agency marker that opens a lead.
+_AGENCY_MARKER = re.compile(r"^\(?[A-ZĐ]{2,8}\)?\s*[-–—]\s+\S")
+
+
+def _is_agency_lead(paragraph: str) -> bool:
+    return _AGENCY_MARKER.match(paragraph) is not None
+
+
+def _published_at(published: str | None, visible: str, day_first: bool, timezone: str) -> datetime | None:
+    for text in (published, visible):
+        if text:
+            moment = parse_date(text, day_first=day_first, timezone=timezone)
+            if moment is not None:
+                return moment
+    return None
+
+
+def _authors(metadata: PageMetadata, visible: str, byline: list[str]) -> tuple[str, ...]:
+    """Authors from JSON-LD, the author element, the closing byline, then <meta name=author>."""
+    site_key = comparison_key(metadata.site_name or "")
+    for candidates in (metadata.linked_authors, split_names(visible) if visible else [], byline, metadata.meta_authors):
+        names = [name for name in candidates if comparison_key(name) != site_key]
+        names = [name for part in names for name in split_names(part)]
+        if names:
+            return tuple(dict.fromkeys(names))
+    return ()
+
+
+_ARTICLE_TYPES = frozenset(("NewsArticle", "Article", "BlogPosting", "ReportageNewsArticle", "AnalysisNewsArticle"))
+_DATE_META = (
+    "article:published_time", "og:published_time", "datePublished", "pubdate", "publishdate",
+    "publish-date", "dc.date.issued", "dc.date", "date", "parsely-pub-date",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PageMetadata:
+    """What a page says about its article in JSON-LD, <meta> tags and <link rel=canonical>."""
+
+    canonical_url: str | None
+    title: str | None
+    published: str | None  # as written; parse_date reads it
+    linked_authors: tuple[str, ...]  # JSON-LD Person authors
+    meta_authors: tuple[str, ...]  # <meta name=author>, often the outlet itself
+    section: str | None
+    site_name: str | None
+    description: str | None
+
+
+def read_metadata(tree: LexborHTMLParser, url: str) -> PageMetadata:
+    """The page's own statements about the article, JSON-LD before <meta> tags."""
+    meta = _meta_tags(tree)
+    linked = _linked_data(tree)
+    canonical = tree.css_first("link[rel=canonical]")
+    href = ((canonical.attributes.get("href") if canonical else None) or meta.get("og:url") or "").strip()
+    published = _text(linked.get("datePublished")) or next((meta[name] for name in _DATE_META if meta.get(name)), None)
+    time_tag = tree.css_first("time[datetime]")
+    if published is None and time_tag is not None:
+        published = time_tag.attributes.get("datetime")
+    publisher = linked.get("publisher")
+    meta_author = meta.get("author") or meta.get("article:author")
+    return PageMetadata(
+        canonical_url=urljoin(url, href) if href else None,
+        title=_text(linked.get("headline")) or meta.get("og:title"),
+        published=published,
+        linked_authors=_people(linked.get("author")),
+        meta_authors=(meta_author,) if meta_author and "://" not in meta_author else (),
+        section=_text(linked.get("articleSection")) or meta.get("article:section"),
+        site_name=meta.get("og:site_name") or (_text(publisher.get("name")) if isinstance(publisher, dict) else None),
+        description=meta.get("description") or meta.get("og:description"),
+    )
+
+
+def _meta_tags(tree: LexborHTMLParser) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for node in tree.css("meta[content], [itemprop][content], [itemprop][datetime]"):
+        attributes = node.attributes
+        name = attributes.get("property") or attributes.get("name") or attributes.get("itemprop")
+        value = attributes.get("content") or attributes.get("datetime")
+        if name and value and value.strip():
+            found.setdefault(name.strip(), normalise_text(value))
+    return found
+
+
+def _linked_data(tree: LexborHTMLParser) -> dict:
+    """The JSON-LD object describing the article; broken JSON is skipped, not fatal."""
+    for script in tree.css('script[type="application/ld+json"]'):
+        try:
+            document = json.loads(script.text() or "", strict=False)
+        except ValueError:
+            continue
+        for item in _json_items(document):
+            kinds = item.get("@type")
+            kinds = set(kinds) if isinstance(kinds, list) else {kinds}
+            if kinds & _ARTICLE_TYPES:
+                return item
+    return {}
+
+
+def _json_items(document: object) -> list[dict]:
+    if isinstance(document, list):
+        return [item for element in document for item in _json_items(element)]
+    if isinstance(document, dict):
+        return [document, *_json_items(document.get("@graph", []))]
+    return []
+
+
+def _text(value: object) -> str | None:
+    if isinstance(value, list) and value:
+        value = value[0]
+    return (normalise_text(value) or None) if isinstance(value, str) else None
+
+
+def _people(value: object) -> tuple[str, ...]:
+    """Names of Person authors; an Organization author is the publisher, not a writer."""
+    names = []
+    for item in value if isinstance(value, list) else [value]:
+        if isinstance(item, str):
+            names.append(normalise_text(item))
+        elif isinstance(item, dict) and item.get("@type", "Person") == "Person" and isinstance(item.get("name"), str):
+            names.append(normalise_text(item["name"]))
+    return tuple(name for name in names if name)
