@@ -1,0 +1,5 @@
+-- article_without_body: every article has body text; a row here is an article whose body is empty
+-- or blank, which means the extractor kept only the title and lead (a markup change, a paywall).
+SELECT article_id, site, url, title
+FROM articles
+WHERE trim(body) = ''

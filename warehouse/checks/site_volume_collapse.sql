@@ -1,0 +1,33 @@
+-- site_volume_collapse: each site keeps its usual volume; a row here is a site that crawled today
+-- but parsed fewer than 20% of the median of its daily parsed articles over the previous 7 days
+-- (with at least 3 days of runs), the sign of a redesign, a block or a broken discovery path.
+-- A day's parsed articles are its runs' 2xx article pages that did not end in a parse failure.
+WITH daily AS (
+    SELECT
+        crawl_runs.site,
+        CAST(timezone('Asia/Ho_Chi_Minh', crawl_runs.started_at) AS DATE) AS day,
+        count(pages.page_id) - count(parse_failures.page_id) AS parsed
+    FROM crawl_runs
+    LEFT JOIN pages
+        ON pages.run_id = crawl_runs.run_id
+       AND pages.page_kind = 'article'
+       AND pages.http_status BETWEEN 200 AND 299
+    LEFT JOIN parse_failures ON parse_failures.page_id = pages.page_id
+    GROUP BY ALL
+),
+today AS (
+    SELECT site, parsed
+    FROM daily
+    WHERE day = CAST(timezone('Asia/Ho_Chi_Minh', now()) AS DATE)
+),
+history AS (
+    SELECT site, median(parsed) AS median_parsed, count(*) AS days
+    FROM daily
+    WHERE day BETWEEN CAST(timezone('Asia/Ho_Chi_Minh', now()) AS DATE) - 7
+                  AND CAST(timezone('Asia/Ho_Chi_Minh', now()) AS DATE) - 1
+    GROUP BY site
+)
+SELECT today.site, today.parsed AS parsed_today, history.median_parsed, history.days
+FROM today
+JOIN history USING (site)
+WHERE history.days >= 3 AND today.parsed < 0.2 * history.median_parsed
