@@ -1,0 +1,495 @@
+"""The dedup stage's warehouse side: index new articles, link copies, point each story at its first copy."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from time import perf_counter
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+
+from transforms.dedup import (
+    BANDS,
+    NEAR_THRESHOLD,
+    band_keys,
+    body_words,
+    containment,
+    is_comparable,
+    jaccard,
+    shingles,
+    signatures,
+    words_hash,
+)
+from transforms.text import comparison_key
+
+# Bodies are read and signed in chunks so memory stays flat however large the backlog.
+CHUNK_ARTICLES = 2000
+# Strongest evidence first: a pair found by several methods keeps the first.
+METHOD_RANK = {"url": 0, "exact": 1, "near": 2}
+
+
+@dataclass(frozen=True, slots=True)
+class DedupResult:
+    """What one dedup call did."""
+
+    articles_indexed: int
+    candidate_pairs: int  # near-copy candidates from the LSH join, before verification
+    pairs_linked: int  # verified pairs added (url, exact and near)
+    duplicates_changed: int  # articles whose duplicates row was added, changed or removed
+    seconds_signing: float  # reading bodies, MinHash signatures and band rows
+
+
+@dataclass(frozen=True, slots=True)
+class _Pair:
+    article_id: str
+    other_article_id: str
+    method: str
+    similarity: float
+    containment: float
+
+
+def dedup_articles(
+    connection: duckdb.DuckDBPyConnection, article_ids: Sequence[str] | None = None
+) -> DedupResult:
+    """Index the given articles (None: every article not indexed or changed since) and link their copies, in one transaction."""
+    connection.execute("BEGIN TRANSACTION")
+    try:
+        result = _dedup(connection, article_ids)
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    return result
+
+
+def _dedup(connection: duckdb.DuckDBPyConnection, article_ids: Sequence[str] | None) -> DedupResult:
+    now = connection.execute("SELECT now()").fetchone()[0]
+    pending = _pending_articles(connection, article_ids)
+    if not pending:
+        return DedupResult(0, 0, 0, 0, 0.0)
+    connection.register("dedup_pending", pa.table({"article_id": pending}))
+    try:
+        # Partners of re-indexed articles lose their pairs too, so their stories are rebuilt.
+        former_partners = _forget(connection)
+        started = perf_counter()
+        _index(connection, pending, now)
+        seconds_signing = perf_counter() - started
+        candidates = _near_candidates(connection)
+        found: dict[tuple[str, str], _Pair] = {}
+        # url pairs come first, so a pair that is also exact keeps the stronger method.
+        for pair in _url_pairs(connection) + _exact_pairs(connection):
+            found.setdefault(_key(pair), pair)
+        for pair in _verified(connection, candidates, known=set(found)):
+            found[_key(pair)] = pair
+        pairs = sorted(found.values(), key=_key)
+        _store_pairs(connection, pairs, now)
+        _store_caption_keys(connection)
+    finally:
+        connection.unregister("dedup_pending")
+    changed = _relink_stories(connection, set(pending) | former_partners, now)
+    return DedupResult(len(pending), len(candidates), len(pairs), changed, seconds_signing)
+
+
+def _pending_articles(
+    connection: duckdb.DuckDBPyConnection, article_ids: Sequence[str] | None
+) -> list[str]:
+    """Articles never indexed, or whose body, date or canonical URL changed since."""
+    query = """
+        SELECT articles.article_id
+        FROM articles LEFT JOIN dedup_index USING (article_id)
+        WHERE (dedup_index.article_id IS NULL
+               OR dedup_index.content_sha256 IS DISTINCT FROM articles.content_sha256
+               OR dedup_index.published_at IS DISTINCT FROM articles.published_at
+               OR dedup_index.canonical_url IS DISTINCT FROM articles.canonical_url)
+    """
+    if article_ids is None:
+        rows = connection.execute(query + " ORDER BY articles.article_id").fetchall()
+    else:
+        rows = connection.execute(
+            query + " AND articles.article_id IN (SELECT unnest(?)) ORDER BY articles.article_id",
+            [list(article_ids)],
+        ).fetchall()
+    return [row[0] for row in rows]
+
+
+def _forget(connection: duckdb.DuckDBPyConnection) -> set[str]:
+    """Drop what the index knew about pending articles; returns the partners they were paired with."""
+    partners = connection.execute(
+        """
+        SELECT other_article_id FROM duplicate_pairs WHERE article_id IN (SELECT article_id FROM dedup_pending)
+        UNION
+        SELECT article_id FROM duplicate_pairs WHERE other_article_id IN (SELECT article_id FROM dedup_pending)
+        """
+    ).fetchall()
+    for statement in (
+        "DELETE FROM duplicate_pairs WHERE article_id IN (SELECT article_id FROM dedup_pending)"
+        " OR other_article_id IN (SELECT article_id FROM dedup_pending)",
+        "DELETE FROM dedup_bands WHERE article_id IN (SELECT article_id FROM dedup_pending)",
+        "DELETE FROM dedup_index WHERE article_id IN (SELECT article_id FROM dedup_pending)",
+        "DELETE FROM caption_keys WHERE article_id IN (SELECT article_id FROM dedup_pending)",
+    ):
+        connection.execute(statement)
+    return {row[0] for row in partners}
+
+
+def _bodies(
+    connection: duckdb.DuckDBPyConnection, article_ids: Sequence[str]
+) -> Iterable[list[tuple[str, str, list[str]]]]:
+    """(article_id, body, caption texts) of the given articles, in chunks."""
+    for start in range(0, len(article_ids), CHUNK_ARTICLES):
+        yield connection.execute(
+            """
+            SELECT articles.article_id, articles.body,
+                   coalesce(list(captions.text ORDER BY captions.position)
+                            FILTER (WHERE captions.text IS NOT NULL), []) AS caption_texts
+            FROM articles
+            LEFT JOIN captions USING (article_id)
+            WHERE articles.article_id IN (SELECT unnest(?))
+            GROUP BY articles.article_id, articles.body
+            ORDER BY articles.article_id
+            """,
+            [list(article_ids[start : start + CHUNK_ARTICLES])],
+        ).fetchall()
+
+
+def _words(body: str, caption_texts: Sequence[str]) -> list[str]:
+    # The body column joins paragraphs with blank lines.
+    return body_words(body.split("\n\n"), caption_texts)
+
+
+def _index(connection: duckdb.DuckDBPyConnection, pending: Sequence[str], now: datetime) -> None:
+    """Index rows and band rows for every pending article."""
+    for chunk in _bodies(connection, pending):
+        ids = [article_id for article_id, _, _ in chunk]
+        word_lists = [_words(body, caption_texts) for _, body, caption_texts in chunk]
+        comparable = [is_comparable(words) for words in word_lists]
+        connection.register(
+            "dedup_new_index",
+            pa.table(
+                {
+                    "article_id": ids,
+                    "body_key_sha256": [words_hash(words) for words in word_lists],
+                    "body_words": [len(words) for words in word_lists],
+                    "comparable": comparable,
+                }
+            ),
+        )
+        connection.execute(
+            """
+            INSERT INTO dedup_index
+            SELECT new.article_id, articles.content_sha256, articles.published_at,
+                   articles.canonical_url, new.body_key_sha256, new.body_words, new.comparable, ?
+            FROM dedup_new_index AS new JOIN articles USING (article_id)
+            """,
+            [now],
+        )
+        connection.unregister("dedup_new_index")
+        signed = [index for index, flag in enumerate(comparable) if flag]
+        if not signed:
+            continue
+        keys = band_keys(signatures([word_lists[index] for index in signed]))
+        connection.register(
+            "dedup_new_bands",
+            pa.table(
+                {
+                    "band_key": keys.ravel(),
+                    "article_id": np.repeat(np.array([ids[index] for index in signed]), BANDS),
+                }
+            ),
+        )
+        connection.execute("INSERT INTO dedup_bands SELECT band_key, article_id FROM dedup_new_bands")
+        connection.unregister("dedup_new_bands")
+
+
+def _url_pairs(connection: duckdb.DuckDBPyConnection) -> list[_Pair]:
+    """Pending articles that name another's address as canonical, or share a canonical address."""
+    # A canonical link to the site's home page is a CMS default, not a statement of identity.
+    rows = connection.execute(
+        """
+        WITH pending AS (
+            SELECT article_id, url,
+                   CASE WHEN NOT regexp_matches(canonical_url, '^[a-z]+://[^/]+/?$')
+                        THEN canonical_url END AS canonical_url
+            FROM articles JOIN dedup_pending USING (article_id)
+        ),
+        everyone AS (
+            SELECT article_id, url,
+                   CASE WHEN NOT regexp_matches(canonical_url, '^[a-z]+://[^/]+/?$')
+                        THEN canonical_url END AS canonical_url
+            FROM articles
+        ),
+        matches AS (
+            SELECT pending.article_id AS one, everyone.article_id AS other
+            FROM pending JOIN everyone ON pending.canonical_url = everyone.url
+            UNION
+            SELECT pending.article_id, everyone.article_id
+            FROM pending JOIN everyone ON pending.canonical_url = everyone.canonical_url
+            UNION
+            SELECT pending.article_id, everyone.article_id
+            FROM pending JOIN everyone ON pending.url = everyone.canonical_url
+        )
+        SELECT DISTINCT least(one, other), greatest(one, other)
+        FROM matches WHERE one <> other
+        """
+    ).fetchall()
+    return [_Pair(first, second, "url", 1.0, 1.0) for first, second in rows]
+
+
+def _exact_pairs(connection: duckdb.DuckDBPyConnection) -> list[_Pair]:
+    """Pending comparable articles with the same body words as another comparable article."""
+    rows = connection.execute(
+        """
+        SELECT DISTINCT least(pending.article_id, other.article_id),
+                        greatest(pending.article_id, other.article_id)
+        FROM dedup_index AS pending
+        JOIN dedup_pending USING (article_id)
+        JOIN dedup_index AS other
+          ON other.body_key_sha256 = pending.body_key_sha256 AND other.article_id <> pending.article_id
+        WHERE pending.comparable AND other.comparable
+        """
+    ).fetchall()
+    return [_Pair(first, second, "exact", 1.0, 1.0) for first, second in rows]
+
+
+def _near_candidates(connection: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    """Pairs of a pending article and any other sharing at least one LSH band key."""
+    # The join reads only the pending articles' band rows against the band_key column,
+    # so a night's cost follows the new articles, not the whole corpus.
+    return connection.execute(
+        """
+        SELECT DISTINCT least(pending.article_id, other.article_id) AS first,
+                        greatest(pending.article_id, other.article_id) AS second
+        FROM dedup_bands AS pending
+        JOIN dedup_pending USING (article_id)
+        JOIN dedup_bands AS other
+          ON other.band_key = pending.band_key AND other.article_id <> pending.article_id
+        ORDER BY first, second
+        """
+    ).fetchall()
+
+
+def _key(pair: _Pair) -> tuple[str, str]:
+    return pair.article_id, pair.other_article_id
+
+
+def _verified(
+    connection: duckdb.DuckDBPyConnection, candidates: list[tuple[str, str]], known: set[tuple[str, str]]
+) -> list[_Pair]:
+    """Candidates whose shingle sets, recomputed from the bodies, pass the near-copy check."""
+    # Exact shingle sets rather than signature agreement: an estimate from 128 values
+    # wobbles by ±0.04 around the threshold, and only candidates pay for the exact check.
+    remaining = [pair for pair in candidates if pair not in known]
+    if not remaining:
+        return []
+    involved = sorted({article_id for pair in remaining for article_id in pair})
+    shingle_sets: dict[str, np.ndarray] = {}
+    for chunk in _bodies(connection, involved):
+        for article_id, body, caption_texts in chunk:
+            shingle_sets[article_id] = shingles(_words(body, caption_texts))
+    pairs = []
+    for first, second in remaining:
+        shared = containment(shingle_sets[first], shingle_sets[second])
+        if shared >= NEAR_THRESHOLD:
+            similarity = jaccard(shingle_sets[first], shingle_sets[second])
+            pairs.append(_Pair(first, second, "near", round(similarity, 4), round(shared, 4)))
+    return pairs
+
+
+def _store_pairs(connection: duckdb.DuckDBPyConnection, pairs: list[_Pair], now: datetime) -> None:
+    if not pairs:
+        return
+    connection.register(
+        "dedup_new_pairs",
+        pa.table(
+            {
+                "article_id": [pair.article_id for pair in pairs],
+                "other_article_id": [pair.other_article_id for pair in pairs],
+                "method": [pair.method for pair in pairs],
+                "similarity": [pair.similarity for pair in pairs],
+                "containment": [pair.containment for pair in pairs],
+            }
+        ),
+    )
+    connection.execute(
+        """
+        INSERT INTO duplicate_pairs
+        SELECT article_id, other_article_id, method, similarity, containment, ?
+        FROM dedup_new_pairs
+        """,
+        [now],
+    )
+    connection.unregister("dedup_new_pairs")
+
+
+def _store_caption_keys(connection: duckdb.DuckDBPyConnection) -> None:
+    rows = connection.execute(
+        """
+        SELECT article_id, position, text FROM captions
+        WHERE article_id IN (SELECT article_id FROM dedup_pending)
+        """
+    ).fetchall()
+    if not rows:
+        return
+    keys = [comparison_key(text) for _, _, text in rows]
+    connection.register(
+        "dedup_new_captions",
+        pa.table(
+            {
+                "article_id": [article_id for article_id, _, _ in rows],
+                "position": pa.array([position for _, position, _ in rows], pa.int32()),
+                "caption_key": keys,
+                "caption_words": pa.array([len(key.split()) for key in keys], pa.int32()),
+            }
+        ),
+    )
+    connection.execute("INSERT INTO caption_keys SELECT * FROM dedup_new_captions")
+    connection.unregister("dedup_new_captions")
+
+
+def _relink_stories(connection: duckdb.DuckDBPyConnection, touched: set[str], now: datetime) -> int:
+    """Rebuild the stories the touched articles belong to; returns how many duplicates rows changed."""
+    pairs = _pairs_connected_to(connection, touched)
+    members = set(touched) | {article_id for pair in pairs for article_id in _key(pair)}
+    published = {}
+    named_canonical = set()
+    for article_id, published_at, is_named in connection.execute(
+        """
+        SELECT article_id, published_at,
+               url IN (SELECT canonical_url FROM articles WHERE article_id IN (SELECT unnest($ids)))
+        FROM articles WHERE article_id IN (SELECT unnest($ids))
+        """,
+        {"ids": sorted(members)},
+    ).fetchall():
+        published[article_id] = published_at
+        if is_named:
+            named_canonical.add(article_id)
+    desired = _duplicate_rows(members, pairs, published, named_canonical)
+    existing = {
+        row[0]: tuple(row[1:])
+        for row in connection.execute(
+            """
+            SELECT article_id, duplicate_of, method, similarity, matched_with FROM duplicates
+            WHERE article_id IN (SELECT unnest(?))
+            """,
+            [sorted(members)],
+        ).fetchall()
+    }
+    # Unchanged rows are left alone so detected_at keeps the day the copy was first linked.
+    stale = sorted(article_id for article_id, row in existing.items() if desired.get(article_id) != row)
+    fresh = sorted(article_id for article_id, row in desired.items() if existing.get(article_id) != row)
+    if stale:
+        connection.execute(
+            "DELETE FROM duplicates WHERE article_id IN (SELECT unnest(?))", [stale]
+        )
+    if fresh:
+        connection.executemany(
+            """
+            INSERT INTO duplicates (article_id, duplicate_of, method, similarity, detected_at, matched_with)
+            VALUES (?, ?, ?, ?, ?, ?)
+            """,
+            [[article_id, *desired[article_id][:3], now, desired[article_id][3]] for article_id in fresh],
+        )
+    _point_articles(connection, {member: desired.get(member, (None,))[0] for member in members})
+    return len(set(stale) | set(fresh))
+
+
+def _pairs_connected_to(connection: duckdb.DuckDBPyConnection, articles: set[str]) -> list[_Pair]:
+    """Every stored pair in the stories (connected groups of pairs) that hold the given articles."""
+    found: dict[tuple[str, str], _Pair] = {}
+    seen = set(articles)
+    frontier = sorted(articles)
+    while frontier:
+        rows = connection.execute(
+            """
+            SELECT article_id, other_article_id, method, similarity, containment FROM duplicate_pairs
+            WHERE article_id IN (SELECT unnest($ids)) OR other_article_id IN (SELECT unnest($ids))
+            """,
+            {"ids": frontier},
+        ).fetchall()
+        reached = set()
+        for row in rows:
+            pair = _Pair(*row)
+            found[_key(pair)] = pair
+            reached.update(_key(pair))
+        frontier = sorted(reached - seen)
+        seen |= reached
+    return sorted(found.values(), key=_key)
+
+
+def _duplicate_rows(
+    members: set[str],
+    pairs: list[_Pair],
+    published: dict[str, datetime | None],
+    named_canonical: set[str],
+) -> dict[str, tuple[str, str, float, str]]:
+    """article_id → (duplicate_of, method, similarity, matched_with) for every copy but the first."""
+    parent = {member: member for member in members}
+
+    def root(article_id: str) -> str:
+        while parent[article_id] != article_id:
+            parent[article_id] = parent[parent[article_id]]
+            article_id = parent[article_id]
+        return article_id
+
+    for pair in pairs:
+        parent[root(pair.article_id)] = root(pair.other_article_id)
+    stories: dict[str, list[str]] = {}
+    for member in sorted(members):
+        stories.setdefault(root(member), []).append(member)
+
+    def first_published(article_id: str) -> tuple[bool, datetime | None, bool, str]:
+        # Undated articles come last. An AMP or print page carries its article's date, so on
+        # equal dates the page the others name canonical wins, then the smaller article_id.
+        when = published.get(article_id)
+        return when is None, when, article_id not in named_canonical, article_id
+
+    by_key = {_key(pair): pair for pair in pairs}
+    best: dict[str, _Pair] = {}
+    for pair in pairs:
+        for article_id in _key(pair):
+            held = best.get(article_id)
+            if held is None or _strength(pair) < _strength(held):
+                best[article_id] = pair
+    rows = {}
+    for copies in stories.values():
+        first = min(copies, key=first_published)
+        for article_id in copies:
+            if article_id == first:
+                continue
+            pair = best[article_id]
+            other = pair.other_article_id if pair.article_id == article_id else pair.article_id
+            # A link straight to the first copy explains the row best when one exists.
+            direct = by_key.get((min(article_id, first), max(article_id, first)))
+            if direct is not None and METHOD_RANK[direct.method] <= METHOD_RANK[pair.method]:
+                pair, other = direct, first
+            rows[article_id] = (first, pair.method, pair.similarity, other)
+    return rows
+
+
+def _strength(pair: _Pair) -> tuple[int, float, str, str]:
+    return METHOD_RANK[pair.method], -pair.similarity, pair.article_id, pair.other_article_id
+
+
+def _point_articles(connection: duckdb.DuckDBPyConnection, duplicate_of: dict[str, str | None]) -> None:
+    """Set articles.duplicate_of where it differs from the rebuilt stories."""
+    connection.register(
+        "dedup_story_links",
+        pa.table(
+            {
+                "article_id": list(duplicate_of),
+                "duplicate_of": pa.array(list(duplicate_of.values()), pa.string()),
+            }
+        ),
+    )
+    connection.execute(
+        """
+        UPDATE articles SET duplicate_of = links.duplicate_of
+        FROM dedup_story_links AS links
+        WHERE articles.article_id = links.article_id
+          AND articles.duplicate_of IS DISTINCT FROM links.duplicate_of
+        """
+    )
+    connection.unregister("dedup_story_links")
