@@ -101,8 +101,7 @@ def _body(view: SiteView, article: MirrorArticle) -> str:
     parts: list[str] = []
     if not article.captions:
         parts.append(
-            f'<figure class="image"><img src="{view.prefix}/images/{article.id}-0.jpg" alt="Ảnh minh họa">'
-            "<figcaption>Ảnh minh họa</figcaption></figure>\n"
+            f'<figure class="image"><img src="{view.prefix}/images/{article.id}-0.jpg" alt="Ảnh minh họa"></figure>\n'
         )
     reading = "".join(
         f'<li><a href="{view.prefix}{article_path(other)}">{escape(other.title)}</a></li>'

@@ -30,6 +30,12 @@ DISALLOWED = ("/mirror-tuoitrethudo/private/",)
 TRACKING_PARAMETERS = frozenset({"fbclid", "gclid", "zarsrc", "_gl"})
 # A 1×1 transparent GIF answers every photo URL; nothing downstream looks at pixels.
 PIXEL = bytes.fromhex("47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b")
+ARTICLE_PATHS = {
+    "mirror-baoquangninh": render_baoquangninh.article_path,
+    "mirror-quangninh-gov": render_quangninh_gov.article_path,
+    "mirror-tuoitrethudo": render_tuoitrethudo.article_path,
+    faulty_site.SITE: render_baoquangninh.article_path,
+}
 SITEMAPS = {
     "mirror-baoquangninh": "/sitemap.xml",
     "mirror-quangninh-gov": "/sitemap.xml",
@@ -110,8 +116,10 @@ def _http_date(moment: datetime) -> str:
 class MirrorHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "nginx"
-    sys_version = ""
     server: MirrorServer
+
+    def version_string(self) -> str:
+        return self.server_version
 
     def do_GET(self) -> None:
         self._respond(send_body=True)
@@ -211,6 +219,10 @@ class MirrorServer(ThreadingHTTPServer):
     def site_url(self, site: str) -> str:
         """The base URL of one mirror site, as its site file resolves {mirror}/<site>."""
         return f"{self.base_url}/{site}"
+
+    def article_url(self, article: MirrorArticle) -> str:
+        """Where the mirror serves an article of load_articles()."""
+        return self.site_url(article.site) + ARTICLE_PATHS[article.site](article)
 
     def start(self) -> MirrorServer:
         self._thread = threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
