@@ -154,6 +154,21 @@ def test_hectares_written_against_the_number() -> None:
     assert (fact.text, fact.value, fact.unit) == ("hơn 660ha", 660, "ha")
 
 
+def test_money_per_unit_chain() -> None:
+    fact = only("hỗ trợ học phí với mức 2 triệu đồng/người/năm học;", "money")
+    assert (fact.text, fact.per_unit) == ("2 triệu đồng/người/năm học", "người/năm học")
+
+
+def test_capitalised_two_word_unit() -> None:
+    fact = only("Toàn tỉnh hiện có 54 Trung tâm Phục vụ hành chính công cấp xã.", "number")
+    assert (fact.text, fact.unit) == ("54 Trung tâm", "Trung tâm")
+
+
+def test_hours_within_a_delay_are_a_duration() -> None:
+    fact = only("được phản hồi trong vòng 24 giờ.", "number")
+    assert (fact.text, fact.value, fact.unit) == ("24 giờ", 24, "giờ")
+
+
 def test_and_a_half() -> None:
     assert only("Trong 2 năm rưỡi chống dịch", "number").value == 2.5
 
@@ -283,6 +298,14 @@ def test_hours_are_not_facts() -> None:
 
 def test_half_year_is_a_period_not_a_count() -> None:
     assert facts_of("Trong 6 tháng đầu năm, tỉnh ổn định.", "number") == []
+
+
+def test_months_of_a_year_are_a_period_not_a_count() -> None:
+    assert facts_of("10 tháng năm 2025, không gian đi bộ đón khách.", "number") == []
+
+
+def test_clock_time_is_not_a_duration() -> None:
+    assert facts_of("Lễ khai mạc bắt đầu lúc 9 giờ sáng, kéo dài tới 11 giờ 30.", "number") == []
 
 
 # provenance

@@ -40,6 +40,11 @@ def test_bare_name_followed_by_a_role_is_a_person() -> None:
     assert (person.name, person.role) == ("Phạm Văn Hùng", "Giám đốc Sở Y tế")
 
 
+def test_capitalised_honorific_is_not_part_of_the_name() -> None:
+    [person] = find_people("Ông Lê Văn Minh, Giám đốc Sở Y tế, cho biết.")
+    assert person.name == "Lê Văn Minh"
+
+
 def test_offsets_point_at_the_name() -> None:
     text = "Đồng chí Cao Tường Huy, Quyền Chủ tịch UBND tỉnh, xem xét hồ sơ."
     [person] = find_people(text)

@@ -25,6 +25,8 @@ _CURRENCY_PATTERN = (
     r"(?:đồng(?!\s+(?:bào|chí|thời|bằng|hồ|nghiệp|ruộng|đội|hành|lòng|tâm|thuận|ý|bộ))"
     r"|VNĐ|VND|USD|đô la Mỹ|đô la|đô-la|Euro|euro|EUR)(?![\w])"
 )
+# "2 triệu đồng/người/năm học": per-units chain, and a few of them are two words.
+_PER_UNIT = r"(?:năm học|ngày công|[^\W\d_]+)"
 _MEASURE_PATTERN = r"(?:km2|km²|km|m2|m²|m3|m³|ha|kg|MW|kWh|kW|GW|cm|mm)(?![\w])"
 _DOCUMENT_CODE = rf"[{UPPER}][\w&]*"
 
@@ -37,7 +39,7 @@ _FACT = re.compile(
     rf"/(?P<denominator>{DIGITS_PATTERN})(?![.,/]?\d)"
     rf"|(?P<scale>{SCALE_PATTERN})(?:"
     r"(?P<percent>\s?%|\s+phần trăm(?![\w]))"
-    rf"|\s+(?P<currency>{_CURRENCY_PATTERN})(?:/(?P<per_unit>[^\W\d_]+))?"
+    rf"|\s+(?P<currency>{_CURRENCY_PATTERN})(?:/(?P<per_unit>{_PER_UNIT}(?:/{_PER_UNIT})*))?"
     rf"|\s?(?P<measure>{_MEASURE_PATTERN})"
     r"|\s+(?P<word>[^\W\d_]+)(?:\s+(?P<second_word>[^\W\d_]+))?"
     r")?))"
@@ -58,6 +60,8 @@ _LEVEL_WORDS = frozenset(
 )
 # Glue inside a list of levels: the "3, " of "mức độ 3, 4".
 _LEVEL_LIST_GLUE = frozenset({",", "và", "-", "–", "/"})
+# "trong vòng 24 giờ" measures a delay; "vòng 2" names a round.
+_NOT_LEVEL_PHRASES = frozenset({"trong vòng"})
 # "tổng số 258 hộ" counts; "số 5" names.
 _COUNTING_BEFORE_NUMBER_WORD = "tổng"
 _APPROXIMATIONS = (
@@ -85,8 +89,8 @@ _ISSUED_AFTER = re.compile(
 
 _NOT_UNIT_WORDS = frozenset(
     "của và là với trong trên tại ở cho đến từ khi thì mà được đã sẽ đang có không này đó trước sau "
-    "nữa hoặc hay so để về theo bằng như cũng vẫn đều chỉ mới tới lên xuống ra vào nên do bị giờ "
-    "phút chỗ trăm mươi lẻ rưỡi".split()
+    "nữa hoặc hay so để về theo bằng như cũng vẫn đều chỉ mới tới lên xuống ra vào nên do bị "
+    "chỗ trăm mươi lẻ rưỡi".split()
 )
 _COMPOUND_UNITS = frozenset(
     {
@@ -95,6 +99,9 @@ _COMPOUND_UNITS = frozenset(
         "hồ sơ", "cán bộ", "đảng viên", "hội viên", "đoàn viên", "giáo viên", "công trình", "chương trình",
         "mô hình", "sản phẩm", "trường học", "gia đình", "cơ sở", "nhà ở", "căn hộ", "tàu cá", "phương tiện",
         "đơn vị", "tiêu chí", "suất quà", "cơ quan", "tổ chức", "thôn bản", "khu phố", "nhân khẩu", "chi bộ", "quốc gia",
+        "trung tâm", "nghị quyết", "quyết định", "văn bản", "kế hoạch", "đề tài", "sáng kiến", "hội nghị",
+        "lớp học", "phòng học", "tuyến đường", "công ty", "bệnh viện", "điểm trường", "ngôi nhà",
+        "căn nhà", "con đường", "cây cầu", "chuyến bay", "chuyến xe", "người dân", "hộ dân",
     }
 )
 _SUBJECT_STOP_WORDS = frozenset(
@@ -110,7 +117,12 @@ _SUBJECT_TRAILING_WORDS = frozenset(
 _CLAUSE_BEFORE_SUBJECT = re.compile(r"[,;:(]|\svới\s")
 _WHITESPACE = re.compile(r"\s+")
 _DOCUMENT_NUMBER_SEPARATOR = re.compile(r"[-/]")
-_HALF_YEAR_AFTER = re.compile(r"\s+(?:đầu|cuối)\s+năm")  # "6 tháng đầu năm" names a period
+# "6 tháng đầu năm", "10 tháng năm 2025", "9 tháng năm nay" name a period, not a count.
+_MONTHS_OF_YEAR_AFTER = re.compile(r"\s+(?:(?:đầu|cuối)\s+)?năm(?!\s+(?:tháng|ngày|giờ)(?![\w]))(?![\w])")
+# "trong vòng 24 giờ" is a duration; "từ 7 giờ đến 17 giờ" and "lúc 9 giờ" are clock times.
+_CLOCK_UNITS = frozenset({"giờ", "phút"})
+_DURATION_WORDS = frozenset({"vòng", "trong", "sau", "mất", "suốt", "tới", "hơn", "gần"})
+_CLOCK_TIME_AFTER = re.compile(r"\s+(?:\d|sáng|trưa|chiều|tối|đêm|ngày)")
 _EACH_AFTER = re.compile(r"\s+(?:cho\s+)?mỗi\s+([^\W\d_]+)")
 _SUBJECT_END = re.compile(r"[.;:()\"“”]|(?<!\d),|,(?!\s?\d)")
 _CLAUSE_BREAK = re.compile(r"[,;()]")
@@ -220,13 +232,25 @@ def _count(scanned: _Text, match: re.Match[str], start: int) -> Fact | None:
         return None
     if _is_year(match) or _is_slogan(text, match) or _names_a_level(text, match.start()):
         return None
-    if unit == "tháng" and _HALF_YEAR_AFTER.match(text, end):
+    if unit == "tháng" and _MONTHS_OF_YEAR_AFTER.match(text, end):
+        return None
+    if unit in _CLOCK_UNITS and not _is_duration(text, start, end):
         return None
     value = scaled_value(match["amount"], match["scale"])
     if text.startswith(" rưỡi", end):
         value, end = value + 0.5, end + len(" rưỡi")
     unit_start = match.start("measure") if match["measure"] else match.start("word")
     return _fact(scanned, "number", start, end, value=value, unit=unit, subject=_subject_after(text, unit_start))
+
+
+def _is_duration(text: str, start: int, end: int) -> bool:
+    """Whether "24 giờ" at text[start:end] is a length of time rather than a time of day."""
+    previous_words = text[max(0, start - 12) : start].split()
+    return (
+        bool(previous_words)
+        and previous_words[-1].lower() in _DURATION_WORDS
+        and _CLOCK_TIME_AFTER.match(text, end) is None
+    )
 
 
 def _with_population_base(text: str, facts: list[Fact], base: re.Match[str]) -> list[Fact]:
@@ -280,7 +304,7 @@ def _names_a_level(text: str, start: int) -> bool:
     words = text[max(0, start - 40) : start].lower().replace(",", " , ").split()
     while words and (words[-1] in _LEVEL_LIST_GLUE or words[-1].isdigit()):
         words.pop()
-    if not words:
+    if not words or " ".join(words[-2:]) in _NOT_LEVEL_PHRASES:
         return False
     if words[-1] == "số":
         return len(words) < 2 or words[-2] != _COUNTING_BEFORE_NUMBER_WORD

@@ -36,10 +36,11 @@ _CAPITALISED_WORD = rf"[{UPPER}][\w&-]*"
 
 # Names start with a family name; without this list every capitalised place or
 # organisation after a title ("Chủ tịch UBND tỉnh Quảng Ninh") would read as a person.
+# Ông and Đồng are left out: far more often they open "Ông Lê Văn Minh" or "Đồng chí …".
 FAMILY_NAMES = (
     "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Cao Đinh Trịnh "
     "Lương Mai Tô Lâm Hà Đoàn Vương Trương Chu Tạ Phùng Thái Kiều Lưu Đào Quách Triệu Nông "
-    "Hứa Giáp Khúc Lò Lục Mạc Mạnh Nghiêm Ông Tăng Tống Văn Vi Viên Âu Doãn Đàm Đồng Hầu Kim "
+    "Hứa Giáp Khúc Lò Lục Mạc Mạnh Nghiêm Tăng Tống Văn Vi Viên Âu Doãn Đàm Hầu Kim "
     "Khổng La Lã Lại Lữ Mã Ninh Quan Thân Thạch Tôn Từ Ứng"
 ).split()
 
