@@ -242,11 +242,12 @@ def test_caption_reused_across_articles_is_listed_once(connection):
     assert rows == [(WIRE_CAPTION.upper(), 2, 2, 2)]
 
 
-def test_every_dedup_table_and_column_is_commented(connection):
+def test_every_dedup_table_view_and_column_is_commented(connection):
     missing = connection.execute(
         """
         SELECT table_name, column_name FROM duckdb_columns()
-        WHERE table_name IN ('dedup_index', 'dedup_bands', 'duplicate_pairs', 'caption_keys', 'duplicates')
+        WHERE table_name IN ('dedup_index', 'dedup_bands', 'duplicate_pairs', 'caption_keys', 'duplicates',
+                             'v_stories', 'v_caption_reuse')
           AND comment IS NULL
         """
     ).fetchall()

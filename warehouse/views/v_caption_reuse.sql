@@ -24,3 +24,10 @@ JOIN articles USING (article_id)
 WHERE caption_keys.caption_words >= 5
 GROUP BY caption_keys.caption_key
 HAVING count(DISTINCT caption_keys.article_id) >= 2;
+COMMENT ON VIEW v_caption_reuse IS 'One row per photo caption that two or more articles carry (wire photos), with every use.';
+COMMENT ON COLUMN v_caption_reuse.caption_key IS 'Caption in comparison form (caption_keys.caption_key).';
+COMMENT ON COLUMN v_caption_reuse.caption IS 'One of the caption''s spellings as published.';
+COMMENT ON COLUMN v_caption_reuse.article_count IS 'Articles carrying the caption.';
+COMMENT ON COLUMN v_caption_reuse.story_count IS 'Distinct stories carrying the caption: above 1 means the photo was reused for another story.';
+COMMENT ON COLUMN v_caption_reuse.site_count IS 'Distinct sites carrying the caption.';
+COMMENT ON COLUMN v_caption_reuse.uses IS 'Every use, earliest first: article_id, position, site, url, published_at, image_url.';
