@@ -102,6 +102,10 @@ def test_day_and_month_after_time_of_day_is_no_ratio() -> None:
     assert facts_of("Sáng 2/9, đoàn công tác đến thăm.", "ratio") == []
 
 
+def test_round_the_clock_is_no_ratio() -> None:
+    assert facts_of("Các đội sửa chữa lưu động trực 24/24 giờ.", "ratio") == []
+
+
 def test_day_larger_than_month_is_no_ratio() -> None:
     assert facts_of("Tối 16/2, chuyến tàu lăn bánh.", "ratio") == []
 
@@ -152,6 +156,16 @@ def test_kilometres() -> None:
 def test_hectares_written_against_the_number() -> None:
     fact = only("trên diện tích hơn 660ha đất", "number")
     assert (fact.text, fact.value, fact.unit) == ("hơn 660ha", 660, "ha")
+
+
+def test_capitalised_approximation_opens_the_fact() -> None:
+    fact = only("Khoảng 68% sản lượng đến từ sinh hoạt.", "percent")
+    assert (fact.text, fact.value) == ("Khoảng 68%", 68)
+
+
+def test_hon_after_a_comparative_is_not_an_approximation() -> None:
+    fact = only("đạt 95,3% dân số, cao hơn 1,8 điểm phần trăm so với chỉ tiêu", "number")
+    assert (fact.text, fact.value, fact.unit) == ("1,8 điểm", 1.8, "điểm")
 
 
 def test_money_per_unit_chain() -> None:

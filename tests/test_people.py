@@ -25,6 +25,16 @@ def test_description_after_an_honorific_is_the_role() -> None:
     assert (person.name, person.role) == ("Trần Hương Nguyên", "tiểu thương ở chợ Hạ Long II")
 
 
+def test_short_apposition_closed_by_a_comma_is_the_role() -> None:
+    [person] = find_people("Anh Lê Văn Tâm, thợ xây, cho biết: “Chúng tôi làm từ sáng sớm”.")
+    assert (person.name, person.role) == ("Lê Văn Tâm", "thợ xây")
+
+
+def test_age_in_apposition_is_no_role() -> None:
+    [person] = find_people("Bà Phạm Thị Hồng, 68 tuổi, sống ở phố Hàng Bạc, cho biết:")
+    assert person.role is None
+
+
 def test_role_keeps_lower_case_words_of_the_organisation() -> None:
     [person] = find_people("Ông Lê Văn Minh, Giám đốc Sở Giao thông vận tải, cho biết.")
     assert person.role == "Giám đốc Sở Giao thông vận tải"

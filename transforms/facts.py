@@ -67,6 +67,11 @@ _COUNTING_BEFORE_NUMBER_WORD = "tổng"
 _APPROXIMATIONS = (
     "xấp xỉ", "ít nhất", "tối thiểu", "tối đa", "gần như", "khoảng", "chừng", "hơn", "gần", "trên", "dưới", "ước",
 )
+_COMPARATIVES = frozenset(
+    "cao thấp nhiều ít lớn nhỏ sớm muộn chậm nhanh tốt kém dài ngắn rộng hẹp đông mạnh".split()
+)
+# "trực 24/24 giờ", "7/7 ngày" say "round the clock", not a part of a whole.
+_ROUND_THE_CLOCK_UNITS = re.compile(r"\s*(?:giờ|h|ngày|tuần)(?![\w])")
 _DATE_WORDS = frozenset(
     "ngày sáng trưa chiều tối đêm hôm mùng mồng tháng từ đến tới trước sau".split()
 )
@@ -102,6 +107,8 @@ _COMPOUND_UNITS = frozenset(
         "trung tâm", "nghị quyết", "quyết định", "văn bản", "kế hoạch", "đề tài", "sáng kiến", "hội nghị",
         "lớp học", "phòng học", "tuyến đường", "công ty", "bệnh viện", "điểm trường", "ngôi nhà",
         "căn nhà", "con đường", "cây cầu", "chuyến bay", "chuyến xe", "người dân", "hộ dân",
+        "công dân", "vụ việc", "vụ án", "độ c", "học viên", "thí sinh", "cử tri", "đại biểu", "bệnh nhân",
+        "trẻ em", "chiến sĩ", "việc làm", "ô tô", "xe máy", "tấn hàng",
     }
 )
 _SUBJECT_STOP_WORDS = frozenset(
@@ -292,9 +299,12 @@ def _approximation_before(text: str, start: int) -> str | None:
     """The word such as "khoảng" or "hơn" that stands, followed by one space, right before `start`."""
     if start < 2 or text[start - 1] != " ":
         return None
-    head = text[max(0, start - 13) : start - 1]
+    head = text[max(0, start - 20) : start - 1].lower()
     for phrase in _APPROXIMATIONS:
         if head.endswith(phrase) and (len(head) == len(phrase) or not head[-len(phrase) - 1].isalnum()):
+            previous_words = head[: -len(phrase)].split()
+            if previous_words and previous_words[-1] in _COMPARATIVES:
+                return None  # "cao hơn 1,8 điểm": the number is a difference, "hơn" belongs to "cao"
             return phrase
     return None
 
@@ -318,6 +328,8 @@ def _is_ratio(text: str, match: re.Match[str]) -> bool:
     if numerator > denominator or denominator == 0:
         return False
     if 1900 <= numerator <= 2100 and 1900 <= denominator <= 2100:
+        return False
+    if numerator == denominator and _ROUND_THE_CLOCK_UNITS.match(text, match.end()):
         return False
     previous_words = text[max(0, match.start() - 12) : match.start()].split()
     return not previous_words or previous_words[-1].lower() not in _DATE_WORDS

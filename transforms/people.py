@@ -88,9 +88,12 @@ _BEFORE_NAME = re.compile(
 )
 _LOOK_BEHIND = 90
 
-# ", Bí thư Tỉnh ủy, Chủ tịch HĐND tỉnh" or ", một tiểu thương ở chợ Hạ Long II".
+# ", Bí thư Tỉnh ủy, Chủ tịch HĐND tỉnh", ", một tiểu thương ở chợ Hạ Long II" or a short
+# lower-case apposition closed by a comma or colon (", thợ xây, cho biết").
 _ROLE_SEGMENT = re.compile(
-    rf",\s+(?:(?P<role>{_ROLE_HEAD}(?:\s+{_TAIL_WORD}){{0,10}})|(?:một|là)\s+(?P<description>[^,.;:()]{{2,60}}))"
+    rf",\s+(?:(?P<role>{_ROLE_HEAD}(?:\s+{_TAIL_WORD}){{0,10}})"
+    rf"|(?:một|là)\s+(?P<description>[^,.;:()]{{2,60}})"
+    rf"|(?!{_TAIL_STOP})(?P<apposition>[{LOWER}][^,.;:()\d]{{1,40}})(?=[,:]))"
 )
 
 
@@ -105,9 +108,9 @@ def find_people(text: str) -> list[PersonMention]:
         roles: list[str] = [before["title"]] if before and before["title"] else []
         position = match.end()
         while segment := _ROLE_SEGMENT.match(text, position):
-            roles.append(segment["role"] or segment["description"].strip())
+            roles.append(segment["role"] or (segment["description"] or segment["apposition"]).strip())
             position = segment.end()
-            if segment["description"]:
+            if not segment["role"]:
                 break
         # A bare capitalised run is only a person when a role follows it.
         if before is None and not roles:
