@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import datetime, timezone
 from typing import Any
+from urllib.parse import urlsplit
 
 import scrapy
 from protego import Protego
@@ -34,30 +35,40 @@ _NETWORK_ERRORS: tuple[tuple[type[BaseException] | str, str], ...] = (
     ("scrapy.exceptions.CannotResolveHostError", "DNS lookup failed"),
     (network_errors.DNSLookupError, "DNS lookup failed"),
     ("scrapy.exceptions.DownloadCancelledError", "too large"),
-    ("scrapy.exceptions.ResponseDataLossError", "connection reset, response truncated"),
+    ("scrapy.exceptions.ResponseDataLossError", "response truncated: shorter than its Content-Length"),
     (network_errors.ConnectionLost, "connection reset"),
     (network_errors.ConnectionDone, "connection closed"),
     ("scrapy.exceptions.DownloadFailedError", "download failed"),
 )
 
+# Reasons Twisted gives inside ResponseFailed, most specific first.
+_TWISTED_REASONS: tuple[tuple[str | type[BaseException], str], ...] = (
+    (network_errors.ConnectionLost, "connection reset"),
+    ("twisted.web.http._DataLoss", "response truncated: shorter than its Content-Length"),
+    (network_errors.ConnectionDone, "connection closed before the response ended"),
+)
 
-def failure_text(failure: Failure) -> str:
+
+def failure_text(failure: Failure, max_bytes: int) -> str:
     """One line saying why a request failed: timeout, refused, DNS, reset, too large, refusal…"""
     exception = failure.value
     if isinstance(exception, IgnoreRequest):
         message = str(exception) or "request ignored"
-        return "too many redirects" if "max redirections" in message else message
+        if "max redirections" in message:
+            return "too many redirects"
+        if "DOWNLOAD_MAXSIZE" in message:
+            return f"too large once decompressed: over {max_bytes} bytes"
+        return message
     detail = " ".join(str(exception).split())[:200]
     # Twisted reports a reset as ResponseFailed carrying the real reasons; look through it.
-    for reason in getattr(exception.__cause__, "reasons", None) or ():
-        if isinstance(reason, Failure) and reason.check(network_errors.ConnectionLost):
-            return "connection reset"
-        if isinstance(reason, Failure) and reason.check(network_errors.ConnectionDone):
-            return "connection closed before the response"
+    reasons = [reason for reason in getattr(exception.__cause__, "reasons", None) or () if isinstance(reason, Failure)]
+    for kind, label in _TWISTED_REASONS:
+        if any(reason.check(kind) for reason in reasons):
+            return label
     for kind, label in _NETWORK_ERRORS:
         if failure.check(kind):
             if label == "too large":
-                return f"too large: {detail}" if detail else "too large"
+                return f"too large: over {max_bytes} bytes"
             return label
     name = type(exception).__name__
     return f"{name}: {detail}" if detail else name
@@ -90,7 +101,9 @@ class SiteSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         if self.site.obey_robots:
-            request = self._request(self.site.absolute("/robots.txt"), "robots", self.parse_robots)
+            # robots.txt lives at the root of the host, whatever path the site's base URL has.
+            root = urlsplit(self.site.base_url)
+            request = self._request(f"{root.scheme}://{root.netloc}/robots.txt", "robots", self.parse_robots)
             if request is not None:
                 yield request
             return
@@ -197,7 +210,7 @@ class SiteSpider(scrapy.Spider):
         if failure.check(RobotsDisallowed):
             return
         kind = request.meta["page_kind"]
-        error = failure_text(failure)
+        error = failure_text(failure, self.crawler.settings.getint("DOWNLOAD_MAXSIZE"))
         if failure.check(RefusedRequest):
             self.crawler.stats.inc_value("provnews/pages_refused")
         self._count(kind, None, error)

@@ -139,7 +139,7 @@ def good_site_routes() -> dict[str, Route]:
         "</channel></rss>"
     )
     return {
-        "/site/robots.txt": Route(body=b"User-agent: *\nDisallow: /site/secret-\n"),
+        "/robots.txt": Route(body=b"User-agent: *\nDisallow: /site/secret-\n"),
         "/site/sitemap-index.xml": Route(
             body=b'<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
             b"<sitemap><loc>{base}/sitemap-1.xml.gz</loc></sitemap></sitemapindex>"
@@ -285,7 +285,7 @@ def fault_routes() -> dict[str, Route]:
         "loop-2007", "offsite-2008", "private-2009",
     ]
     return {
-        "/site/robots.txt": Route(404, b"no robots here"),
+        "/robots.txt": Route(404, b"no robots here"),
         "/site/sitemap-index.xml": Route(body=gzip_bomb(), headers={"Content-Type": "application/gzip"}),
         "/site/kinh-te": html("".join(f'<a href="/site/{slug}.html">{slug}</a>' for slug in articles)),
         "/site/good-2001.html": article("good-2001"),
