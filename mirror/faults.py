@@ -246,8 +246,9 @@ def site_pages(view: SiteView, faults: bool) -> dict[str, Page]:
         for article in view.articles
     }
     category = make_page(_category(view, faults), last_modified=view.newest)
-    pages[view.prefix + CATEGORY_PATH] = category
-    pages[view.prefix + "/"] = category
+    # The article chrome's menu links home and "Tin mới"; both show the one category.
+    for path in (CATEGORY_PATH, "/", "/" + render_baoquangninh.LATEST):
+        pages[view.prefix + path] = category
     if not faults:
         plain = render_feeds.sitemap(view.articles, view, render_baoquangninh.article_path)
         pages[view.prefix + ENCODED_SITEMAP_PATH] = plain

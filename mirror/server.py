@@ -116,6 +116,8 @@ def _http_date(moment: datetime) -> str:
 class MirrorHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "nginx"
+    # Headers and body go out in two writes; with Nagle on, keep-alive clients wait 40 ms for each page.
+    disable_nagle_algorithm = True
     server: MirrorServer
 
     def version_string(self) -> str:
@@ -133,6 +135,9 @@ class MirrorHandler(BaseHTTPRequestHandler):
             fault = faulty_site.fault_for(key, self.server.faults)
             if fault is not None:
                 fault(self, self.server.fault_settings)
+                return
+            if key.strip("/") in ARTICLE_PATHS and not key.endswith("/"):
+                self._send(301, {"Location": key + "/", "Content-Length": "0"}, b"", send_body=False)
                 return
             page = self.server.pages.get(key) or self._photo(key)
             if page is None:

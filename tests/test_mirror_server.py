@@ -226,6 +226,12 @@ def test_unknown_path_is_404(mirror):
     assert fetch(mirror.site_url("mirror-quangninh-gov") + "/Trang/ChiTietTinTuc.aspx?nid=1")[0] == 404
 
 
+def test_site_root_without_slash_redirects_to_its_home(mirror):
+    status, headers, _ = fetch(mirror.site_url("mirror-tuoitrethudo"))
+    assert (status, headers["Location"]) == (301, "/mirror-tuoitrethudo/")
+    assert fetch(mirror.site_url("mirror-tuoitrethudo") + "/")[0] == 200
+
+
 def canonical_of(page: str) -> str:
     return Selector(text=page).css('link[rel="canonical"]::attr(href)').get()
 
