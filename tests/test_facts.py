@@ -183,6 +183,18 @@ def test_hours_within_a_delay_are_a_duration() -> None:
     assert (fact.text, fact.value, fact.unit) == ("24 giờ", 24, "giờ")
 
 
+def test_two_word_unit_wins_over_a_function_word() -> None:
+    fact = only("các trường công lập tuyển 15.120 chỉ tiêu", "number")
+    assert (fact.text, fact.unit) == ("15.120 chỉ tiêu", "chỉ tiêu")
+
+
+def test_compound_ending_in_a_level_word_does_not_make_a_level() -> None:
+    assert [fact.text for fact in facts_of("Phê duyệt danh mục 35 dự án; tổng điểm 3 môn", "number")] == [
+        "35 dự án",
+        "3 môn",
+    ]
+
+
 def test_and_a_half() -> None:
     assert only("Trong 2 năm rưỡi chống dịch", "number").value == 2.5
 
@@ -226,6 +238,11 @@ def test_type_is_inferred_from_the_code_in_a_list() -> None:
         ("18-NQ/TW", "Nghị quyết"),
         ("19-NQ/TW", "Nghị quyết"),
     ]
+
+
+def test_issue_date_leading_the_sentence() -> None:
+    fact = only("Ngày 12/9/2025, UBND tỉnh ban hành Quyết định số 3456/QĐ-UBND phê duyệt danh mục.", "legal_ref")
+    assert fact.issued_on == date(2025, 9, 12)
 
 
 def test_a_later_date_is_not_the_issue_date() -> None:

@@ -61,7 +61,7 @@ _LEVEL_WORDS = frozenset(
 # Glue inside a list of levels: the "3, " of "mức độ 3, 4".
 _LEVEL_LIST_GLUE = frozenset({",", "và", "-", "–", "/"})
 # "trong vòng 24 giờ" measures a delay; "vòng 2" names a round.
-_NOT_LEVEL_PHRASES = frozenset({"trong vòng"})
+_NOT_LEVEL_PHRASES = frozenset({"trong vòng", "danh mục", "tổng điểm"})
 # "tổng số 258 hộ" counts; "số 5" names.
 _COUNTING_BEFORE_NUMBER_WORD = "tổng"
 _APPROXIMATIONS = (
@@ -87,6 +87,11 @@ _DOCUMENT_TYPES_BY_CODE = {
     "ĐA": "Đề án", "CTr": "Chương trình",
 }
 # "…, ngày 03/3/2015" or "… của Tỉnh ủy ngày 03 tháng 3 năm 2015", but not "… của Chính phủ đến ngày …".
+# "Ngày 12/9/2025, UBND tỉnh ban hành Quyết định số 3456/QĐ-UBND": the date leads the sentence.
+_ISSUED_BEFORE = re.compile(
+    r"ngày\s+(?P<day>\d{1,2})\s*/\s*(?P<month>\d{1,2})\s*/\s*(?P<year>\d{4})\s*,?\s+(?:[^.;]{0,60}?\s)?ban hành\s+$",
+    re.IGNORECASE,
+)
 _ISSUED_AFTER = re.compile(
     r"\s*,?\s*(?:của\s+(?:(?!đến|từ|tới|trước|sau)[^\s.;,]+\s+){1,6})?(?:ban hành\s+)?ngày\s+"
     r"(?P<day>\d{1,2})\s*(?:/|-|\s+tháng\s+)(?P<month>\d{1,2})\s*(?:/|-|\s+năm\s+)(?P<year>\d{4})"
@@ -108,7 +113,8 @@ _COMPOUND_UNITS = frozenset(
         "lớp học", "phòng học", "tuyến đường", "công ty", "bệnh viện", "điểm trường", "ngôi nhà",
         "căn nhà", "con đường", "cây cầu", "chuyến bay", "chuyến xe", "người dân", "hộ dân",
         "công dân", "vụ việc", "vụ án", "độ c", "học viên", "thí sinh", "cử tri", "đại biểu", "bệnh nhân",
-        "trẻ em", "chiến sĩ", "việc làm", "ô tô", "xe máy", "tấn hàng",
+        "trẻ em", "chiến sĩ", "việc làm", "ô tô", "xe máy", "tấn hàng", "điểm thi", "phòng thi", "khách hàng",
+        "chỉ tiêu",
     }
 )
 _SUBJECT_STOP_WORDS = frozenset(
@@ -230,11 +236,10 @@ def _count(scanned: _Text, match: re.Match[str], start: int) -> Fact | None:
     text = scanned.text
     if match["measure"]:
         unit, end = match["measure"], match.end("measure")
+    elif match["second_word"] and f"{match['word']} {match['second_word']}".lower() in _COMPOUND_UNITS:
+        unit, end = f"{match['word']} {match['second_word']}", match.end("second_word")
     elif match["word"] and match["word"].lower() not in _NOT_UNIT_WORDS:
-        word, second_word = match["word"], match["second_word"]
-        unit, end = word, match.end("word")
-        if second_word and f"{word} {second_word}".lower() in _COMPOUND_UNITS:
-            unit, end = f"{word} {second_word}", match.end("second_word")
+        unit, end = match["word"], match.end("word")
     else:
         return None
     if _is_year(match) or _is_slogan(text, match) or _names_a_level(text, match.start()):
@@ -359,16 +364,21 @@ def _legal_reference(scanned: _Text, match: re.Match[str]) -> Fact | None:
     codes = [code for code in _DOCUMENT_NUMBER_SEPARATOR.split(number)[1:] if not code.isdigit()]
     if len(codes) < 2 and not (stated_type or (before and before["number_word"])):
         return None
-    issued = _ISSUED_AFTER.match(text, match.end())
-    issued_on = None
-    if issued:
-        try:
-            issued_on = date(int(issued["year"]), int(issued["month"]), int(issued["day"]))
-        except ValueError:
-            issued_on = None
+    sentence_start, _ = _sentence_span(scanned, match.start())
+    issued = _ISSUED_AFTER.match(text, match.end()) or _ISSUED_BEFORE.search(text, sentence_start, before.start())
     doc_type = stated_type or _DOCUMENT_TYPES_BY_CODE.get(codes[0] if codes else "")
     return _fact(scanned, "legal_ref", match.start("doc_number"), match.end("doc_number"),
-                 doc_number=number, doc_type=doc_type, issued_on=issued_on)
+                 doc_number=number, doc_type=doc_type, issued_on=_issue_date(issued))
+
+
+def _issue_date(issued: re.Match[str] | None) -> date | None:
+    """The calendar date an issue-date match names, None when absent or impossible (31/2)."""
+    if issued is None:
+        return None
+    try:
+        return date(int(issued["year"]), int(issued["month"]), int(issued["day"]))
+    except ValueError:
+        return None
 
 
 def _fact(scanned: _Text, kind: str, start: int, end: int, **fields: object) -> Fact:
