@@ -8,6 +8,7 @@ from __future__ import annotations
 import sys
 import threading
 import unicodedata
+from collections.abc import Iterable
 from datetime import datetime, timezone
 from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -18,8 +19,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 from mirror import faults as faulty_site
 from mirror import render_baoquangninh, render_feeds, render_quangninh_gov, render_tuoitrethudo
 from mirror.chrome import HTML, Page, SiteView, make_page
-from mirror.faults import FaultSettings
 from mirror.content import SECTIONS, MirrorArticle, load_articles
+from mirror.faults import FaultSettings
 from provnews import settings
 
 # Planted traps, chosen among the seed articles so they exist whatever else is added.
@@ -55,7 +56,7 @@ def request_key(target: str) -> str:
     return parts.path + ("?" + urlencode(sorted(kept)) if kept else "")
 
 
-def _view(site: str, origin: str, sections: dict[str, str], articles: list[MirrorArticle] | tuple[MirrorArticle, ...]) -> SiteView:
+def _view(site: str, origin: str, sections: dict[str, str], articles: Iterable[MirrorArticle]) -> SiteView:
     ordered = sorted(articles, key=lambda article: (article.published_at, article.id), reverse=True)
     return SiteView(key=site, origin=origin, sections=sections, articles=tuple(ordered))
 
@@ -184,7 +185,10 @@ class MirrorHandler(BaseHTTPRequestHandler):
 
 
 class MirrorServer(ThreadingHTTPServer):
-    """The mirror bound to 127.0.0.1; port 0 picks a free port. start() serves from a background thread."""
+    """The mirror bound to 127.0.0.1; port 0 picks a free port. start() serves from a background thread.
+
+    planted holds the absolute URLs of the traps: print, print_of, tracking, tracking_clean, nfd, private.
+    """
 
     daemon_threads = True
     allow_reuse_address = True
