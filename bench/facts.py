@@ -56,23 +56,27 @@ def article_characters(article: Article) -> int:
 
 
 def run() -> dict[str, float]:
-    """Best-of-rounds milliseconds per 1,000 characters, with the target it must stay under."""
+    """Best-of-rounds CPU milliseconds per 1,000 characters (and wall-clock), with the target."""
     articles = labelled_articles()
     per_pass = sum(map(article_characters, articles))
     repeats = -(-MINIMUM_CHARACTERS // per_pass)
     workload = articles * repeats
-    # Best of several rounds: other jobs share the machine and only ever add time.
-    best = float("inf")
+    # The machine is shared: process CPU time is the extractor's own cost, while wall-clock
+    # also counts the time other jobs hold the cores. Both only ever grow with noise, so the
+    # best round is the closest to the real figure.
+    best_cpu = best_wall = float("inf")
     for _ in range(ROUNDS):
-        started = time.perf_counter()
+        wall_started, cpu_started = time.perf_counter(), time.process_time()
         for article in workload:
             extract_facts(article)
-        best = min(best, time.perf_counter() - started)
-    characters = per_pass * repeats
+        best_cpu = min(best_cpu, time.process_time() - cpu_started)
+        best_wall = min(best_wall, time.perf_counter() - wall_started)
+    thousands = per_pass * repeats / 1000
     return {
-        "ms_per_1000_chars": best * 1000 / (characters / 1000),
+        "ms_per_1000_chars": best_cpu * 1000 / thousands,
+        "wall_ms_per_1000_chars": best_wall * 1000 / thousands,
         "target": TARGET_MS_PER_1000_CHARS,
-        "characters": characters,
+        "characters": per_pass * repeats,
     }
 
 

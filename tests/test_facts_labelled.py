@@ -110,4 +110,5 @@ def test_labelled_units_roles_and_issue_dates_agree() -> None:
 def test_extraction_stays_under_half_a_millisecond_per_thousand_characters() -> None:
     result = run()
     assert result["characters"] >= 1_000_000
-    assert result["ms_per_1000_chars"] <= result["target"], f"facts: {result['ms_per_1000_chars']:.3f} ms per 1000 chars"
+    message = f"facts: {result['ms_per_1000_chars']:.3f} ms CPU ({result['wall_ms_per_1000_chars']:.3f} wall) per 1000 chars"
+    assert result["ms_per_1000_chars"] <= result["target"], message

@@ -64,8 +64,8 @@ _LEVEL_LIST_GLUE = frozenset({",", "và", "-", "–", "/"})
 _NOT_LEVEL_PHRASES = frozenset({"trong vòng", "danh mục", "tổng điểm"})
 # "tổng số 258 hộ" counts; "số 5" names.
 _COUNTING_BEFORE_NUMBER_WORD = "tổng"
-_APPROXIMATIONS = (
-    "xấp xỉ", "ít nhất", "tối thiểu", "tối đa", "gần như", "khoảng", "chừng", "hơn", "gần", "trên", "dưới", "ước",
+_APPROXIMATIONS = frozenset(
+    {"xấp xỉ", "ít nhất", "tối thiểu", "tối đa", "gần như", "khoảng", "chừng", "hơn", "gần", "trên", "dưới", "ước"}
 )
 _COMPARATIVES = frozenset(
     "cao thấp nhiều ít lớn nhỏ sớm muộn chậm nhanh tốt kém dài ngắn rộng hẹp đông mạnh".split()
@@ -86,12 +86,12 @@ _DOCUMENT_TYPES_BY_CODE = {
     "QĐi": "Quy định", "HD": "Hướng dẫn", "CĐ": "Công điện", "TTr": "Tờ trình", "BC": "Báo cáo",
     "ĐA": "Đề án", "CTr": "Chương trình",
 }
-# "…, ngày 03/3/2015" or "… của Tỉnh ủy ngày 03 tháng 3 năm 2015", but not "… của Chính phủ đến ngày …".
 # "Ngày 12/9/2025, UBND tỉnh ban hành Quyết định số 3456/QĐ-UBND": the date leads the sentence.
 _ISSUED_BEFORE = re.compile(
     r"ngày\s+(?P<day>\d{1,2})\s*/\s*(?P<month>\d{1,2})\s*/\s*(?P<year>\d{4})\s*,?\s+(?:[^.;]{0,60}?\s)?ban hành\s+$",
     re.IGNORECASE,
 )
+# "…, ngày 03/3/2015" or "… của Tỉnh ủy ngày 03 tháng 3 năm 2015", but not "… của Chính phủ đến ngày …".
 _ISSUED_AFTER = re.compile(
     r"\s*,?\s*(?:của\s+(?:(?!đến|từ|tới|trước|sau)[^\s.;,]+\s+){1,6})?(?:ban hành\s+)?ngày\s+"
     r"(?P<day>\d{1,2})\s*(?:/|-|\s+tháng\s+)(?P<month>\d{1,2})\s*(?:/|-|\s+năm\s+)(?P<year>\d{4})"
@@ -194,27 +194,32 @@ def _numbers_and_documents(scanned: _Text) -> list[Fact]:
             if document is not None:
                 facts.append(document)
             continue
-        approximation = _approximation_before(text, match.start())
-        start = match.start() - len(approximation) - 1 if approximation else match.start()
         if match["percent"]:
             value = scaled_value(match["amount"], match["scale"])
-            facts.append(_measured(scanned, "percent", start, match.end(), value=value))
+            facts.append(_measured(scanned, "percent", _fact_start(text, match), match.end(), value=value))
         elif match["currency"]:
-            facts.append(_money(scanned, match, start))
+            facts.append(_money(scanned, match, _fact_start(text, match)))
         elif match["denominator"]:
             if _is_ratio(text, match):
                 facts.append(
-                    _fact(scanned, "ratio", start, match.end(), value=float(digits_value(match["amount"])),
+                    _fact(scanned, "ratio", _fact_start(text, match), match.end(),
+                          value=float(digits_value(match["amount"])),
                           denominator=float(digits_value(match["denominator"])),
                           subject=_subject_after(text, match.end()))
                 )
-        elif approximation == "trên" and match["word"] == "dân":
+        elif match["word"] == "dân" and _approximation_before(text, match.start()) == "trên":
             facts = _with_population_base(text, facts, match)
-        else:
-            number = _count(scanned, match, start)
+        elif match["measure"] or match["word"]:
+            number = _count(scanned, match)
             if number is not None:
                 facts.append(number)
     return facts
+
+
+def _fact_start(text: str, match: re.Match[str]) -> int:
+    """Where the fact begins: at its approximation word ("khoảng 300 ngàn ca") or at its number."""
+    approximation = _approximation_before(text, match.start())
+    return match.start() - len(approximation) - 1 if approximation else match.start()
 
 
 def _fact_candidates(text: str) -> Iterator[re.Match[str]]:
@@ -231,7 +236,7 @@ def _fact_candidates(text: str) -> Iterator[re.Match[str]]:
         position = max(match.end(), start.start() + 1)
 
 
-def _count(scanned: _Text, match: re.Match[str], start: int) -> Fact | None:
+def _count(scanned: _Text, match: re.Match[str]) -> Fact | None:
     """A `number` fact when the amount is followed by a measure or a counting noun, not a level or year."""
     text = scanned.text
     if match["measure"]:
@@ -246,13 +251,15 @@ def _count(scanned: _Text, match: re.Match[str], start: int) -> Fact | None:
         return None
     if unit == "tháng" and _MONTHS_OF_YEAR_AFTER.match(text, end):
         return None
+    start = _fact_start(text, match)
     if unit in _CLOCK_UNITS and not _is_duration(text, start, end):
         return None
     value = scaled_value(match["amount"], match["scale"])
+    # The unit heads the subject even when it is a word that would end a phrase ("chỉ tiêu").
+    subject = " ".join(filter(None, (unit, _subject_after(text, end))))
     if text.startswith(" rưỡi", end):
         value, end = value + 0.5, end + len(" rưỡi")
-    unit_start = match.start("measure") if match["measure"] else match.start("word")
-    return _fact(scanned, "number", start, end, value=value, unit=unit, subject=_subject_after(text, unit_start))
+    return _fact(scanned, "number", start, end, value=value, unit=unit, subject=subject)
 
 
 def _is_duration(text: str, start: int, end: int) -> bool:
@@ -304,11 +311,12 @@ def _approximation_before(text: str, start: int) -> str | None:
     """The word such as "khoảng" or "hơn" that stands, followed by one space, right before `start`."""
     if start < 2 or text[start - 1] != " ":
         return None
-    head = text[max(0, start - 20) : start - 1].lower()
-    for phrase in _APPROXIMATIONS:
-        if head.endswith(phrase) and (len(head) == len(phrase) or not head[-len(phrase) - 1].isalnum()):
-            previous_words = head[: -len(phrase)].split()
-            if previous_words and previous_words[-1] in _COMPARATIVES:
+    words = text[max(0, start - 24) : start - 1].lower().split(" ")
+    for length in (2, 1):
+        phrase = " ".join(words[-length:]).lstrip("(“\"'")
+        phrase_start = start - 1 - len(phrase)
+        if phrase in _APPROXIMATIONS and (phrase_start == 0 or not text[phrase_start - 1].isalnum()):
+            if len(words) > length and words[-length - 1] in _COMPARATIVES:
                 return None  # "cao hơn 1,8 điểm": the number is a difference, "hơn" belongs to "cao"
             return phrase
     return None
@@ -419,10 +427,7 @@ def _period(text: str, sentence_start: int, sentence_end: int, start: int, end: 
 
 def _place(text: str, sentence_start: int, sentence_end: int, start: int, end: int) -> str | None:
     """A named place ("huyện Ba Chẽ") in the same comma-delimited clause as the fact."""
-    clause_start = sentence_start
-    for clause_break in _CLAUSE_BREAK.finditer(text, sentence_start, start):
-        if not (text[clause_break.start() - 1 : clause_break.start()].isdigit() and clause_break[0] == ","):
-            clause_start = clause_break.end()
+    clause_start = max(sentence_start, *(text.rfind(mark, sentence_start, start) + 1 for mark in ",;()"))
     following_break = _CLAUSE_BREAK.search(text, end, sentence_end)
     clause_end = following_break.start() if following_break else sentence_end
     place = _PLACE.search(text, clause_start, clause_end)
