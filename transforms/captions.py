@@ -98,6 +98,10 @@ def _holder(image: LexborNode, root: LexborNode) -> LexborNode:
             return node
         if node.tag == "table":
             return node if len(node.css("img")) <= 2 and len(normalise_text(node.text())) < 600 else wrapper
+        if node.tag in ("td", "th", "tr", "tbody", "thead"):
+            # Cells lead up to a caption table; the wrapper stays the last empty element.
+            node = node.parent
+            continue
         if node.tag in ("p", "div", "a", "span", "picture", "center") and not normalise_text(node.text()):
             wrapper = node
             node = node.parent

@@ -16,7 +16,7 @@ NOISE_TAGS = "script, style, template, iframe, button, select, textarea, nav, sv
 _BOX_WORD = re.compile(
     r"(?:^|[-_ ])(?:related|relate|lien-?quan|tinlienquan|same-?cat|most-?read|mostview|most-?viewed|"
     r"xem-?nhieu|doc-?nhieu|read-?more|readmore|doc-?them|xem-?them|share|sharing|social|tags|tag-?list|tag-?cloud|tags?-?box|"
-    r"keywords?|breadcrumbs?|font-?size|text-?size|fontsize|print|comments?|banner|advert\w*|ads?|"
+    r"keywords?|tu-?khoa|tin-?khac|tin-?lien-?quan|box-?tin|breadcrumbs?|font-?size|text-?size|fontsize|print|comments?|banner|advert\w*|ads?|"
     r"sidebar|newsletter|subscribe|toolbar|rating|author-box|pagination|paging)(?:$|[-_ ])",
     re.IGNORECASE,
 )
@@ -74,11 +74,17 @@ def is_box_label(text: str | None) -> bool:
 
 
 def _box_of(label: LexborNode, root: LexborNode) -> LexborNode:
-    """The label's own box: its closest ancestors, while they stay small and mostly links."""
+    """The label's own box: its closest ancestors while they stay small and are links or the label's line."""
     box = label
+    label_key = comparison_key(label.text())
     node = label.parent
     for _ in range(3):
-        if node is None or node.mem_id == root.mem_id or len(node.text()) > 1500 or not _mostly_links(node):
+        if node is None or node.mem_id == root.mem_id:
+            break
+        text = node.text()
+        # "Từ khóa: a, b, c" is one line that starts with its label, links or not.
+        labelled_line = len(text) < 300 and comparison_key(text).startswith(label_key)
+        if len(text) > 1500 or not (labelled_line or _mostly_links(node)):
             break
         box = node
         node = node.parent
