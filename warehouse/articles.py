@@ -257,6 +257,7 @@ def _upsert_articles(connection: duckdb.DuckDBPyConnection) -> int:
         current_page AS (
             SELECT articles.article_id, pages.fetched_at
             FROM articles JOIN pages USING (page_id)
+            WHERE articles.article_id IN (SELECT article_id FROM incoming)
         ),
         first_fetch AS (
             SELECT url, min(fetched_at) AS fetched_at
