@@ -35,6 +35,11 @@ def test_age_in_apposition_is_no_role() -> None:
     assert person.role is None
 
 
+def test_role_keeps_the_number_of_a_village() -> None:
+    [person] = find_people("Ông Hoàng Văn Sinh, Trưởng thôn 2, cho biết:")
+    assert person.role == "Trưởng thôn 2"
+
+
 def test_role_keeps_lower_case_words_of_the_organisation() -> None:
     [person] = find_people("Ông Lê Văn Minh, Giám đốc Sở Giao thông vận tải, cho biết.")
     assert person.role == "Giám đốc Sở Giao thông vận tải"

@@ -114,7 +114,7 @@ _COMPOUND_UNITS = frozenset(
         "căn nhà", "con đường", "cây cầu", "chuyến bay", "chuyến xe", "người dân", "hộ dân",
         "công dân", "vụ việc", "vụ án", "độ c", "học viên", "thí sinh", "cử tri", "đại biểu", "bệnh nhân",
         "trẻ em", "chiến sĩ", "việc làm", "ô tô", "xe máy", "tấn hàng", "điểm thi", "phòng thi", "khách hàng",
-        "chỉ tiêu",
+        "chỉ tiêu", "hoạt động", "gian hàng",
     }
 )
 _SUBJECT_STOP_WORDS = frozenset(

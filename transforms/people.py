@@ -78,7 +78,8 @@ _TAIL_STOP = (
     r"phát động|ký|trình bày|nói|gặp|và|hoặc|nhưng|đồng thời|nêu|lưu ý|biểu dương|ghi nhận|"
     r"thông tin|quán triệt|mong|cần|phải|không|chưa|rất)(?![\w])"
 )
-_TAIL_WORD = rf"(?:và(?=\s+[{UPPER}])|[-–]|(?!{_TAIL_STOP})(?:{_CAPITALISED_WORD}|[{LOWER}]+(?![\w])))"
+# Numbers stay in a role when they name a unit: "Trưởng thôn 2", "Bí thư Chi bộ khu 5".
+_TAIL_WORD = rf"(?:và(?=\s+[{UPPER}])|[-–]|\d+(?![\w/])|(?!{_TAIL_STOP})(?:{_CAPITALISED_WORD}|[{LOWER}]+(?![\w])))"
 
 # The scan starts at family names (a literal alternation the regex engine can skip to
 # quickly) and only then looks back for an honorific or a title.
