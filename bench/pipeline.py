@@ -1,0 +1,460 @@
+"""Pipeline benchmarks: transform throughput, load throughput, memory growth, crawl, second night.
+
+Each benchmark returns a dict of figures; `python -m bench` prints them beside their targets.
+Sizes are module constants multiplied by PROVNEWS_BENCH_SCALE (default 1.0), which the smoke
+test sets very small. Figures are measured, never asserted: speed lives here, not in tests.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from bench.pages import SITE, PageGenerator, Story, SyntheticPage
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# Transform throughput: pages are transformed until this many seconds of transform time.
+TRANSFORM_SECONDS = 30.0
+TRANSFORM_MAX_PAGES = 20_000
+TRAFILATURA_PAGES = 150
+# MinHash signatures are computed for a batch at a time, as the dedup stage does.
+SIGNATURE_BATCH = 256
+TRANSFORM_TARGET = 800.0  # articles per second per core
+
+LANDING_RUNS = 4
+LANDING_PAGES_PER_RUN = 2_000
+LOAD_ARTICLES = 20_000
+STORE_BATCH = 500  # the parse stage's batch size
+LOAD_TARGET = 10_000.0  # articles per second
+
+# Peak memory of the parse stage over a small and a five times larger corpus.
+MEMORY_PAGES = (20_000, 100_000)
+MEMORY_RUN_PAGES = 5_000  # pages per landing run, as a night of a large site
+# Small pages keep the larger corpus within the time `make bench` has; only memory is compared.
+MEMORY_PAGE_TEXT = (400, 800)
+MEMORY_TOLERANCE = 0.10
+
+# Synthetic articles added to the mirror's own so the crawl has more than a few dozen pages.
+CRAWL_EXTRA_ARTICLES = 600
+CRAWL_REFERENCE = "Scrapy's ceiling ≈250–380 pages/s per core"
+
+SECOND_NIGHT_TARGET = 0.10
+
+
+def scale() -> float:
+    return float(os.environ.get("PROVNEWS_BENCH_SCALE", "1.0"))
+
+
+def scaled(size: int, minimum: int = 1) -> int:
+    """A size constant under PROVNEWS_BENCH_SCALE."""
+    return max(minimum, round(size * scale()))
+
+
+# --- transform ---------------------------------------------------------------------------
+
+
+def transform_throughput(seconds: float | None = None, max_pages: int | None = None) -> dict:
+    """Articles/s of parse → body hash and MinHash band keys → facts on one core, and trafilatura's on the same pages."""
+    from scrapers.site import get_site
+    from transforms.dedup import band_keys, comparison_text, is_comparable, signatures, word_hashes, words_hash
+    from transforms.facts import extract_facts
+    from transforms.parse import parse_page
+
+    seconds = TRANSFORM_SECONDS * scale() if seconds is None else seconds
+    max_pages = scaled(TRANSFORM_MAX_PAGES) if max_pages is None else max_pages
+    selectors = get_site(SITE).selectors_for(None)
+    timings = {"parse": 0.0, "dedup": 0.0, "facts": 0.0}
+    pending_texts: list[str] = []
+    pages = facts = page_bytes = 0
+
+    def sign(texts: list[str]) -> None:
+        """Body hashes and band keys for a batch, as the dedup stage computes them."""
+        started = time.perf_counter()
+        word_lists = word_hashes(texts)
+        for words in word_lists:
+            words_hash(words)
+        comparable = [words for words in word_lists if is_comparable(words)]
+        if comparable:
+            band_keys(signatures(comparable))
+        timings["dedup"] += time.perf_counter() - started
+
+    for page in PageGenerator().pages(max_pages):
+        raw = page.html.encode("utf-8")
+        started = time.perf_counter()
+        article = parse_page(raw, page.url, selectors)
+        parsed = time.perf_counter()
+        pending_texts.append(comparison_text(article.body, [caption.text for caption in article.captions]))
+        compared = time.perf_counter()
+        facts += len(extract_facts(article))
+        finished = time.perf_counter()
+        timings["parse"] += parsed - started
+        timings["dedup"] += compared - parsed
+        timings["facts"] += finished - compared
+        if len(pending_texts) == SIGNATURE_BATCH:
+            sign(pending_texts)
+            pending_texts = []
+        pages += 1
+        page_bytes += len(raw)
+        if sum(timings.values()) >= seconds:
+            break
+    if pending_texts:
+        sign(pending_texts)
+    total = sum(timings.values())
+    trafilatura_rate = trafilatura_throughput(min(pages, scaled(TRAFILATURA_PAGES)))
+    rate = pages / total
+    return {
+        "articles_per_second": rate,
+        "target": TRANSFORM_TARGET,
+        "pages": pages,
+        "mean_page_kb": page_bytes / pages / 1000,
+        "facts_per_article": facts / pages,
+        "ms_per_article": {stage: 1000 * spent / pages for stage, spent in timings.items()},
+        "trafilatura_articles_per_second": trafilatura_rate,
+        "ratio_to_trafilatura": rate / trafilatura_rate,
+    }
+
+
+def trafilatura_throughput(pages: int) -> float:
+    """Articles/s of trafilatura.extract with its defaults on the first `pages` synthetic pages."""
+    import trafilatura
+
+    spent = 0.0
+    for page in PageGenerator().pages(pages):
+        started = time.perf_counter()
+        trafilatura.extract(page.html)
+        spent += time.perf_counter() - started
+    return pages / spent
+
+
+# --- load --------------------------------------------------------------------------------
+
+
+def write_landing_runs(
+    landing_dir: Path, generator: PageGenerator, runs: int, pages_per_run: int
+) -> list[Path]:
+    """Landing runs of synthetic article pages, as a crawl writes them; returns their manifests."""
+    from scrapers.landing import PageWriter, RunManifest, run_paths, write_manifest
+
+    manifests = []
+    night = datetime(2026, 1, 1, 19, 0, tzinfo=timezone.utc)
+    for run in range(runs):
+        started = night + timedelta(days=run)
+        run_id = f"{SITE}-{started:%Y%m%dT%H%M%SZ}"
+        parquet, manifest = run_paths(landing_dir, SITE, run_id, f"{started:%Y-%m-%d}")
+        writer = PageWriter(parquet)
+        for page in generator.pages(pages_per_run, start=run * pages_per_run):
+            writer.write(landing_row(page, run_id, started))
+        writer.close()
+        write_manifest(
+            manifest,
+            RunManifest(
+                run_id=run_id,
+                site=SITE,
+                started_at=started,
+                finished_at=started + timedelta(minutes=30),
+                finish_reason="finished",
+                status="success",
+            ),
+        )
+        manifests.append(manifest)
+    return manifests
+
+
+def landing_row(page: SyntheticPage, run_id: str, fetched_at: datetime) -> dict:
+    body = page.html.encode("utf-8")
+    return {
+        "run_id": run_id,
+        "site": SITE,
+        "url": page.url,
+        "final_url": page.url,
+        "page_kind": "article",
+        "http_status": 200,
+        "fetched_at": fetched_at,
+        "content_type": "text/html; charset=utf-8",
+        "body": body,
+        "content_sha256": hashlib.sha256(body).hexdigest(),
+        "content_length": len(body),
+        "etag": None,
+        "last_modified": None,
+        "error": None,
+    }
+
+
+def parsed_article(story: Story, page_id: str, fetched_at: datetime) -> object:
+    """The ParsedArticle the parse stage would make from the story's page."""
+    from transforms.dedup import body_hash
+    from transforms.records import Article
+    from warehouse.articles import ParsedArticle
+
+    article = Article(
+        url=story.url,
+        canonical_url=story.url,
+        title=story.title,
+        lead=story.lead,
+        body=story.body,
+        published_at=story.published_at,
+        authors=story.authors,
+        section=story.section,
+        captions=story.captions,
+    )
+    return ParsedArticle(
+        page_id=page_id,
+        site=SITE,
+        fetched_at=fetched_at,
+        article=article,
+        content_sha256=body_hash(story.body),
+        word_count=len(story.lead.split()) + sum(len(block.split()) for block in story.body),
+    )
+
+
+def load_throughput(
+    runs: int | None = None, pages_per_run: int | None = None, articles: int | None = None
+) -> dict:
+    """Pages/s of loading landing runs into pages, and articles/s of store_articles in parse-stage batches."""
+    from warehouse.articles import store_articles
+    from warehouse.connection import connect
+    from warehouse.load import load_runs
+    from warehouse.schema import migrate
+
+    runs = scaled(LANDING_RUNS) if runs is None else runs
+    pages_per_run = scaled(LANDING_PAGES_PER_RUN) if pages_per_run is None else pages_per_run
+    articles = scaled(LOAD_ARTICLES) if articles is None else articles
+    generator = PageGenerator()
+    with tempfile.TemporaryDirectory(prefix="provnews-bench-load-") as folder:
+        manifests = write_landing_runs(Path(folder) / "landing", generator, runs, pages_per_run)
+        connection = connect(Path(folder) / "warehouse.duckdb")
+        try:
+            migrate(connection)
+            started = time.perf_counter()
+            pages = load_runs(connection, manifests).pages_loaded
+            load_seconds = time.perf_counter() - started
+            fetched_at = datetime(2026, 2, 1, 19, 0, tzinfo=timezone.utc)
+            batches = _batches(
+                (parsed_article(story, f"bench-{story.number:08d}", fetched_at) for story in generator.stories(articles)),
+                STORE_BATCH,
+            )
+            store_seconds = 0.0
+            stored = 0
+            for batch in batches:
+                started = time.perf_counter()
+                stored += store_articles(connection, batch, [])
+                store_seconds += time.perf_counter() - started
+        finally:
+            connection.close()
+    return {
+        "pages_per_second": pages / load_seconds,
+        "pages": pages,
+        "runs": runs,
+        "articles_per_second": stored / store_seconds,
+        "articles": stored,
+        "target": LOAD_TARGET,
+    }
+
+
+def _batches(items: Iterator[object], size: int) -> Iterator[list]:
+    batch: list = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+# --- memory ------------------------------------------------------------------------------
+
+
+def memory_growth(sizes: Sequence[int] | None = None) -> dict:
+    """Peak RSS of `provnews parse` (a fresh process) over a small and a large corpus of landed pages."""
+    sizes = [scaled(size) for size in MEMORY_PAGES] if sizes is None else list(sizes)
+    peaks: dict[int, float] = {}
+    seconds: dict[int, float] = {}
+    for size in sizes:
+        peaks[size], seconds[size] = _parse_stage_peak(size)
+    small, large = peaks[sizes[0]], peaks[sizes[-1]]
+    return {
+        "peak_mb": {str(size): peak for size, peak in peaks.items()},
+        "parse_seconds": {str(size): spent for size, spent in seconds.items()},
+        "growth": large / small - 1,
+        "tolerance": MEMORY_TOLERANCE,
+        "page_text_characters": MEMORY_PAGE_TEXT,
+    }
+
+
+def _parse_stage_peak(pages: int) -> tuple[float, float]:
+    """(peak RSS in MB, seconds) of the parse stage run as its own process over `pages` landed pages."""
+    from warehouse.connection import connect
+    from warehouse.load import load_runs
+    from warehouse.schema import migrate
+
+    generator = PageGenerator(page_bytes=0, text_characters=MEMORY_PAGE_TEXT, chrome=False)
+    with tempfile.TemporaryDirectory(prefix="provnews-bench-memory-") as folder:
+        data = Path(folder)
+        per_run = min(pages, MEMORY_RUN_PAGES)
+        runs = -(-pages // per_run)
+        manifests = write_landing_runs(data / "landing", generator, runs, per_run)
+        connection = connect(data / "warehouse.duckdb")
+        try:
+            migrate(connection)
+            load_runs(connection, manifests)
+        finally:
+            connection.close()
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "provnews.cli", "parse"],
+            cwd=PROJECT_ROOT,
+            env=_environment(data),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        # wait4 gives this child's own peak, not the largest of every child so far.
+        _, status, usage = os.wait4(process.pid, 0)
+        spent = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        error = process.stderr.read().decode("utf-8", "replace") if process.stderr else ""
+        if process.returncode != 0:
+            raise RuntimeError(f"provnews parse failed: {error.strip().splitlines()[-1] if error.strip() else process.returncode}")
+    return usage.ru_maxrss / 1024, spent
+
+
+# --- crawl and second night --------------------------------------------------------------
+
+
+def mirror_articles(count: int) -> list:
+    """Synthetic stories as mirror article records of the Báo Quảng Ninh mirror site."""
+    from bench.pages import FIRST_ARTICLE_ID
+    from mirror.content import MirrorArticle, MirrorCaption
+
+    records = []
+    for story in PageGenerator().stories(count):
+        if story.copy_of is not None:
+            continue
+        records.append(
+            MirrorArticle(
+                site=SITE,
+                id=FIRST_ARTICLE_ID + story.number,
+                slug=story.url.rsplit("/", 1)[1].rsplit("-", 1)[0],
+                section=story.section,
+                title=story.title,
+                lead=story.lead,
+                body=tuple(
+                    f"## {block}" if index in story.headings else block for index, block in enumerate(story.body)
+                ),
+                captions=tuple(
+                    MirrorCaption(
+                        text=caption.text,
+                        credit=caption.credit,
+                        image=f"/images/{FIRST_ARTICLE_ID + story.number}-{caption.position + 1}.jpg",
+                        after=min(len(story.body) - 1, 2 * caption.position + 1),
+                    )
+                    for caption in story.captions
+                ),
+                published_at=story.published_at,
+                authors=story.authors,
+                byline_roles={},
+                tags=(),
+                json_ld=story.number % 2 == 0,
+                syndicated_from=None,
+            )
+        )
+    return records
+
+
+def crawl_throughput(extra_articles: int | None = None) -> dict:
+    """Pages/s of `provnews crawl` against the mirror on loopback, with synthetic articles added."""
+    from mirror.content import load_articles
+    from mirror.server import MirrorServer
+
+    extra_articles = scaled(CRAWL_EXTRA_ARTICLES) if extra_articles is None else extra_articles
+    server = MirrorServer(port=0, articles=load_articles() + mirror_articles(extra_articles)).start()
+    try:
+        with tempfile.TemporaryDirectory(prefix="provnews-bench-crawl-") as folder:
+            data = Path(folder)
+            started = time.perf_counter()
+            completed = subprocess.run(
+                [sys.executable, "-m", "provnews.cli", "crawl", SITE],
+                cwd=PROJECT_ROOT,
+                env=_environment(data, server.port),
+                capture_output=True,
+                text=True,
+                timeout=600,
+            )
+            wall = time.perf_counter() - started
+            if completed.returncode != 0:
+                raise RuntimeError(f"provnews crawl failed: {_last_line(completed.stderr)}")
+            manifest = next((data / "landing" / SITE).glob("*/*.json"))
+            stats = json.loads(manifest.read_text(encoding="utf-8"))["stats"]
+    finally:
+        server.stop()
+    responses = int(stats.get("downloader/response_count", 0))
+    elapsed = float(stats.get("elapsed_time_seconds") or wall)
+    return {
+        "pages_per_second": responses / elapsed,
+        "pages": responses,
+        "articles_landed": int(stats.get("provnews/articles_landed", 0)),
+        "crawl_seconds": elapsed,
+        "wall_seconds": wall,
+        "reference": CRAWL_REFERENCE,
+    }
+
+
+def second_night() -> dict:
+    """Wall time of `provnews run --with-mirror` on a fresh data folder, then again with nothing changed."""
+    with tempfile.TemporaryDirectory(prefix="provnews-bench-nights-") as folder:
+        environment = _environment(Path(folder), _free_port())
+        nights = []
+        for _ in range(2):
+            started = time.perf_counter()
+            completed = subprocess.run(
+                [sys.executable, "-m", "provnews.cli", "run", "--with-mirror"],
+                cwd=PROJECT_ROOT,
+                env=environment,
+                capture_output=True,
+                text=True,
+                timeout=900,
+            )
+            nights.append(time.perf_counter() - started)
+            if completed.returncode != 0:
+                raise RuntimeError(f"provnews run failed: {_last_line(completed.stderr)}")
+    return {
+        "first_seconds": nights[0],
+        "second_seconds": nights[1],
+        "ratio": nights[1] / nights[0],
+        "target": SECOND_NIGHT_TARGET,
+    }
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _environment(data: Path, mirror_port: int | None = None) -> dict[str, str]:
+    """A provnews subprocess that reads and writes only under `data`."""
+    environment = {
+        **os.environ,
+        "PROVNEWS_DATA": str(data),
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")])),
+    }
+    for name in ("PROVNEWS_WAREHOUSE", "PROVNEWS_PUBLISHED"):
+        environment.pop(name, None)
+    if mirror_port is not None:
+        environment["PROVNEWS_MIRROR_PORT"] = str(mirror_port)
+    return environment
+
+
+def _last_line(text: str) -> str:
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    return lines[-1] if lines else "no output"
