@@ -65,11 +65,11 @@ def take_captions(root: LexborNode, url: str, caption_selector: str | None, titl
             photo = _Photo(_image_url(image, url))
             holders[holder.mem_id] = photo
             photos.append(photo)
-            _read_holder(holder, image, photo, caption_selector, doomed)
+            photo.attributes.extend(_attribute_texts(image))
+            _read_holder(holder, photo, caption_selector, doomed)
             doomed.append(holder)
-        photo.attributes.extend(
-            value for value in (image.attributes.get("alt"), image.attributes.get("title")) if value
-        )
+        else:
+            photo.attributes.extend(_attribute_texts(image))
     for node in root.css("noscript"):
         doomed.append(node)
     if caption_selector:
@@ -110,9 +110,11 @@ def _holder(image: LexborNode, root: LexborNode) -> LexborNode:
     return wrapper
 
 
-def _read_holder(
-    holder: LexborNode, image: LexborNode, photo: _Photo, caption_selector: str | None, doomed: list[LexborNode]
-) -> None:
+def _attribute_texts(image: LexborNode) -> list[str]:
+    return [value for value in (image.attributes.get("alt"), image.attributes.get("title")) if value]
+
+
+def _read_holder(holder: LexborNode, photo: _Photo, caption_selector: str | None, doomed: list[LexborNode]) -> None:
     """Collect the visible caption texts inside the holder and right after it."""
     if holder.tag == "figure":
         captions = holder.css("figcaption") or [
@@ -124,8 +126,13 @@ def _read_holder(
             text for cell in holder.css("td, th, caption") if not cell.css("img") and (text := normalise_text(cell.text()))
         )
     follower = _next_element(holder)
-    if follower is not None and _is_caption_paragraph(follower, caption_selector):
-        photo.visible.append(normalise_text(follower.text()))
+    if follower is None or not _is_caption_paragraph(follower, caption_selector):
+        return
+    text = normalise_text(follower.text())
+    # Under a photo that already has its caption, an italic paragraph is article text unless it repeats it.
+    known = {caption_key(known) for known in photo.visible + photo.attributes}
+    if not photo.visible or caption_key(text) in known:
+        photo.visible.append(text)
         doomed.append(follower)
 
 
