@@ -323,6 +323,14 @@ def test_numbers_glued_to_names_are_not_facts() -> None:
     assert facts_of("dịch Covid-19 và điều trị F0 tại nhà, tàu SE3 lăn bánh") == []
 
 
+def test_kilometre_post_is_not_a_fact() -> None:
+    assert facts_of("qua cầu phao tạm Km3+4 Hải Yên mỗi ngày") == []
+
+
+def test_day_of_the_lunar_month_is_not_a_count() -> None:
+    assert facts_of("Chợ hoa mở đến hết chiều 30 Tết.") == []
+
+
 def test_hours_are_not_facts() -> None:
     assert facts_of("làm việc từ 7 giờ đến 17 giờ") == []
 

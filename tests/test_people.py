@@ -60,6 +60,15 @@ def test_capitalised_honorific_is_not_part_of_the_name() -> None:
     assert person.name == "Lê Văn Minh"
 
 
+def test_street_named_after_a_person_is_no_person() -> None:
+    assert find_people("Tại phố Trần Hưng Đạo, đoạn gần chợ, nước ngập sâu.") == []
+
+
+def test_action_after_the_role_is_not_part_of_it() -> None:
+    [person] = find_people("Ông Đỗ Quang Khải, Phó Chủ tịch UBND tỉnh, trực tiếp kiểm tra công tác phòng, chống bão.")
+    assert person.role == "Phó Chủ tịch UBND tỉnh"
+
+
 def test_offsets_point_at_the_name() -> None:
     text = "Đồng chí Cao Tường Huy, Quyền Chủ tịch UBND tỉnh, xem xét hồ sơ."
     [person] = find_people(text)

@@ -31,7 +31,7 @@ _MEASURE_PATTERN = r"(?:km2|km²|km|m2|m²|m3|m³|ha|kg|MW|kWh|kW|GW|cm|mm)(?![\
 _DOCUMENT_CODE = rf"[{UPPER}][\w&]*"
 
 _FACT = re.compile(
-    r"(?<![\w.,/-])(?:"
+    r"(?<![\w.,/+-])(?:"
     r"(?P<phone>(?:\+84|0)\d{2,3}(?:[.\s]?\d{3,4}){2})(?![\w])"
     r"|(?P<date>\d{1,2}/\d{1,2}/\d{4}|\d{1,2}/(?:19|20)\d\d)(?![\d/])"
     rf"|(?P<doc_number>\d+[a-z]?(?:/\d{{4}})?\s?[-/]\s?{_DOCUMENT_CODE}(?:\s?[-/]\s?{_DOCUMENT_CODE})*)"
@@ -56,6 +56,8 @@ _LEVEL_WORDS = frozenset(
         "phòng", "tầng", "điểm", "bước", "hạng", "loại", "nhóm", "phố", "xóm", "bản", "ấp", "tập", "chương",
         "điều", "khoản", "mục", "phần", "đề án", "quốc lộ", "tỉnh lộ", "km", "lô", "căn", "phiên", "vòng",
         "bảng", "top", "đoạn", "tuyến", "cụm", "ngõ", "ngách", "hẻm", "kiệt", "lần", "sư đoàn", "trung đoàn",
+        # "chiều 30 Tết", "sáng 2/6": a day, not a count.
+        "sáng", "trưa", "chiều", "tối", "đêm", "hôm", "mùng", "mồng",
     }
 )
 # Glue inside a list of levels: the "3, " of "mức độ 3, 4".
@@ -114,7 +116,8 @@ _COMPOUND_UNITS = frozenset(
         "căn nhà", "con đường", "cây cầu", "chuyến bay", "chuyến xe", "người dân", "hộ dân",
         "công dân", "vụ việc", "vụ án", "độ c", "học viên", "thí sinh", "cử tri", "đại biểu", "bệnh nhân",
         "trẻ em", "chiến sĩ", "việc làm", "ô tô", "xe máy", "tấn hàng", "điểm thi", "phòng thi", "khách hàng",
-        "chỉ tiêu", "hoạt động", "gian hàng",
+        "chỉ tiêu", "hoạt động", "gian hàng", "đặc khu", "biên bản", "đối tượng", "diễn viên", "thành viên",
+        "thành phố", "dự thảo",
     }
 )
 _SUBJECT_STOP_WORDS = frozenset(

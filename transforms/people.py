@@ -50,6 +50,7 @@ PLACE_NAMES = frozenset(
         "Hà Nội", "Hà Giang", "Hà Nam", "Hà Tĩnh", "Hải Hà", "Cao Bằng", "Lâm Đồng", "Thái Bình",
         "Thái Nguyên", "Hồ Chí Minh", "Kim Bảng", "Mai Châu", "Lý Sơn", "Đồng Nai", "Đồng Tháp",
         "Ninh Bình", "Ninh Thuận", "La Gi", "Hà Tu", "Hà Khẩu", "Cao Xanh", "Hà Lầm", "Hà Phong",
+        "Hoàng Mai", "Hồ Gươm", "Hồ Tây", "Văn Quán", "Văn Miếu", "Hà Đông",
     }
 )
 
@@ -106,15 +107,25 @@ def find_people(text: str) -> list[PersonMention]:
         if name in PLACE_NAMES or (match.start() and text[match.start() - 1].isalnum()):
             continue
         before = _BEFORE_NAME.search(text, max(0, match.start() - _LOOK_BEHIND), match.start())
-        roles: list[str] = [before["title"]] if before and before["title"] else []
-        position = match.end()
-        while segment := _ROLE_SEGMENT.match(text, position):
-            roles.append(segment["role"] or (segment["description"] or segment["apposition"]).strip())
-            position = segment.end()
-            if not segment["role"]:
-                break
-        # A bare capitalised run is only a person when a role follows it.
+        roles = [before["title"]] if before and before["title"] else []
+        roles += _roles_after(text, match.end(), describe=before is not None and before["honorific"] is not None)
+        # Without an honorific or a title, a capitalised run ("Hồ Gươm", "Văn Quán") is a
+        # person only when an official role follows it.
         if before is None and not roles:
             continue
         people.append(PersonMention(name=name, start=match.start(), end=match.end(), role=", ".join(roles) or None))
     return people
+
+
+def _roles_after(text: str, position: int, describe: bool) -> list[str]:
+    """Roles in apposition after a name; a lower-case description only right after an honorific's name."""
+    roles: list[str] = []
+    while segment := _ROLE_SEGMENT.match(text, position):
+        if not segment["role"]:
+            if roles or not describe:
+                break
+            roles.append((segment["description"] or segment["apposition"]).strip())
+            break
+        roles.append(segment["role"])
+        position = segment.end()
+    return roles
