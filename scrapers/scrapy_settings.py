@@ -28,7 +28,9 @@ def crawl_settings(
         "ROBOTSTXT_USER_AGENT": "provnews",
         # robots.txt is fetched by the spider (so it lands as a page) and applied by RobotsMiddleware.
         "ROBOTSTXT_OBEY": False,
+        # Neither a telnet console nor the code-executing remote-control server belongs in a nightly job.
         "TELNETCONSOLE_ENABLED": False,
+        "REMOTE_CONTROL_ENABLED": False,
         "COOKIES_ENABLED": False,
         "LOG_FILE": str(log_file),
         "LOG_FILE_APPEND": False,

@@ -249,10 +249,10 @@ class SiteSpider(scrapy.Spider):
         if links is None:
             return
         for url in links.sitemaps:
-            request = self._request(url, "sitemap", self.parse_sitemap)
+            request = self._request(response.urljoin(url), "sitemap", self.parse_sitemap)
             if request is not None:
                 yield request
-        yield from self._article_requests(links.pages)
+        yield from self._article_requests(response.urljoin(url) for url in links.pages)
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
         links, error = None, None
@@ -263,7 +263,7 @@ class SiteSpider(scrapy.Spider):
                 error = f"feed refused: {problem}"
         self._land_response(response, error)
         if links is not None:
-            yield from self._article_requests(links)
+            yield from self._article_requests(response.urljoin(url) for url in links)
 
     def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
         if not self._land_response(response) or not hasattr(response, "css"):
