@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 from datetime import date
 
@@ -9,7 +10,7 @@ import pytest
 
 from bench.facts import FIXTURES, load_labelled_article, run
 from transforms.facts import NUMERIC_KINDS, extract_facts
-from transforms.records import Fact
+from transforms.records import Article, Fact
 
 
 def _label_key(label: dict[str, object]) -> tuple[object, ...]:
@@ -112,3 +113,24 @@ def test_extraction_stays_under_half_a_millisecond_per_thousand_characters() -> 
     assert result["characters"] >= 1_000_000
     message = f"facts: {result['ms_per_1000_chars']:.3f} ms CPU ({result['wall_ms_per_1000_chars']:.3f} wall) per 1000 chars"
     assert result["ms_per_1000_chars"] <= result["target"], message
+
+
+def _source_text(article: Article, fact: Fact) -> str:
+    """The single text a fact's offsets point into."""
+    if fact.source == "title":
+        return article.title
+    if fact.source == "lead":
+        return article.lead
+    if fact.source == "body":
+        return article.body[fact.paragraph]  # type: ignore[index]
+    return next(caption.text for caption in article.captions if caption.position == fact.paragraph)
+
+
+def test_every_fact_points_at_its_text_and_sentence_in_nfc_fixtures() -> None:
+    for path in sorted(FIXTURES.glob("*.yaml")):
+        article, _ = load_labelled_article(path)
+        for fact in extract_facts(article):
+            source_text = _source_text(article, fact)
+            assert unicodedata.is_normalized("NFC", source_text)
+            assert source_text[fact.start : fact.end] == fact.text
+            assert fact.text in fact.sentence and fact.sentence in source_text
