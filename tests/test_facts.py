@@ -10,11 +10,13 @@ from transforms.records import Article, Caption, Fact
 
 
 def facts_of(text: str, kind: str | None = None) -> list[Fact]:
+    """Facts of `text` read as body paragraph 0, only those of `kind` when given."""
     facts = extract_facts_from_text(text, "body", 0)
     return [fact for fact in facts if kind is None or fact.kind == kind]
 
 
 def only(text: str, kind: str) -> Fact:
+    """The one fact of `kind` in `text`; fails when there are none or several."""
     [fact] = facts_of(text, kind)
     return fact
 

@@ -58,6 +58,7 @@ def _figures(counts: Counter[str]) -> tuple[float, float]:
 
 @pytest.fixture(scope="module")
 def evaluation() -> dict[str, Counter[str]]:
+    """The labelled-set counts, computed once for the tests of this module."""
     return _evaluate()
 
 
