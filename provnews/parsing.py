@@ -26,7 +26,6 @@ def parse_one(page: PageToParse, site: Site | None) -> ParsedArticle:
     return ParsedArticle(
         page_id=page.page_id,
         site=page.site,
-        url=page.url,
         fetched_at=page.fetched_at,
         article=article,
         content_sha256=body_hash(article.body),
