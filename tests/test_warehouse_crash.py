@@ -1,0 +1,58 @@
+"""A stage killed with SIGKILL half-way leaves the warehouse as it was before the stage."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tests.support import PROJECT_ROOT
+from tests.warehouse_samples import landing_run, open_warehouse, page
+from warehouse.load import load_runs
+
+ARTICLES = 20_000
+# Stores ARTICLES articles with one caption each in one store_articles call, announcing the start.
+WRITER = r"""
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+from transforms.records import Caption
+from warehouse.articles import pages_to_parse, store_articles
+from tests.warehouse_samples import open_warehouse, parsed_article
+connection = open_warehouse(Path(sys.argv[1]))
+pages = [page for batch in pages_to_parse(connection, batch_size=100_000) for page in batch]
+caption = Caption("Cán bộ huyện thăm hộ nghèo.", None, 1, 0)
+parsed = [parsed_article(page.page_id, page.url, captions=(caption,)) for page in pages]
+print("storing", flush=True)
+for _ in range(50):
+    store_articles(connection, parsed, [])
+"""
+
+
+def test_killed_store_leaves_articles_and_captions_all_or_nothing(tmp_path: Path) -> None:
+    warehouse = tmp_path / "warehouse.duckdb"
+    connection = open_warehouse(warehouse)
+    urls = [f"https://baoquangninh.vn/bai-{number}.html" for number in range(ARTICLES)]
+    load_runs(connection, [landing_run(tmp_path / "landing", "run-1", [page(url) for url in urls])])
+    connection.close()
+    writer = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(warehouse)],
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert writer.stdout is not None
+    started = writer.stdout.readline()
+    assert started == "storing\n", writer.communicate()[1]
+    # Somewhere inside the first or a later transaction.
+    time.sleep(0.5)
+    writer.send_signal(signal.SIGKILL)
+    writer.wait(timeout=30)
+    reopened = open_warehouse(warehouse)
+    articles, captions = reopened.execute(
+        "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM captions)"
+    ).fetchone()
+    assert articles in (0, ARTICLES) and captions == articles
