@@ -1,0 +1,316 @@
+"""`python -m bench` (`make bench`): every benchmark, each figure beside its target, and docs/benchmarks.md.
+
+A benchmark that is missing or fails is reported as MISSING with its error and the others
+still run. `python -m bench transform load` runs only the named benchmarks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import platform
+import sys
+import time
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+REPORT = PROJECT_ROOT / "docs" / "benchmarks.md"
+TIME_BUDGET_SECONDS = 600.0
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """One measured figure; passed is None for figures reported without a target."""
+
+    name: str
+    value: float
+    unit: str
+    target: str
+    passed: bool | None
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Benchmark:
+    name: str
+    module: str
+    function: str
+    figures: Callable[[dict], list[Figure]]
+
+
+@dataclass(slots=True)
+class Outcome:
+    benchmark: Benchmark
+    seconds: float
+    figures: list[Figure] = field(default_factory=list)
+    error: str | None = None  # why the benchmark is MISSING
+
+
+def at_least(name: str, value: float, unit: str, target: float, note: str = "") -> Figure:
+    return Figure(name, value, unit, f"≥ {_number(target)}", value >= target, note)
+
+
+def at_most(name: str, value: float, unit: str, target: float, note: str = "") -> Figure:
+    return Figure(name, value, unit, f"≤ {_number(target)}", value <= target, note)
+
+
+def reported(name: str, value: float, unit: str, reference: str = "—", note: str = "") -> Figure:
+    return Figure(name, value, unit, reference, None, note)
+
+
+def extraction_figures(result: dict) -> list[Figure]:
+    pages = f"{result.get('pages', '?')} benchmark pages"
+    return [
+        at_least("generic extraction F1", result["f1"], "", 0.96, pages),
+        reported("generic extraction precision", result["precision"], ""),
+        reported("generic extraction recall", result["recall"], ""),
+    ]
+
+
+def facts_figures(result: dict) -> list[Figure]:
+    return [at_most("facts cost", result["ms_per_1000_chars"], "ms/1000 chars", result.get("target", 0.5))]
+
+
+def dedup_figures(result: dict) -> list[Figure]:
+    articles = f"{result.get('articles', '?')} articles"
+    return [
+        at_least("dedup recall at similarity ≥ 0.85", result["recall_at_085"], "", 0.98, articles),
+        at_least("dedup precision", result["precision"], "", 0.99),
+        at_least("dedup signatures (one core)", result["signatures_per_second"], "articles/s", 2000),
+        at_most("dedup second night / first night", result["second_night_ratio"], "", 0.05),
+    ]
+
+
+def transform_figures(result: dict) -> list[Figure]:
+    stages = ", ".join(f"{stage} {spent:.1f} ms" for stage, spent in result["ms_per_article"].items())
+    return [
+        at_least(
+            "transform throughput (one core)",
+            result["articles_per_second"],
+            "articles/s",
+            result["target"],
+            f"{result['pages']} pages of {result['mean_page_kb']:.0f} KB; per article: {stages}; "
+            f"{result['facts_per_article']:.0f} facts per article",
+        ),
+        reported(
+            "trafilatura.extract on the same pages",
+            result["trafilatura_articles_per_second"],
+            "articles/s",
+            "≈100 (reference)",
+        ),
+        reported("transform / trafilatura", result["ratio_to_trafilatura"], "×", "measured in the same run"),
+    ]
+
+
+def load_figures(result: dict) -> list[Figure]:
+    return [
+        reported(
+            "landing runs into pages", result["pages_per_second"], "pages/s",
+            note=f"{result['pages']} pages in {result['runs']} runs",
+        ),
+        at_least(
+            "store_articles into DuckDB", result["articles_per_second"], "articles/s", result["target"],
+            f"{result['articles']} articles in parse-stage batches",
+        ),
+    ]
+
+
+def memory_figures(result: dict) -> list[Figure]:
+    sizes = list(result["peak_mb"])
+    peaks = " vs ".join(f"{int(size):,} pages {result['peak_mb'][size]:.0f} MB" for size in sizes)
+    low, high = result["page_text_characters"]
+    return [
+        at_most(
+            "parse stage peak memory growth",
+            abs(result["growth"]) * 100,
+            "%",
+            result["tolerance"] * 100,
+            f"{peaks}; small pages ({low}–{high} characters of text, no chrome) so the large corpus fits the time",
+        )
+    ]
+
+
+def crawl_figures(result: dict) -> list[Figure]:
+    return [
+        reported(
+            "crawl of the mirror on loopback",
+            result["pages_per_second"],
+            "pages/s",
+            result["reference"],
+            f"{result['pages']} pages ({result['articles_landed']} articles) in {result['crawl_seconds']:.1f} s "
+            f"of crawl, {result['wall_seconds']:.1f} s with process start",
+        )
+    ]
+
+
+def second_night_figures(result: dict) -> list[Figure]:
+    return [
+        at_most(
+            "second night / first night (end to end)",
+            result["ratio"],
+            "",
+            result["target"],
+            f"provnews run --with-mirror: {result['first_seconds']:.1f} s then {result['second_seconds']:.1f} s",
+        )
+    ]
+
+
+BENCHMARKS = (
+    Benchmark("facts", "bench.facts", "run", facts_figures),
+    Benchmark("dedup", "bench.dedup", "run", dedup_figures),
+    Benchmark("extraction", "bench.extraction", "run", extraction_figures),
+    Benchmark("transform", "bench.pipeline", "transform_throughput", transform_figures),
+    Benchmark("load", "bench.pipeline", "load_throughput", load_figures),
+    Benchmark("memory", "bench.pipeline", "memory_growth", memory_figures),
+    Benchmark("crawl", "bench.pipeline", "crawl_throughput", crawl_figures),
+    Benchmark("second-night", "bench.pipeline", "second_night", second_night_figures),
+)
+
+
+def run_benchmark(benchmark: Benchmark) -> Outcome:
+    """Run one benchmark; a missing module or any error makes it MISSING, never stops the others."""
+    started = time.perf_counter()
+    try:
+        function = getattr(importlib.import_module(benchmark.module), benchmark.function)
+        figures = benchmark.figures(function())
+    except Exception as error:  # a broken benchmark is reported, the rest still run
+        detail = traceback.format_exception_only(type(error), error)[-1].strip()
+        return Outcome(benchmark, time.perf_counter() - started, error=detail)
+    return Outcome(benchmark, time.perf_counter() - started, figures=figures)
+
+
+def verdict(figure: Figure) -> str:
+    if figure.passed is None:
+        return "—"
+    return "PASS" if figure.passed else "MISS"
+
+
+def _number(value: float) -> str:
+    if value == 0:
+        return "0"
+    if abs(value) >= 100:
+        return f"{value:,.0f}"
+    if abs(value) >= 1:
+        return f"{value:.2f}".rstrip("0").rstrip(".")
+    return f"{value:.3g}"
+
+
+def console_line(figure: Figure) -> str:
+    measured = f"{_number(figure.value)} {figure.unit}".strip()
+    return f"  {figure.name:<42} {measured:>22}   target {figure.target:<26} {verdict(figure)}"
+
+
+def machine() -> dict[str, str]:
+    """What the figures were measured on."""
+    import duckdb
+
+    cpu = "unknown"
+    memory = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                memory = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+                break
+    except OSError:
+        pass
+    return {
+        "cores (nproc)": str(len(os.sched_getaffinity(0))),
+        "CPU": cpu,
+        "memory": memory,
+        "Python": platform.python_version(),
+        "DuckDB": duckdb.__version__,
+        "OS": platform.platform(),
+    }
+
+
+def report_markdown(outcomes: Sequence[Outcome], host: dict[str, str], when: datetime, total_seconds: float) -> str:
+    """docs/benchmarks.md: the machine, the date and one table row per figure."""
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Measured by `make bench` (`python -m bench`) on {when:%Y-%m-%d %H:%M} UTC in {total_seconds:.0f} s "
+        f"(budget {TIME_BUDGET_SECONDS:.0f} s). Figures are measured here, never asserted in tests; "
+        "other jobs sharing the machine only ever make them slower.",
+        "",
+        "## Machine",
+        "",
+        *(f"- {key}: {value}" for key, value in host.items()),
+        "",
+        "## Figures",
+        "",
+        "| benchmark | figure | measured | target | result | notes |",
+        "|---|---|---|---|---|---|",
+    ]
+    for outcome in outcomes:
+        if outcome.error is not None:
+            lines.append(f"| {outcome.benchmark.name} | — | — | — | MISSING | {_cell(outcome.error)} |")
+            continue
+        for figure in outcome.figures:
+            measured = f"{_number(figure.value)} {figure.unit}".strip()
+            lines.append(
+                f"| {outcome.benchmark.name} | {_cell(figure.name)} | {measured} | {_cell(figure.target)} "
+                f"| {verdict(figure)} | {_cell(figure.note)} |"
+            )
+    lines += [
+        "",
+        "Benchmark durations: "
+        + ", ".join(f"{outcome.benchmark.name} {outcome.seconds:.0f} s" for outcome in outcomes)
+        + ".",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    names = [benchmark.name for benchmark in BENCHMARKS]
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("benchmarks", nargs="*", metavar="BENCHMARK", help=f"run only these: {', '.join(names)}")
+    parser.add_argument(
+        "--output", type=Path, help=f"Markdown report (default {REPORT.relative_to(PROJECT_ROOT)} when all run)"
+    )
+    arguments = parser.parse_args(argv)
+    unknown = sorted(set(arguments.benchmarks) - set(names))
+    if unknown:
+        parser.error(f"no benchmark named {', '.join(unknown)}; choose from {', '.join(names)}")
+    # A partial run never overwrites the full report unless asked to.
+    output = arguments.output or (None if arguments.benchmarks else REPORT)
+    chosen = [benchmark for benchmark in BENCHMARKS if not arguments.benchmarks or benchmark.name in arguments.benchmarks]
+    when = datetime.now(timezone.utc)
+    started = time.perf_counter()
+    outcomes = []
+    for benchmark in chosen:
+        print(f"{benchmark.name} …", flush=True)
+        outcome = run_benchmark(benchmark)
+        outcomes.append(outcome)
+        if outcome.error is not None:
+            print(f"  MISSING: {outcome.error}", flush=True)
+        for figure in outcome.figures:
+            print(console_line(figure), flush=True)
+            if figure.note:
+                print(f"    {figure.note}", flush=True)
+        print(f"  ({outcome.seconds:.0f} s)", flush=True)
+    total = time.perf_counter() - started
+    within = "PASS" if total <= TIME_BUDGET_SECONDS else "MISS"
+    print(f"all benchmarks: {total:.0f} s   target ≤ {TIME_BUDGET_SECONDS:.0f} s   {within}")
+    if output is not None:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(report_markdown(outcomes, machine(), when, total), encoding="utf-8")
+        print(f"written {output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
