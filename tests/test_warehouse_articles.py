@@ -172,3 +172,10 @@ def test_failed_store_leaves_the_warehouse_unchanged(tmp_path: Path) -> None:
         "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM captions), (SELECT count(*) FROM parse_failures)"
     ).fetchone()
     assert counts == (0, 0, 0)
+
+
+def test_first_seen_at_is_the_first_fetch_of_the_page_address(tmp_path: Path) -> None:
+    connection = warehouse_with_two_runs(tmp_path)
+    # The article's address is where the page redirected to, not the address requested.
+    store_articles(connection, [parsed_article(page_id("run-2", URL), URL + "?redirected", fetched_at=LATER)], [])
+    assert connection.execute("SELECT first_seen_at FROM articles").fetchone()[0] == START

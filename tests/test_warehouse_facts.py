@@ -10,7 +10,7 @@ import duckdb
 from tests.warehouse_samples import article_id, landing_run, open_warehouse, page, page_id, parsed_article
 from transforms.records import Caption, Fact
 from warehouse.articles import store_articles
-from warehouse.facts import articles_needing_facts, store_facts
+from warehouse.facts import articles_needing_facts, mark_facts_stale, store_facts
 from warehouse.load import load_runs
 
 URL = "https://baoquangninh.vn/giam-ngheo-3254001.html"
@@ -89,3 +89,10 @@ def test_batches_page_through_articles_in_order(tmp_path: Path) -> None:
     batches = list(articles_needing_facts(connection, batch_size=2))
     assert [len(batch) for batch in batches] == [2, 1]
     assert [text.article_id for batch in batches for text in batch] == sorted(article_id(url) for url in urls)
+
+
+def test_mark_facts_stale_makes_the_given_articles_pending(tmp_path: Path) -> None:
+    connection = warehouse_with_article(tmp_path)
+    store_facts(connection, {article_id(URL): [HOUSEHOLDS]}, "1")
+    assert mark_facts_stale(connection, [article_id(URL)]) == 1
+    assert pending(connection) == [article_id(URL)]

@@ -260,15 +260,17 @@ def _upsert_articles(connection: duckdb.DuckDBPyConnection) -> int:
             WHERE articles.article_id IN (SELECT article_id FROM incoming)
         ),
         first_fetch AS (
-            SELECT url, min(fetched_at) AS fetched_at
-            FROM pages
-            WHERE url IN (SELECT url FROM incoming) AND http_status BETWEEN 200 AND 299
-            GROUP BY url
+            -- By the page's address: the article's own may be the address after redirects.
+            SELECT page.page_id, min(earlier.fetched_at) AS fetched_at
+            FROM pages page JOIN pages earlier ON earlier.url = page.url
+            WHERE page.page_id IN (SELECT page_id FROM incoming)
+              AND earlier.http_status BETWEEN 200 AND 299
+            GROUP BY page.page_id
         )
         SELECT incoming.*, least(incoming.fetched_at, first_fetch.fetched_at) AS first_seen_at
         FROM incoming
         LEFT JOIN current_page USING (article_id)
-        LEFT JOIN first_fetch USING (url)
+        LEFT JOIN first_fetch USING (page_id)
         WHERE current_page.fetched_at IS NULL OR current_page.fetched_at <= incoming.fetched_at
         """
     )

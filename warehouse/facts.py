@@ -66,6 +66,21 @@ def articles_needing_facts(
         last_article_id = rows[-1][0]
 
 
+def mark_facts_stale(
+    connection: duckdb.DuckDBPyConnection, article_ids: Sequence[str] | None = None
+) -> int:
+    """Make the facts of these articles (all articles when None) pending again; returns how many."""
+    with transaction(connection):
+        if article_ids is None:
+            marked = connection.execute("DELETE FROM fact_extractions").fetchone()[0]
+        else:
+            marked = connection.execute(
+                "DELETE FROM fact_extractions WHERE list_contains($article_ids, article_id)",
+                {"article_ids": list(article_ids)},
+            ).fetchone()[0]
+    return marked
+
+
 _FACT_SCHEMA = pa.schema(
     [
         ("ordinal", pa.int64()),
