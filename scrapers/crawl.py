@@ -33,7 +33,7 @@ from scrapers.landing import RunManifest, run_paths, write_manifest
 from scrapers.site import Discovery, Site
 from scrapers.urls import canonical_url
 
-DEFAULT_CRAWL_SECONDS = 1800
+DEFAULT_CRAWL_SECONDS = settings.CLOSESPIDER_TIMEOUT
 # Time the child gets beyond its crawl budget to close the spider and write its files.
 SHUTDOWN_GRACE_SECONDS = 60
 PARTIAL_FINISH_REASONS = frozenset({"closespider_timeout", "closespider_pagecount", "closespider_itemcount"})

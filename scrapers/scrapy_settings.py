@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from provnews import settings
 from scrapers.site import Site
 
 USER_AGENT = "provnews/0.1 (+https://github.com/provnews; news archive for analysts)"
@@ -17,7 +18,7 @@ def crawl_settings(
     site: Site,
     log_file: Path,
     download_timeout_seconds: float = 30,
-    crawl_seconds: int = 1800,
+    crawl_seconds: int = settings.CLOSESPIDER_TIMEOUT,
     retry_after_max_seconds: float = 30,
 ) -> dict[str, Any]:
     """Settings of one crawl of the site; mirror sites get no delays and no AutoThrottle."""
@@ -33,7 +34,8 @@ def crawl_settings(
         "REMOTE_CONTROL_ENABLED": False,
         "COOKIES_ENABLED": False,
         "LOG_FILE": str(log_file),
-        "LOG_FILE_APPEND": False,
+        # Scrapy opens the log twice (process, then crawler); appending keeps the first lines.
+        "LOG_FILE_APPEND": True,
         "LOG_LEVEL": "DEBUG",
         "DOWNLOAD_DELAY": site.download_delay if polite else 0,
         "DOWNLOAD_DELAY_JITTER": 0.5 if polite else 0.0,
