@@ -48,9 +48,14 @@ def remove_noise(root: LexborNode, drop: tuple[str, ...] = ()) -> None:
     for node in root.css("[class], [id]"):
         if node.parent is not None and _is_box(node):
             node.decompose()
-    for node in root.css("h2, h3, h4, h5, h6, p, strong, b, span, li, div"):
-        if node.parent is not None and is_box_label(node.text()):
-            _box_of(node, root).decompose()
+    labels = [node for node in root.traverse(include_text=True) if node.is_text_node and is_box_label(node.text_content)]
+    for label in labels:
+        element = label.parent
+        # Climb from the text to the element that holds nothing but the label: <p><strong>Đọc thêm</strong></p>.
+        while element.parent is not None and element.parent.mem_id != root.mem_id and is_box_label(element.parent.text()):
+            element = element.parent
+        if element.mem_id != root.mem_id and _attached(element, root):
+            _box_of(element, root).decompose()
     for node in root.css("footer, aside"):
         node.decompose()
 
@@ -67,10 +72,21 @@ def _is_box(node: LexborNode) -> bool:
 
 def is_box_label(text: str | None) -> bool:
     """True for the label of a box of other links: "Đọc thêm", "Tin liên quan:", "aA"."""
-    key = comparison_key(text or "").strip(" :>»-–")
+    if not text or len(text) > 60:
+        return False
+    key = comparison_key(text).strip(" :>»-–")
     if not key or len(key) > 40:
         return False
     return key in _BOX_LABELS or _FONT_WIDGET.match(key) is not None
+
+
+def _attached(node: LexborNode, root: LexborNode) -> bool:
+    """Whether an earlier removal has not already taken the node out of the tree."""
+    while node is not None:
+        if node.mem_id == root.mem_id:
+            return True
+        node = node.parent
+    return False
 
 
 def _box_of(label: LexborNode, root: LexborNode) -> LexborNode:

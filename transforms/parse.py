@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urljoin
@@ -18,7 +17,7 @@ from transforms.captions import caption_key, take_captions
 from transforms.clean import BLOCK_TAGS, is_box_label, paragraphs, remove_noise
 from transforms.dates import parse_date
 from transforms.records import Article, Caption, Selectors
-from transforms.text import comparison_key, decode_page, normalise_text
+from transforms.text import comparison_key, compose, decode_page, normalise_text
 
 __all__ = ["NotAnArticle", "decode_page", "parse_page"]
 
@@ -49,7 +48,7 @@ def parse_page(
     timezone: str = "Asia/Ho_Chi_Minh",
 ) -> Article:
     """The article of one page; raises NotAnArticle with a one-line reason when there is none."""
-    html = decode_page(raw, content_type) if isinstance(raw, bytes) else unicodedata.normalize("NFC", raw)
+    html = decode_page(raw, content_type) if isinstance(raw, bytes) else compose(raw)
     if not _HTML.search(html[:20000]):
         raise NotAnArticle("not HTML")
     tree = LexborHTMLParser(html)
@@ -211,11 +210,13 @@ def _clean_blocks(
     """(body, byline authors): repeated headline, lead, captions, labels and the closing byline removed."""
     unwanted = {comparison_key(title), comparison_key(lead)}
     caption_keys = {caption_key(caption.text) for caption in captions}
+    # A block longer than every caption with its credit cannot be one; skip the costly key.
+    longest_caption = max((len(caption.text) + len(caption.credit or "") + 8 for caption in captions), default=0)
     kept = [
         block
         for block in blocks
         if comparison_key(block) not in unwanted
-        and caption_key(block) not in caption_keys
+        and (len(block) > longest_caption or caption_key(block) not in caption_keys)
         and not is_box_label(block)
         and not _is_date_line(block)
     ]

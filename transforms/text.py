@@ -6,61 +6,36 @@ import codecs
 import re
 import unicodedata
 
-# Non-breaking, zero-width and other exotic spaces that CMS editors paste in.
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
-_WHITESPACE = re.compile(r"\s+")
+# Zero-width characters and soft hyphens that CMS editors paste in; str.split() folds the spaces.
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 
-# Combining marks that carry the tone; the others (circumflex, breve, horn) shape the vowel.
-_TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")
-_VOWELS = frozenset("aăâeêioôơuưy")
-_SHAPED_VOWELS = frozenset("ăâêôơư")
-_SYLLABLE = re.compile(
-    r"^(?P<initial>ngh|ng|gh|gi|qu|ch|kh|nh|ph|th|tr|[bcdđghklmnpqrstvx])?"
-    r"(?P<vowels>[aăâeêioôơuưy]{1,3})"
-    r"(?P<final>ch|ng|nh|[cmnpt])?$"
-)
+_TONE_MARKS = ("\u0301", "\u0300", "\u0309", "\u0303", "\u0323")  # sắc, huyền, hỏi, ngã, nặng
+
+
+def _placements() -> dict[str, str]:
+    """Open oa, oe and uy syllables: tone on the second vowel → tone on the first (hoà → hòa)."""
+    moves = {}
+    for first, second in (("o", "a"), ("o", "e"), ("u", "y")):
+        for mark in _TONE_MARKS:
+            toned_second = unicodedata.normalize("NFC", second + mark)
+            toned_first = unicodedata.normalize("NFC", first + mark)
+            moves[first + toned_second] = toned_first + second
+    return moves
+
+
+_MOVES = _placements()
+# Only at the end of a word (an open syllable), and "uy" after q is "quý", whose u is a consonant.
+_MOVABLE = re.compile(r"(?<!q)(?:" + "|".join(_MOVES) + r")(?!\w)")
 
 
 def normalise_text(text: str) -> str:
     """NFC text on one line: invisible characters removed, whitespace runs folded to one space."""
-    return _WHITESPACE.sub(" ", unicodedata.normalize("NFC", text).translate(_INVISIBLE)).strip()
+    return " ".join(_INVISIBLE.sub("", compose(text)).split())
 
 
 def comparison_key(text: str) -> str:
     """Lower-case NFC text with one tone-mark placement (hoà → hòa, khoẻ → khỏe, thuý → thúy)."""
-    lowered = normalise_text(text).lower()
-    return re.sub(r"\w+", lambda match: _retone(match.group()), lowered)
-
-
-def _retone(word: str) -> str:
-    """The syllable with its tone mark on the vowel that carries it in the key's spelling."""
-    decomposed = unicodedata.normalize("NFD", word)
-    tones = [mark for mark in decomposed if mark in _TONES]
-    if len(tones) != 1:
-        return word
-    bare = unicodedata.normalize("NFC", "".join(mark for mark in decomposed if mark not in _TONES))
-    syllable = _SYLLABLE.match(bare)
-    # Words that are not one Vietnamese syllable (names, loanwords) keep their spelling.
-    if syllable is None:
-        return word
-    initial, vowels, final = syllable.group("initial") or "", syllable.group("vowels"), syllable.group("final")
-    index = _tone_index(vowels, closed=final is not None)
-    start = len(initial)
-    toned = unicodedata.normalize("NFC", bare[start + index] + tones[0])
-    return bare[: start + index] + toned + bare[start + index + 1 :]
-
-
-def _tone_index(vowels: str, *, closed: bool) -> int:
-    """Which vowel of the cluster takes the tone mark."""
-    shaped = [index for index, vowel in enumerate(vowels) if vowel in _SHAPED_VOWELS]
-    if shaped:
-        return shaped[-1]
-    if len(vowels) == 1:
-        return 0
-    if closed:
-        return len(vowels) - 1
-    # Open syllables: the first of two vowels (hòa, thúy, mái), the middle of three (khoái).
-    return 0 if len(vowels) == 2 else 1
+    return _MOVABLE.sub(lambda match: _MOVES[match.group()], normalise_text(text).lower())
 
 
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
@@ -76,7 +51,12 @@ def decode_page(raw: bytes, content_type: str | None) -> str:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         text = _decode_not_utf8(raw, declared, error)
-    return unicodedata.normalize("NFC", text.removeprefix("\ufeff"))
+    return compose(text.removeprefix("\ufeff"))
+
+
+def compose(text: str) -> str:
+    """NFC form of the text; the quick check skips the copy for text that is already composed."""
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
 def _declared_charset(raw: bytes, content_type: str | None) -> str | None:
