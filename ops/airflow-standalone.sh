@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# `make airflow`: Airflow standalone (SQLite, LocalExecutor) with the project's DAGs, UI on
+# http://127.0.0.1:${PROVNEWS_AIRFLOW_PORT:-8080}. Runs in the background; its PID is in
+# $AIRFLOW_HOME/standalone.pid and its output in $AIRFLOW_HOME/standalone.log.
+#
+#   ops/airflow-standalone.sh start   start (waits until the UI answers)
+#   ops/airflow-standalone.sh stop    stop the processes started by `start`
+#
+# Login: user $PROVNEWS_AIRFLOW_USER (admin); password $PROVNEWS_AIRFLOW_PASSWORD if set,
+# otherwise generated on first start into $AIRFLOW_HOME/passwords.json.
+set -euo pipefail
+
+source "$(dirname "${BASH_SOURCE[0]}")/airflow-env.sh"
+# standalone starts its components as `airflow …` from PATH.
+export PATH="$PROJECT_ROOT/.venv/bin:$PATH"
+PID_FILE="$AIRFLOW_HOME/standalone.pid"
+LOG_FILE="$AIRFLOW_HOME/standalone.log"
+STARTUP_SECONDS="${PROVNEWS_AIRFLOW_STARTUP_SECONDS:-180}"
+
+running() {
+    [[ -f "$PID_FILE" ]] && kill -0 "$(cat "$PID_FILE")" 2>/dev/null
+}
+
+write_password() {
+    # Airflow generates a password for a user missing from the file; an explicit one wins.
+    if [[ -n "${PROVNEWS_AIRFLOW_PASSWORD:-}" ]]; then
+        PROVNEWS_AIRFLOW_PASSWORD="$PROVNEWS_AIRFLOW_PASSWORD" python - <<'PYTHON'
+import json, os
+path = os.environ["AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE"]
+with open(path, "w", encoding="utf-8") as handle:
+    json.dump({os.environ["PROVNEWS_AIRFLOW_USER"]: os.environ["PROVNEWS_AIRFLOW_PASSWORD"]}, handle)
+os.chmod(path, 0o600)
+PYTHON
+    fi
+}
+
+start() {
+    if running; then
+        echo "airflow: already running (pid $(cat "$PID_FILE")) on $AIRFLOW__API__BASE_URL"
+        return 0
+    fi
+    mkdir -p "$AIRFLOW_HOME" "$PROVNEWS_DATA"
+    write_password
+    airflow db migrate >>"$LOG_FILE" 2>&1
+    airflow pools set provnews_warehouse 1 \
+        "One slot: tasks that open the DuckDB warehouse run one at a time." >>"$LOG_FILE" 2>&1
+    # Its own session, so that stop can reach the scheduler, api-server and the rest as a group.
+    setsid airflow standalone >>"$LOG_FILE" 2>&1 < /dev/null &
+    echo $! >"$PID_FILE"
+    local deadline=$((SECONDS + STARTUP_SECONDS))
+    until curl --silent --fail --max-time 2 "$AIRFLOW__API__BASE_URL/api/v2/monitor/health" >/dev/null; do
+        if ! running; then
+            echo "airflow: standalone exited; see $LOG_FILE" >&2
+            tail -n 30 "$LOG_FILE" >&2
+            return 1
+        fi
+        if ((SECONDS >= deadline)); then
+            echo "airflow: no answer on $AIRFLOW__API__BASE_URL after ${STARTUP_SECONDS}s; see $LOG_FILE" >&2
+            return 1
+        fi
+        sleep 2
+    done
+    echo "airflow: $AIRFLOW__API__BASE_URL (pid $(cat "$PID_FILE"), user $PROVNEWS_AIRFLOW_USER," \
+        "password in $AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE)"
+}
+
+stop() {
+    if ! running; then
+        echo "airflow: not running"
+        rm -f "$PID_FILE"
+        return 0
+    fi
+    local pid
+    pid="$(cat "$PID_FILE")"
+    # SIGINT is what standalone handles: it stops its components before exiting.
+    kill -INT "$pid"
+    for _ in $(seq 30); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 1
+    done
+    # Whatever is left of the session (a component that did not stop) goes too.
+    kill -TERM -- "-$pid" 2>/dev/null || true
+    rm -f "$PID_FILE"
+    echo "airflow: stopped"
+}
+
+case "${1:-}" in
+    start) start ;;
+    stop) stop ;;
+    *) echo "usage: $0 start|stop" >&2; exit 2 ;;
+esac
