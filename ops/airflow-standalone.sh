@@ -17,8 +17,9 @@ PID_FILE="$AIRFLOW_HOME/standalone.pid"
 LOG_FILE="$AIRFLOW_HOME/standalone.log"
 STARTUP_SECONDS="${PROVNEWS_AIRFLOW_STARTUP_SECONDS:-180}"
 
+# The PID is also the session's process group: running while any process of it is alive.
 running() {
-    [[ -f "$PID_FILE" ]] && kill -0 "$(cat "$PID_FILE")" 2>/dev/null
+    [[ -f "$PID_FILE" ]] && pgrep -g "$(cat "$PID_FILE")" >/dev/null
 }
 
 write_password() {
@@ -72,14 +73,16 @@ stop() {
     fi
     local pid
     pid="$(cat "$PID_FILE")"
-    # SIGINT is what standalone handles: it stops its components before exiting.
-    kill -INT "$pid"
-    for _ in $(seq 30); do
-        kill -0 "$pid" 2>/dev/null || break
+    # standalone handles SIGINT by stopping its components; the rest of its session (a
+    # component still shutting down, a task it ran) gets SIGTERM, then SIGKILL after 60 s.
+    kill -INT "$pid" 2>/dev/null || true
+    sleep 2
+    kill -TERM -- "-$pid" 2>/dev/null || true
+    for _ in $(seq 60); do
+        pgrep -g "$pid" >/dev/null || break
         sleep 1
     done
-    # Whatever is left of the session (a component that did not stop) goes too.
-    kill -TERM -- "-$pid" 2>/dev/null || true
+    kill -KILL -- "-$pid" 2>/dev/null || true
     rm -f "$PID_FILE"
     echo "airflow: stopped"
 }
