@@ -6,6 +6,7 @@ import gzip
 import json
 import socket
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ class Route:
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
     gzipped: bool = False  # compress the body as sent, like a .xml.gz sitemap
+    delay_seconds: float = 0.0
 
 
 class LoopbackSite:
@@ -44,6 +46,7 @@ class LoopbackSite:
                 route = site.routes.get(self.path) or site.routes.get(self.path.split("?", 1)[0])
                 if route is None:
                     route = Route(404, b"not found")
+                time.sleep(route.delay_seconds)
                 etag = route.headers.get("ETag")
                 if etag and self.headers.get("If-None-Match") == etag:
                     self.send_response(304)
@@ -270,6 +273,20 @@ def test_real_site_on_a_private_address_is_refused_before_any_request(tmp_path: 
     assert outcome.status == "failed"
     assert outcome.error is not None and "refused: localhost resolves to" in outcome.error
     assert sum(server.hits.values()) == 0
+
+
+def test_run_that_reaches_its_time_budget_is_partial(tmp_path: Path) -> None:
+    routes = {
+        "/robots.txt": Route(body=b"User-agent: *\nAllow: /\n"),
+        "/site/kinh-te": html('<a href="/site/quick-3001.html">a</a><a href="/site/slow-3002.html">b</a>'),
+        "/site/quick-3001.html": article("quick-3001"),
+        "/site/slow-3002.html": Route(body=b"late", delay_seconds=2.5),
+    }
+    with LoopbackSite(routes) as server:
+        site = site_file(server.base_url, discover={"categories": ["/kinh-te"]})
+        outcome = run_crawl(site, "loopback-budget", tmp_path / "landing", tmp_path / "logs", timeout_seconds=1)
+    assert (outcome.status, outcome.finish_reason) == ("partial", "closespider_timeout")
+    assert fault_row(outcome, "quick-3001")["http_status"] == 200
 
 
 def fault_routes() -> dict[str, Route]:
