@@ -10,7 +10,6 @@ import html
 import json
 import unicodedata
 import urllib.request
-from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from mirror.faults import windows_1258
 from transforms.parse import NotAnArticle, parse_page
 from transforms.records import Selectors
 
@@ -180,3 +181,18 @@ def test_page_without_a_title_is_not_an_article() -> None:
 def test_page_with_an_empty_body_is_not_an_article() -> None:
     with pytest.raises(NotAnArticle, match="no article text"):
         parse_page(article_page(""), URL, SELECTORS)
+
+
+def test_page_without_a_body_tag_still_parses() -> None:
+    page = (
+        '</html>\n<html><head><meta charset="utf-8"><title>Hạ Long đón khách</title></head>\n'
+        f'<div class="article-content"><h1>Hạ Long đón khách</h1><p>{FIRST}</p></div>'
+    )
+    article = parse_page(page.encode("utf-8"), URL, Selectors(title="h1", body=".article-content"))
+    assert (article.title, article.body) == ("Hạ Long đón khách", (FIRST,))
+
+
+def test_page_declaring_utf8_but_sent_as_windows_1258_parses_right() -> None:
+    raw = windows_1258(article_page(f"<p>{FIRST}</p>"))
+    article = parse_page(raw, URL, SELECTORS, content_type="text/html; charset=utf-8")
+    assert article.body == (FIRST,)

@@ -4,23 +4,10 @@ from __future__ import annotations
 
 import unicodedata
 
+from mirror.faults import windows_1258
 from transforms.text import decode_page
 
 PAGE = '<html><head><meta charset="utf-8"></head><body><p>Người dân được hỗ trợ nhà ở.</p></body></html>'
-
-
-def windows_1258(text: str) -> bytes:
-    """Text as a Vietnamese Windows page stores it: base letters with separate tone marks."""
-    encoded = bytearray()
-    for character in unicodedata.normalize("NFC", text):
-        try:
-            encoded += character.encode("cp1258")
-        except UnicodeEncodeError:
-            parts = unicodedata.normalize("NFD", character)
-            tone = "".join(mark for mark in parts if mark in "\u0300\u0301\u0303\u0309\u0323")
-            base = unicodedata.normalize("NFC", "".join(mark for mark in parts if mark not in tone))
-            encoded += (base + tone).encode("cp1258")
-    return bytes(encoded)
 
 
 def test_utf8_page_decodes_with_its_header() -> None:
