@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-import string
 import unicodedata
 from collections.abc import Iterable, Sequence
-from itertools import chain
 
 import numpy as np
 
@@ -27,8 +25,6 @@ NEAR_THRESHOLD = 0.8
 MIN_BODY_WORDS = 30
 
 _UINT64 = np.uint64
-_WORD = re.compile(r"\w+")
-_PUNCTUATION = re.compile("[" + re.escape(string.punctuation + "“”‘’–—…«»·•") + "]")
 # Old-style placement puts the tone on the first vowel of an open "oa", "oe", "uy";
 # the new style puts it on the second. Both spellings must give one key.
 _OLD_TONES = {
@@ -41,6 +37,12 @@ _OLD_TONES = {
     for old, new in zip(olds, news)
 }
 _OLD_TONE = re.compile("(" + "|".join(_OLD_TONES) + r")(?!\w)")
+# Which code points of the Basic Multilingual Plane belong to words (letters and digits);
+# punctuation, spaces and symbols separate them. 0xFFFF is not a letter, so clipping
+# code points above it marks them as separators too.
+_WORD_CHARACTER = np.array([chr(code).isalnum() for code in range(0x10000)], dtype=bool)
+_HEAD = 8
+_TAIL = 4
 
 
 def _constant(label: str) -> int:
@@ -48,11 +50,17 @@ def _constant(label: str) -> int:
     return int.from_bytes(hashlib.blake2b(label.encode(), digest_size=8).digest(), "little")
 
 
-_SHINGLE_WEIGHTS = np.array([_constant(f"shingle-{i}") | 1 for i in range(SHINGLE_SIZE)], dtype=_UINT64)
-_PERM_A = np.array([_constant(f"perm-a-{i}") | 1 for i in range(NUM_PERM)], dtype=_UINT64)
-_PERM_B = np.array([_constant(f"perm-b-{i}") for i in range(NUM_PERM)], dtype=_UINT64)
-_ROW_WEIGHTS = np.array([_constant(f"row-{i}") | 1 for i in range(ROWS)], dtype=_UINT64)
-_BAND_WEIGHTS = np.array([_constant(f"band-{i}") for i in range(BANDS)], dtype=_UINT64)
+def _constants(label: str, count: int, odd: bool = False) -> np.ndarray:
+    return np.array([_constant(f"{label}-{index}") | int(odd) for index in range(count)], dtype=_UINT64)
+
+
+_CHARACTER_WEIGHTS = _constants("character", _HEAD + _TAIL, odd=True)
+_LENGTH_WEIGHT = _UINT64(_constant("length") | 1)
+_SHINGLE_WEIGHTS = _constants("shingle", SHINGLE_SIZE, odd=True)
+_PERM_A = _constants("perm-a", NUM_PERM, odd=True)
+_PERM_B = _constants("perm-b", NUM_PERM)
+_ROW_WEIGHTS = _constants("row", ROWS, odd=True)
+_BAND_WEIGHTS = _constants("band", BANDS)
 
 
 def _comparison_key(text: str) -> str:
@@ -66,39 +74,58 @@ def _spelling_key(text: str) -> str:
     return _OLD_TONE.sub(lambda match: _OLD_TONES[match.group(1)], key)
 
 
-def body_words(body: Iterable[str], captions: Iterable[str] = ()) -> list[str]:
-    """The body's syllables in comparison form, leaving out any paragraph that repeats a caption."""
+def comparison_text(body: Iterable[str], captions: Iterable[str] = ()) -> str:
+    """The body in comparison form (NFC, lower case, new tone placement), paragraphs repeating a caption left out."""
     # Wire photos reuse one caption across papers; counting it as body text would
     # make every syndicated story look like a near-duplicate of every other.
     caption_keys = {_comparison_key(caption) for caption in captions}
-    words: list[str] = []
-    for paragraph in body:
-        key = _spelling_key(paragraph)
-        if caption_keys and " ".join(key.split()) in caption_keys:
-            continue
-        tokens = _PUNCTUATION.sub(" ", key).split()
-        if tokens:
-            # Most paragraphs split into bare syllables; only rare symbols need the regex.
-            if all(map(str.isalnum, tokens)):
-                words.extend(tokens)
-            else:
-                words.extend(_WORD.findall(" ".join(tokens)))
-    return words
+    if not caption_keys:
+        return _spelling_key("\n".join(body))
+    return "\n".join(
+        key for key in map(_spelling_key, body) if " ".join(key.split()) not in caption_keys
+    )
+
+
+def word_hashes(texts: Sequence[str]) -> list[np.ndarray]:
+    """For each text from comparison_text, one 64-bit hash per word (run of letters and digits), in order."""
+    if not texts:
+        return []
+    # The whole batch is one numpy array of code points: no Python object per word. Padding
+    # lets every word's first _HEAD positions be read without running off the end.
+    codes = np.frombuffer(("\n".join(texts) + "\n" * _HEAD).encode("utf-32-le"), dtype=np.uint32)
+    in_word = _WORD_CHARACTER[np.minimum(codes, 0xFFFF)]
+    edges = np.diff(in_word.view(np.int8), prepend=np.int8(0))
+    starts = np.flatnonzero(edges == 1)
+    ends = np.flatnonzero(edges == -1)
+    lengths = ends - starts
+    combined = lengths.astype(_UINT64) * _LENGTH_WEIGHT
+    # A syllable has at most seven letters: the first _HEAD characters, the last _TAIL and the
+    # length tell words apart; longer words (names, numbers) rarely differ only in the middle.
+    for offset in range(_HEAD):
+        present = lengths > offset
+        combined += np.where(present, codes[starts + offset], 0).astype(_UINT64) * _CHARACTER_WEIGHTS[offset]
+    for offset in range(_TAIL):
+        present = lengths > _HEAD + offset
+        combined += np.where(present, codes[ends - 1 - offset], 0).astype(_UINT64) * _CHARACTER_WEIGHTS[_HEAD + offset]
+    hashes = _mix(combined)
+    # Each text is followed by one separator character in the joined string.
+    text_ends = np.cumsum([len(text) + 1 for text in texts])
+    return np.split(hashes, np.searchsorted(starts, text_ends[:-1]))
 
 
 def body_hash(body: Iterable[str], captions: Iterable[str] = ()) -> str:
     """SHA-256 (hex) of the body's words in comparison form; captions and punctuation do not count."""
-    return words_hash(body_words(body, captions))
+    return words_hash(word_hashes([comparison_text(body, captions)])[0])
 
 
-def words_hash(words: Sequence[str]) -> str:
-    """SHA-256 (hex) of words from body_words: equal hashes are exact copies."""
+def words_hash(words: np.ndarray) -> str:
+    """SHA-256 (hex) of a body's word hashes: equal values are exact copies."""
     # Punctuation is left out because republishers swap quote styles, dashes and heading marks.
-    return hashlib.sha256(" ".join(words).encode()).hexdigest()
+    return hashlib.sha256(words.astype("<u8").tobytes()).hexdigest()
 
 
-def is_comparable(words: Sequence[str]) -> bool:
-    """Whether a body is long enough to be an exact or near copy of another."""
+def is_comparable(words: np.ndarray) -> bool:
+    """Whether a body (its word hashes) is long enough to be an exact or near copy of another."""
     return len(words) >= MIN_BODY_WORDS
 
 
@@ -111,30 +138,18 @@ def _mix(values: np.ndarray) -> np.ndarray:
     return values ^ (values >> _UINT64(31))
 
 
-def _syllable_hashes(word_lists: Sequence[Sequence[str]]) -> np.ndarray:
-    """64-bit hashes of every syllable of every body, concatenated in order."""
-    # Each distinct syllable is hashed once per call; a story repeats most of its syllables.
-    every_word = list(chain.from_iterable(word_lists))
-    vocabulary = {word: index for index, word in enumerate(dict.fromkeys(every_word))}
-    table = np.fromiter(map(_constant, vocabulary), dtype=_UINT64, count=len(vocabulary))
-    ids = np.fromiter(map(vocabulary.__getitem__, every_word), dtype=np.int64, count=len(every_word))
-    return table[ids]
-
-
-def _shingles_of_concatenation(syllables: np.ndarray) -> np.ndarray:
-    """Hash of every run of SHINGLE_SIZE syllables starting at each position (the tail is cut off)."""
-    count = len(syllables) - SHINGLE_SIZE + 1
-    combined = np.zeros(max(count, 0), dtype=_UINT64)
+def _shingles_of_concatenation(words: np.ndarray) -> np.ndarray:
+    """Hash of every run of SHINGLE_SIZE words starting at each position (the tail is cut off)."""
+    count = max(len(words) - SHINGLE_SIZE + 1, 0)
+    combined = np.zeros(count, dtype=_UINT64)
     for offset in range(SHINGLE_SIZE):
-        combined += syllables[offset : offset + count] * _SHINGLE_WEIGHTS[offset]
+        combined += words[offset : offset + count] * _SHINGLE_WEIGHTS[offset]
     return _mix(combined)
 
 
-def shingles(words: Sequence[str]) -> np.ndarray:
-    """Sorted distinct 64-bit hashes of the body's runs of SHINGLE_SIZE syllables."""
-    if len(words) < SHINGLE_SIZE:
-        return np.zeros(0, dtype=_UINT64)
-    return np.unique(_shingles_of_concatenation(_syllable_hashes([words])))
+def shingles(words: np.ndarray) -> np.ndarray:
+    """Sorted distinct 64-bit hashes of a body's runs of SHINGLE_SIZE words (given as word hashes)."""
+    return np.unique(_shingles_of_concatenation(words))
 
 
 def jaccard(first: np.ndarray, second: np.ndarray) -> float:
@@ -158,14 +173,14 @@ def is_near_copy(first: np.ndarray, second: np.ndarray) -> bool:
     return containment(first, second) >= NEAR_THRESHOLD
 
 
-def signatures(word_lists: Sequence[Sequence[str]]) -> np.ndarray:
-    """MinHash signatures, one row of NUM_PERM uint32 per body; every body needs SHINGLE_SIZE words."""
+def signatures(word_lists: Sequence[np.ndarray]) -> np.ndarray:
+    """MinHash signatures, one row of NUM_PERM uint32 per body (its word hashes); every body needs SHINGLE_SIZE words."""
     lengths = np.array([len(words) for words in word_lists], dtype=np.int64)
     if len(lengths) and lengths.min() < SHINGLE_SIZE:
         raise ValueError(f"a body shorter than {SHINGLE_SIZE} words has no shingles")
     if len(lengths) == 0:
         return np.zeros((0, NUM_PERM), dtype=np.uint32)
-    shingle_hashes = _shingles_of_concatenation(_syllable_hashes(word_lists))
+    shingle_hashes = _shingles_of_concatenation(np.concatenate(word_lists))
     # Runs that straddle two bodies are dropped: keep the first len-SHINGLE_SIZE+1 of each body.
     starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
     counts = lengths - SHINGLE_SIZE + 1

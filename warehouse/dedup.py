@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
 from time import perf_counter
 
 import duckdb
@@ -15,12 +15,13 @@ from transforms.dedup import (
     BANDS,
     NEAR_THRESHOLD,
     band_keys,
-    body_words,
+    comparison_text,
     containment,
     is_comparable,
     jaccard,
     shingles,
     signatures,
+    word_hashes,
     words_hash,
 )
 from transforms.text import comparison_key
@@ -29,6 +30,8 @@ from transforms.text import comparison_key
 CHUNK_ARTICLES = 2000
 # Strongest evidence first: a pair found by several methods keeps the first.
 METHOD_RANK = {"url": 0, "exact": 1, "near": 2}
+# A canonical link to the site's home page is a CMS default, not a statement of identity.
+_HOME_PAGE = "'^[a-z]+://[^/]+/?$'"
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +53,10 @@ class _Pair:
     similarity: float
     containment: float
 
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.article_id, self.other_article_id
+
 
 def dedup_articles(
     connection: duckdb.DuckDBPyConnection, article_ids: Sequence[str] | None = None
@@ -65,31 +72,38 @@ def dedup_articles(
     return result
 
 
+@contextmanager
+def _registered(connection: duckdb.DuckDBPyConnection, name: str, columns: dict) -> Iterator[None]:
+    # Python lists bound as query parameters are converted value by value, which is slow for
+    # thousands of ids; an Arrow table is scanned in place.
+    connection.register(name, pa.table(columns))
+    try:
+        yield
+    finally:
+        connection.unregister(name)
+
+
 def _dedup(connection: duckdb.DuckDBPyConnection, article_ids: Sequence[str] | None) -> DedupResult:
-    now = connection.execute("SELECT now()").fetchone()[0]
     pending = _pending_articles(connection, article_ids)
     if not pending:
         return DedupResult(0, 0, 0, 0, 0.0)
-    connection.register("dedup_pending", pa.table({"article_id": pending}))
-    try:
+    with _registered(connection, "dedup_pending", {"article_id": pending}):
         # Partners of re-indexed articles lose their pairs too, so their stories are rebuilt.
         former_partners = _forget(connection)
         started = perf_counter()
-        _index(connection, pending, now)
+        _index(connection, pending)
         seconds_signing = perf_counter() - started
         candidates = _near_candidates(connection)
         found: dict[tuple[str, str], _Pair] = {}
         # url pairs come first, so a pair that is also exact keeps the stronger method.
         for pair in _url_pairs(connection) + _exact_pairs(connection):
-            found.setdefault(_key(pair), pair)
+            found.setdefault(pair.key, pair)
         for pair in _verified(connection, candidates, known=set(found)):
-            found[_key(pair)] = pair
-        pairs = sorted(found.values(), key=_key)
-        _store_pairs(connection, pairs, now)
+            found[pair.key] = pair
+        pairs = sorted(found.values(), key=lambda pair: pair.key)
+        _store_pairs(connection, pairs)
         _store_caption_keys(connection)
-    finally:
-        connection.unregister("dedup_pending")
-    changed = _relink_stories(connection, set(pending) | former_partners, now)
+    changed = _relink_stories(connection, set(pending) | former_partners)
     return DedupResult(len(pending), len(candidates), len(pairs), changed, seconds_signing)
 
 
@@ -108,10 +122,11 @@ def _pending_articles(
     if article_ids is None:
         rows = connection.execute(query + " ORDER BY articles.article_id").fetchall()
     else:
-        rows = connection.execute(
-            query + " AND articles.article_id IN (SELECT unnest(?)) ORDER BY articles.article_id",
-            [list(article_ids)],
-        ).fetchall()
+        with _registered(connection, "dedup_requested", {"article_id": list(article_ids)}):
+            rows = connection.execute(
+                query + " AND articles.article_id IN (SELECT article_id FROM dedup_requested)"
+                " ORDER BY articles.article_id"
+            ).fetchall()
     return [row[0] for row in rows]
 
 
@@ -137,89 +152,70 @@ def _forget(connection: duckdb.DuckDBPyConnection) -> set[str]:
 
 def _bodies(
     connection: duckdb.DuckDBPyConnection, article_ids: Sequence[str]
-) -> Iterable[list[tuple[str, str, list[str]]]]:
-    """(article_id, body, caption texts) of the given articles, in chunks."""
+) -> Iterator[tuple[list[str], list[np.ndarray]]]:
+    """(article ids, word hashes of their bodies without caption paragraphs), in chunks."""
     for start in range(0, len(article_ids), CHUNK_ARTICLES):
-        yield connection.execute(
-            """
-            SELECT articles.article_id, articles.body,
-                   coalesce(list(captions.text ORDER BY captions.position)
-                            FILTER (WHERE captions.text IS NOT NULL), []) AS caption_texts
-            FROM articles
-            LEFT JOIN captions USING (article_id)
-            WHERE articles.article_id IN (SELECT unnest(?))
-            GROUP BY articles.article_id, articles.body
-            ORDER BY articles.article_id
-            """,
-            [list(article_ids[start : start + CHUNK_ARTICLES])],
-        ).fetchall()
+        with _registered(connection, "dedup_chunk", {"article_id": article_ids[start : start + CHUNK_ARTICLES]}):
+            rows = connection.execute(
+                """
+                SELECT articles.article_id, articles.body,
+                       coalesce(list(captions.text ORDER BY captions.position)
+                                FILTER (WHERE captions.text IS NOT NULL), []) AS caption_texts
+                FROM articles
+                JOIN dedup_chunk USING (article_id)
+                LEFT JOIN captions USING (article_id)
+                GROUP BY articles.article_id, articles.body
+                ORDER BY articles.article_id
+                """
+            ).fetchall()
+        # The body column joins paragraphs with blank lines.
+        texts = [comparison_text(body.split("\n\n"), captions) for _, body, captions in rows]
+        yield [row[0] for row in rows], word_hashes(texts)
 
 
-def _words(body: str, caption_texts: Sequence[str]) -> list[str]:
-    # The body column joins paragraphs with blank lines.
-    return body_words(body.split("\n\n"), caption_texts)
-
-
-def _index(connection: duckdb.DuckDBPyConnection, pending: Sequence[str], now: datetime) -> None:
+def _index(connection: duckdb.DuckDBPyConnection, pending: Sequence[str]) -> None:
     """Index rows and band rows for every pending article."""
-    for chunk in _bodies(connection, pending):
-        ids = [article_id for article_id, _, _ in chunk]
-        word_lists = [_words(body, caption_texts) for _, body, caption_texts in chunk]
+    for ids, word_lists in _bodies(connection, pending):
         comparable = [is_comparable(words) for words in word_lists]
-        connection.register(
-            "dedup_new_index",
-            pa.table(
-                {
-                    "article_id": ids,
-                    "body_key_sha256": [words_hash(words) for words in word_lists],
-                    "body_words": [len(words) for words in word_lists],
-                    "comparable": comparable,
-                }
-            ),
-        )
-        connection.execute(
-            """
-            INSERT INTO dedup_index
-            SELECT new.article_id, articles.content_sha256, articles.published_at,
-                   articles.canonical_url, new.body_key_sha256, new.body_words, new.comparable, ?
-            FROM dedup_new_index AS new JOIN articles USING (article_id)
-            """,
-            [now],
-        )
-        connection.unregister("dedup_new_index")
+        index_rows = {
+            "article_id": ids,
+            "body_key_sha256": [words_hash(words) for words in word_lists],
+            "body_words": pa.array([len(words) for words in word_lists], pa.int32()),
+            "comparable": comparable,
+        }
+        with _registered(connection, "dedup_new_index", index_rows):
+            connection.execute(
+                """
+                INSERT INTO dedup_index
+                SELECT new.article_id, articles.content_sha256, articles.published_at,
+                       articles.canonical_url, new.body_key_sha256, new.body_words, new.comparable, now()
+                FROM dedup_new_index AS new JOIN articles USING (article_id)
+                """
+            )
         signed = [index for index, flag in enumerate(comparable) if flag]
         if not signed:
             continue
         keys = band_keys(signatures([word_lists[index] for index in signed]))
-        connection.register(
-            "dedup_new_bands",
-            pa.table(
-                {
-                    "band_key": keys.ravel(),
-                    "article_id": np.repeat(np.array([ids[index] for index in signed]), BANDS),
-                }
-            ),
-        )
-        connection.execute("INSERT INTO dedup_bands SELECT band_key, article_id FROM dedup_new_bands")
-        connection.unregister("dedup_new_bands")
+        band_rows = {
+            "band_key": keys.ravel(),
+            "article_id": np.repeat(np.array([ids[index] for index in signed]), BANDS),
+        }
+        with _registered(connection, "dedup_new_bands", band_rows):
+            connection.execute("INSERT INTO dedup_bands SELECT band_key, article_id FROM dedup_new_bands")
 
 
 def _url_pairs(connection: duckdb.DuckDBPyConnection) -> list[_Pair]:
     """Pending articles that name another's address as canonical, or share a canonical address."""
-    # A canonical link to the site's home page is a CMS default, not a statement of identity.
     rows = connection.execute(
-        """
-        WITH pending AS (
+        f"""
+        WITH everyone AS (
             SELECT article_id, url,
-                   CASE WHEN NOT regexp_matches(canonical_url, '^[a-z]+://[^/]+/?$')
-                        THEN canonical_url END AS canonical_url
-            FROM articles JOIN dedup_pending USING (article_id)
-        ),
-        everyone AS (
-            SELECT article_id, url,
-                   CASE WHEN NOT regexp_matches(canonical_url, '^[a-z]+://[^/]+/?$')
-                        THEN canonical_url END AS canonical_url
+                   CASE WHEN NOT regexp_matches(canonical_url, {_HOME_PAGE}) THEN canonical_url END
+                       AS canonical_url
             FROM articles
+        ),
+        pending AS (
+            SELECT * FROM everyone WHERE article_id IN (SELECT article_id FROM dedup_pending)
         ),
         matches AS (
             SELECT pending.article_id AS one, everyone.article_id AS other
@@ -256,8 +252,8 @@ def _exact_pairs(connection: duckdb.DuckDBPyConnection) -> list[_Pair]:
 
 def _near_candidates(connection: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
     """Pairs of a pending article and any other sharing at least one LSH band key."""
-    # The join reads only the pending articles' band rows against the band_key column,
-    # so a night's cost follows the new articles, not the whole corpus.
+    # The pending articles' band rows are the build side of a hash join probed by one
+    # BIGINT column: the night's cost follows the new articles, the corpus adds one scan.
     return connection.execute(
         """
         SELECT DISTINCT least(pending.article_id, other.article_id) AS first,
@@ -271,10 +267,6 @@ def _near_candidates(connection: duckdb.DuckDBPyConnection) -> list[tuple[str, s
     ).fetchall()
 
 
-def _key(pair: _Pair) -> tuple[str, str]:
-    return pair.article_id, pair.other_article_id
-
-
 def _verified(
     connection: duckdb.DuckDBPyConnection, candidates: list[tuple[str, str]], known: set[tuple[str, str]]
 ) -> list[_Pair]:
@@ -282,13 +274,10 @@ def _verified(
     # Exact shingle sets rather than signature agreement: an estimate from 128 values
     # wobbles by ±0.04 around the threshold, and only candidates pay for the exact check.
     remaining = [pair for pair in candidates if pair not in known]
-    if not remaining:
-        return []
     involved = sorted({article_id for pair in remaining for article_id in pair})
     shingle_sets: dict[str, np.ndarray] = {}
-    for chunk in _bodies(connection, involved):
-        for article_id, body, caption_texts in chunk:
-            shingle_sets[article_id] = shingles(_words(body, caption_texts))
+    for ids, word_lists in _bodies(connection, involved):
+        shingle_sets.update(zip(ids, map(shingles, word_lists)))
     pairs = []
     for first, second in remaining:
         shared = containment(shingle_sets[first], shingle_sets[second])
@@ -298,30 +287,22 @@ def _verified(
     return pairs
 
 
-def _store_pairs(connection: duckdb.DuckDBPyConnection, pairs: list[_Pair], now: datetime) -> None:
-    if not pairs:
-        return
-    connection.register(
-        "dedup_new_pairs",
-        pa.table(
-            {
-                "article_id": [pair.article_id for pair in pairs],
-                "other_article_id": [pair.other_article_id for pair in pairs],
-                "method": [pair.method for pair in pairs],
-                "similarity": [pair.similarity for pair in pairs],
-                "containment": [pair.containment for pair in pairs],
-            }
-        ),
-    )
-    connection.execute(
-        """
-        INSERT INTO duplicate_pairs
-        SELECT article_id, other_article_id, method, similarity, containment, ?
-        FROM dedup_new_pairs
-        """,
-        [now],
-    )
-    connection.unregister("dedup_new_pairs")
+def _store_pairs(connection: duckdb.DuckDBPyConnection, pairs: list[_Pair]) -> None:
+    columns = {
+        "article_id": [pair.article_id for pair in pairs],
+        "other_article_id": [pair.other_article_id for pair in pairs],
+        "method": [pair.method for pair in pairs],
+        "similarity": pa.array([pair.similarity for pair in pairs], pa.float64()),
+        "containment": pa.array([pair.containment for pair in pairs], pa.float64()),
+    }
+    with _registered(connection, "dedup_new_pairs", columns):
+        connection.execute(
+            """
+            INSERT INTO duplicate_pairs
+            SELECT article_id, other_article_id, method, similarity, containment, now()
+            FROM dedup_new_pairs
+            """
+        )
 
 
 def _store_caption_keys(connection: duckdb.DuckDBPyConnection) -> None:
@@ -331,68 +312,76 @@ def _store_caption_keys(connection: duckdb.DuckDBPyConnection) -> None:
         WHERE article_id IN (SELECT article_id FROM dedup_pending)
         """
     ).fetchall()
-    if not rows:
-        return
     keys = [comparison_key(text) for _, _, text in rows]
-    connection.register(
-        "dedup_new_captions",
-        pa.table(
-            {
-                "article_id": [article_id for article_id, _, _ in rows],
-                "position": pa.array([position for _, position, _ in rows], pa.int32()),
-                "caption_key": keys,
-                "caption_words": pa.array([len(key.split()) for key in keys], pa.int32()),
-            }
-        ),
-    )
-    connection.execute("INSERT INTO caption_keys SELECT * FROM dedup_new_captions")
-    connection.unregister("dedup_new_captions")
+    columns = {
+        "article_id": [article_id for article_id, _, _ in rows],
+        "position": pa.array([position for _, position, _ in rows], pa.int32()),
+        "caption_key": keys,
+        "caption_words": pa.array([len(key.split()) for key in keys], pa.int32()),
+    }
+    with _registered(connection, "dedup_new_captions", columns):
+        connection.execute("INSERT INTO caption_keys SELECT * FROM dedup_new_captions")
 
 
-def _relink_stories(connection: duckdb.DuckDBPyConnection, touched: set[str], now: datetime) -> int:
+def _relink_stories(connection: duckdb.DuckDBPyConnection, touched: set[str]) -> int:
     """Rebuild the stories the touched articles belong to; returns how many duplicates rows changed."""
     pairs = _pairs_connected_to(connection, touched)
-    members = set(touched) | {article_id for pair in pairs for article_id in _key(pair)}
-    published = {}
-    named_canonical = set()
-    for article_id, published_at, is_named in connection.execute(
-        """
-        SELECT article_id, published_at,
-               url IN (SELECT canonical_url FROM articles WHERE article_id IN (SELECT unnest($ids)))
-        FROM articles WHERE article_id IN (SELECT unnest($ids))
-        """,
-        {"ids": sorted(members)},
-    ).fetchall():
-        published[article_id] = published_at
-        if is_named:
-            named_canonical.add(article_id)
-    desired = _duplicate_rows(members, pairs, published, named_canonical)
-    existing = {
-        row[0]: tuple(row[1:])
-        for row in connection.execute(
+    members = sorted(set(touched) | {article_id for pair in pairs for article_id in pair.key})
+    with _registered(connection, "dedup_members", {"article_id": members}):
+        # Microseconds rather than TIMESTAMPTZ: converting thousands of zoned timestamps to
+        # Python is slow, and only their order matters here.
+        dates = connection.execute(
             """
-            SELECT article_id, duplicate_of, method, similarity, matched_with FROM duplicates
-            WHERE article_id IN (SELECT unnest(?))
-            """,
-            [sorted(members)],
+            SELECT article_id, epoch_us(published_at),
+                   url IN (SELECT canonical_url FROM articles JOIN dedup_members USING (article_id)
+                           WHERE canonical_url IS NOT NULL)
+            FROM articles JOIN dedup_members USING (article_id)
+            """
         ).fetchall()
-    }
-    # Unchanged rows are left alone so detected_at keeps the day the copy was first linked.
+        existing = {
+            row[0]: tuple(row[1:])
+            for row in connection.execute(
+                """
+                SELECT article_id, duplicate_of, method, similarity, matched_with
+                FROM duplicates JOIN dedup_members USING (article_id)
+                """
+            ).fetchall()
+        }
+    published = {article_id: when for article_id, when, _ in dates}
+    named_canonical = {article_id for article_id, _, is_named in dates if is_named}
+    desired = _duplicate_rows(members, pairs, published, named_canonical)
+    # Unchanged rows are left alone so detected_at keeps the night the copy was first linked.
     stale = sorted(article_id for article_id, row in existing.items() if desired.get(article_id) != row)
     fresh = sorted(article_id for article_id, row in desired.items() if existing.get(article_id) != row)
-    if stale:
+    with _registered(connection, "dedup_stale", {"article_id": pa.array(stale, pa.string())}):
+        connection.execute("DELETE FROM duplicates WHERE article_id IN (SELECT article_id FROM dedup_stale)")
+    rows = {
+        "article_id": pa.array(fresh, pa.string()),
+        "duplicate_of": pa.array([desired[article_id][0] for article_id in fresh], pa.string()),
+        "method": pa.array([desired[article_id][1] for article_id in fresh], pa.string()),
+        "similarity": pa.array([desired[article_id][2] for article_id in fresh], pa.float64()),
+        "matched_with": pa.array([desired[article_id][3] for article_id in fresh], pa.string()),
+    }
+    with _registered(connection, "dedup_fresh", rows):
         connection.execute(
-            "DELETE FROM duplicates WHERE article_id IN (SELECT unnest(?))", [stale]
-        )
-    if fresh:
-        connection.executemany(
             """
             INSERT INTO duplicates (article_id, duplicate_of, method, similarity, detected_at, matched_with)
-            VALUES (?, ?, ?, ?, ?, ?)
-            """,
-            [[article_id, *desired[article_id][:3], now, desired[article_id][3]] for article_id in fresh],
+            SELECT article_id, duplicate_of, method, similarity, now(), matched_with FROM dedup_fresh
+            """
         )
-    _point_articles(connection, {member: desired.get(member, (None,))[0] for member in members})
+    links = {
+        "article_id": pa.array(members, pa.string()),
+        "duplicate_of": pa.array([desired.get(member, (None,))[0] for member in members], pa.string()),
+    }
+    with _registered(connection, "dedup_story_links", links):
+        connection.execute(
+            """
+            UPDATE articles SET duplicate_of = links.duplicate_of
+            FROM dedup_story_links AS links
+            WHERE articles.article_id = links.article_id
+              AND articles.duplicate_of IS DISTINCT FROM links.duplicate_of
+            """
+        )
     return len(set(stale) | set(fresh))
 
 
@@ -402,27 +391,28 @@ def _pairs_connected_to(connection: duckdb.DuckDBPyConnection, articles: set[str
     seen = set(articles)
     frontier = sorted(articles)
     while frontier:
-        rows = connection.execute(
-            """
-            SELECT article_id, other_article_id, method, similarity, containment FROM duplicate_pairs
-            WHERE article_id IN (SELECT unnest($ids)) OR other_article_id IN (SELECT unnest($ids))
-            """,
-            {"ids": frontier},
-        ).fetchall()
+        with _registered(connection, "dedup_frontier", {"article_id": frontier}):
+            rows = connection.execute(
+                """
+                SELECT article_id, other_article_id, method, similarity, containment FROM duplicate_pairs
+                WHERE article_id IN (SELECT article_id FROM dedup_frontier)
+                   OR other_article_id IN (SELECT article_id FROM dedup_frontier)
+                """
+            ).fetchall()
         reached = set()
         for row in rows:
             pair = _Pair(*row)
-            found[_key(pair)] = pair
-            reached.update(_key(pair))
+            found[pair.key] = pair
+            reached.update(pair.key)
         frontier = sorted(reached - seen)
         seen |= reached
-    return sorted(found.values(), key=_key)
+    return sorted(found.values(), key=lambda pair: pair.key)
 
 
 def _duplicate_rows(
-    members: set[str],
+    members: Sequence[str],
     pairs: list[_Pair],
-    published: dict[str, datetime | None],
+    published: dict[str, int | None],
     named_canonical: set[str],
 ) -> dict[str, tuple[str, str, float, str]]:
     """article_id → (duplicate_of, method, similarity, matched_with) for every copy but the first."""
@@ -437,19 +427,19 @@ def _duplicate_rows(
     for pair in pairs:
         parent[root(pair.article_id)] = root(pair.other_article_id)
     stories: dict[str, list[str]] = {}
-    for member in sorted(members):
+    for member in members:
         stories.setdefault(root(member), []).append(member)
 
-    def first_published(article_id: str) -> tuple[bool, datetime | None, bool, str]:
+    def first_published(article_id: str) -> tuple[bool, int, bool, str]:
         # Undated articles come last. An AMP or print page carries its article's date, so on
         # equal dates the page the others name canonical wins, then the smaller article_id.
         when = published.get(article_id)
-        return when is None, when, article_id not in named_canonical, article_id
+        return when is None, when or 0, article_id not in named_canonical, article_id
 
-    by_key = {_key(pair): pair for pair in pairs}
+    by_key = {pair.key: pair for pair in pairs}
     best: dict[str, _Pair] = {}
     for pair in pairs:
-        for article_id in _key(pair):
+        for article_id in pair.key:
             held = best.get(article_id)
             if held is None or _strength(pair) < _strength(held):
                 best[article_id] = pair
@@ -461,7 +451,7 @@ def _duplicate_rows(
                 continue
             pair = best[article_id]
             other = pair.other_article_id if pair.article_id == article_id else pair.article_id
-            # A link straight to the first copy explains the row best when one exists.
+            # A link straight to the first copy explains the row best when it is as strong.
             direct = by_key.get((min(article_id, first), max(article_id, first)))
             if direct is not None and METHOD_RANK[direct.method] <= METHOD_RANK[pair.method]:
                 pair, other = direct, first
@@ -471,25 +461,3 @@ def _duplicate_rows(
 
 def _strength(pair: _Pair) -> tuple[int, float, str, str]:
     return METHOD_RANK[pair.method], -pair.similarity, pair.article_id, pair.other_article_id
-
-
-def _point_articles(connection: duckdb.DuckDBPyConnection, duplicate_of: dict[str, str | None]) -> None:
-    """Set articles.duplicate_of where it differs from the rebuilt stories."""
-    connection.register(
-        "dedup_story_links",
-        pa.table(
-            {
-                "article_id": list(duplicate_of),
-                "duplicate_of": pa.array(list(duplicate_of.values()), pa.string()),
-            }
-        ),
-    )
-    connection.execute(
-        """
-        UPDATE articles SET duplicate_of = links.duplicate_of
-        FROM dedup_story_links AS links
-        WHERE articles.article_id = links.article_id
-          AND articles.duplicate_of IS DISTINCT FROM links.duplicate_of
-        """
-    )
-    connection.unregister("dedup_story_links")
