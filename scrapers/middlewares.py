@@ -13,15 +13,14 @@ from urllib.parse import urlsplit
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
 
+from provnews.settings import MIRROR_HOST
 from scrapers.urls import canonical_url
 
 if TYPE_CHECKING:
     from scrapy import Request
     from scrapy.crawler import Crawler
     from scrapy.http import Response
-
-MIRROR_HOST = "127.0.0.1"
-
+    from scrapy.settings import BaseSettings
 
 class RefusedRequest(IgnoreRequest):
     """A request the crawl will not send: another host, or an address inside our own network."""
@@ -139,7 +138,7 @@ def retry_after_seconds(value: bytes | str | None, now: datetime | None = None) 
 class RetryAfterMiddleware(RetryMiddleware):
     """Scrapy's retries, waiting as long as Retry-After asks (up to RETRY_AFTER_MAX_SECONDS) before retrying."""
 
-    def __init__(self, settings) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, settings: BaseSettings) -> None:
         super().__init__(settings)
         self.max_wait = settings.getfloat("RETRY_AFTER_MAX_SECONDS", 30.0)
 
