@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import duckdb
 import pytest
 
 from mirror.content import load_articles
+from warehouse.connection import load_full_text_search
 from tests.support import free_port, provnews_environment, run_provnews
 
 pytestmark = pytest.mark.slow
@@ -124,6 +126,23 @@ def test_the_run_prints_a_progress_line_per_stage_and_a_summary(first_night):
     for stage in ("crawl", "load", "parse", "dedup", "facts", "check", "publish"):
         assert f"\n{stage}" in "\n" + output, stage
     assert "mirror-baoquangninh" in output
+
+
+def analyst_queries() -> list[tuple[str, str]]:
+    text = (Path(__file__).resolve().parent.parent / "docs" / "queries.sql").read_text(encoding="utf-8")
+    blocks = re.split(r"^-- name: ", text, flags=re.MULTILINE)[1:]
+    return [tuple(block.split("\n", 1)) for block in blocks]
+
+
+def test_every_analyst_query_in_the_docs_runs_and_answers(first_night):
+    data, _, _ = first_night
+    queries = analyst_queries()
+    assert len(queries) >= 12
+    with published(data) as connection:
+        load_full_text_search(connection)
+        empty = [name for name, sql in queries if not connection.execute(sql).fetchall()]
+    # Failed pages are none on a healthy mirror run.
+    assert empty == ["pages_that_failed"]
 
 
 def test_loading_again_adds_nothing(first_night):
