@@ -31,6 +31,9 @@ BASE_URL = "http://127.0.0.1:8765/mirror-baoquangninh"
 SEED = 20260101
 PAGE_BYTES = 100_000
 TEXT_CHARACTERS = (3000, 6000)
+# Two unrelated stories of twelve paragraphs share one paragraph less than 1% of the time.
+PARAGRAPH_POOL = 20_000
+LINK_POOL = 5_000
 EXACT_COPY_RATE = 0.02
 NEAR_COPY_RATE = 0.03
 # A copy repeats one of the this many pages before it, as a republication does within days.
@@ -204,7 +207,7 @@ class PageGenerator:
             lead = _lead(rng)
             paragraphs = [index for index in range(len(body)) if index not in original.headings]
             changed = rng.choice(paragraphs)
-            body = body[:changed] + (_paragraph(rng, self._sentences),) + body[changed + 1 :]
+            body = body[:changed] + (rng.choice(self._paragraphs),) + body[changed + 1 :]
         return Story(
             number=number,
             url=_url(original.title, number),
@@ -232,7 +235,7 @@ class PageGenerator:
                 headings.add(len(body))
                 block = _heading(rng)
             else:
-                block = _paragraph(rng, self._sentences)
+                block = rng.choice(self._paragraphs)
             body.append(block)
             characters += len(block)
         photo_count = rng.randint(2, 4)
@@ -296,16 +299,16 @@ class PageGenerator:
             + share
             + f'<div class="sapo">{_escape(story.lead)}</div>\n'
             f'<div class="article-content">\n{self._body(story, rng)}</div>\n'
-            f'<div class="tags"><span class="tags-title">Từ khóa:</span>{_links(rng, 4, "/tag/")}</div>\n'
+            f'<div class="tags"><span class="tags-title">Từ khóa:</span>{self._links(rng, 4)}</div>\n'
             + share
             + "</article>\n"
         )
         boxes = (
-            f'<div class="related-news box-bottom"><h3 class="box-title">Xem thêm</h3><ul>{_links(rng, 8)}</ul></div>\n'
+            f'<div class="related-news box-bottom"><h3 class="box-title">Xem thêm</h3><ul>{self._links(rng, 8)}</ul></div>\n'
             + '</div>\n<aside class="col-side">\n'
-            + f'<div class="box-most-read"><h3 class="box-title">Đọc nhiều</h3><ol>{_links(rng, 10)}</ol></div>\n'
-            + f'<div class="box-photo"><h3 class="box-title">Ảnh</h3><ul>{_links(rng, 6)}</ul></div>\n'
-            + f'<div class="box-video"><h3 class="box-title">Video</h3><ul>{_links(rng, 6)}</ul></div>\n'
+            + f'<div class="box-most-read"><h3 class="box-title">Đọc nhiều</h3><ol>{self._links(rng, 10)}</ol></div>\n'
+            + f'<div class="box-photo"><h3 class="box-title">Ảnh</h3><ul>{self._links(rng, 6)}</ul></div>\n'
+            + f'<div class="box-video"><h3 class="box-title">Video</h3><ul>{self._links(rng, 6)}</ul></div>\n'
             + "</aside>"
         ) if self.chrome else "</div>"
         page = (
@@ -340,7 +343,7 @@ class PageGenerator:
             if index == 2 and self.chrome:
                 parts.append(
                     '<div class="related-news box-inline"><h3>Tin liên quan</h3>'
-                    f"<ul>{_links(rng, 2)}</ul></div>\n"
+                    f"<ul>{self._links(rng, 2)}</ul></div>\n"
                 )
             if index in story.headings:
                 parts.append(f"<h2><strong>{_escape(block)}</strong></h2>\n")
@@ -351,9 +354,20 @@ class PageGenerator:
             parts.append(f'<p class="author" style="text-align: right;"><strong>{_escape(author.upper())}</strong></p>\n')
         return "".join(parts)
 
+    def _links(self, rng: random.Random, count: int) -> str:
+        return "".join(rng.choices(self._link_pool, k=count))
+
     @cached_property
-    def _sentences(self) -> tuple[str, ...]:
-        return _sentence_pool()
+    def _link_pool(self) -> tuple[str, ...]:
+        rng = random.Random(f"{self.seed}:links")
+        return tuple(_link(rng) for _ in range(LINK_POOL))
+
+    @cached_property
+    def _paragraphs(self) -> tuple[str, ...]:
+        """The paragraphs stories are drawn from; drawing is cheap, writing each one is not."""
+        rng = random.Random(f"{self.seed}:paragraphs")
+        sentences = _sentence_pool()
+        return tuple(_paragraph(rng, sentences) for _ in range(PARAGRAPH_POOL))
 
     @cached_property
     def _style(self) -> str:
@@ -537,16 +551,13 @@ def _url(title: str, number: int) -> str:
     return f"{BASE_URL}/{_slug(title)[:80].rstrip('-')}-{FIRST_ARTICLE_ID + number}.html"
 
 
-def _links(rng: random.Random, count: int, prefix: str = "/") -> str:
-    """Links to other stories, titled like them; only the titles are drawn, never their text."""
-    items = []
-    for _ in range(count):
-        title = _title(rng)
-        items.append(
-            f'<li><a href="/mirror-baoquangninh{prefix}{_slug(title)}-{rng.randint(3_000_000, 3_999_999)}.html">'
-            f"{_escape(title)}</a></li>"
-        )
-    return "".join(items)
+def _link(rng: random.Random) -> str:
+    """A link to another story, titled like one; only the title is drawn, never the text."""
+    title = _title(rng)
+    return (
+        f'<li><a href="/mirror-baoquangninh/{_slug(title)}-{rng.randint(3_000_000, 3_999_999)}.html">'
+        f"{_escape(title)}</a></li>"
+    )
 
 
 def _figure(caption: Caption) -> str:
