@@ -153,6 +153,16 @@ def test_canonical_link_to_the_home_page_links_nothing(connection):
     assert links(connection) == set()
 
 
+def test_pages_naming_themselves_canonical_are_not_url_copies(connection):
+    store(connection, "road", ROAD, "2025-10-08T09:00:00+07:00", canonical_url="https://baoquangninh.example/road.html")
+    store(
+        connection, "insurance", INSURANCE, "2025-10-09T09:00:00+07:00",
+        canonical_url="https://baoquangninh.example/insurance.html",
+    )
+    dedup_articles(connection)
+    assert links(connection) == set()
+
+
 def test_article_sharing_one_paragraph_is_not_linked(connection):
     store(connection, "road", ROAD, "2025-10-08T09:00:00+07:00")
     store(connection, "insurance", INSURANCE, "2025-10-09T09:00:00+07:00")
@@ -173,6 +183,25 @@ def test_every_copy_points_at_the_first_published_one(connection):
     store(connection, "portal", ROAD_NEAR, "2025-10-08T15:00:00+07:00", site="quangninh-gov")
     dedup_articles(connection)
     assert pointers(connection) == {"national": "original", "original": None, "portal": "original"}
+
+
+def test_copy_matching_only_another_copy_names_it_as_matched_with(connection):
+    store(connection, "original", ROAD[:4], "2025-10-08T09:00:00+07:00")
+    store(connection, "portal", ROAD, "2025-10-08T15:00:00+07:00")
+    # Shares the portal's last three paragraphs but too little of the original's body.
+    store(connection, "digest", ROAD[2:], "2025-10-09T09:00:00+07:00")
+    dedup_articles(connection)
+    row = connection.execute(
+        "SELECT duplicate_of, method, matched_with FROM duplicates WHERE article_id = 'digest'"
+    ).fetchone()
+    assert row == ("original", "near", "portal")
+
+
+def test_undated_copy_never_becomes_the_first(connection):
+    store(connection, "undated", ROAD, None)
+    store(connection, "dated", ROAD_EXACT, "2025-10-09T09:00:00+07:00")
+    dedup_articles(connection)
+    assert pointers(connection) == {"dated": None, "undated": "dated"}
 
 
 def test_equal_publication_times_fall_back_to_the_smaller_article_id(connection):

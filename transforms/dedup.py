@@ -19,7 +19,7 @@ BANDS = 32
 ROWS = 4
 # A near copy shares at least this much of the smaller body's shingles with the other body.
 # Containment rather than Jaccard: a republished copy that drops a paragraph and rewrites
-# the lead keeps ~0.84 of its shingles but only ~0.65 Jaccard. bench/dedup.py prints the curve.
+# the lead keeps ~0.88 of its shingles but only ~0.73 Jaccard. bench/dedup.py prints the curve.
 NEAR_THRESHOLD = 0.8
 # Short bodies (video pages, photo galleries) share boilerplate; they are never exact or near copies.
 MIN_BODY_WORDS = 30
@@ -75,7 +75,7 @@ def _spelling_key(text: str) -> str:
 
 
 def comparison_text(body: Iterable[str], captions: Iterable[str] = ()) -> str:
-    """The body in comparison form (NFC, lower case, new tone placement), paragraphs repeating a caption left out."""
+    """The body in comparison form (NFC, lower case, new tone placement), caption paragraphs left out."""
     # Wire photos reuse one caption across papers; counting it as body text would
     # make every syndicated story look like a near-duplicate of every other.
     caption_keys = {_comparison_key(caption) for caption in captions}
@@ -87,7 +87,7 @@ def comparison_text(body: Iterable[str], captions: Iterable[str] = ()) -> str:
 
 
 def word_hashes(texts: Sequence[str]) -> list[np.ndarray]:
-    """For each text from comparison_text, one 64-bit hash per word (run of letters and digits), in order."""
+    """For each text from comparison_text, one 64-bit hash per word (run of letters and digits)."""
     if not texts:
         return []
     # The whole batch is one numpy array of code points: no Python object per word. Padding
@@ -102,11 +102,11 @@ def word_hashes(texts: Sequence[str]) -> list[np.ndarray]:
     # A syllable has at most seven letters: the first _HEAD characters, the last _TAIL and the
     # length tell words apart; longer words (names, numbers) rarely differ only in the middle.
     for offset in range(_HEAD):
-        present = lengths > offset
-        combined += np.where(present, codes[starts + offset], 0).astype(_UINT64) * _CHARACTER_WEIGHTS[offset]
+        characters = np.where(lengths > offset, codes[starts + offset], 0).astype(_UINT64)
+        combined += characters * _CHARACTER_WEIGHTS[offset]
     for offset in range(_TAIL):
-        present = lengths > _HEAD + offset
-        combined += np.where(present, codes[ends - 1 - offset], 0).astype(_UINT64) * _CHARACTER_WEIGHTS[_HEAD + offset]
+        characters = np.where(lengths > _HEAD + offset, codes[ends - 1 - offset], 0).astype(_UINT64)
+        combined += characters * _CHARACTER_WEIGHTS[_HEAD + offset]
     hashes = _mix(combined)
     # Each text is followed by one separator character in the joined string.
     text_ends = np.cumsum([len(text) + 1 for text in texts])
@@ -168,13 +168,8 @@ def containment(first: np.ndarray, second: np.ndarray) -> float:
     return len(np.intersect1d(first, second, assume_unique=True)) / smaller
 
 
-def is_near_copy(first: np.ndarray, second: np.ndarray) -> bool:
-    """Whether two shingle sets are verified near copies of one story."""
-    return containment(first, second) >= NEAR_THRESHOLD
-
-
 def signatures(word_lists: Sequence[np.ndarray]) -> np.ndarray:
-    """MinHash signatures, one row of NUM_PERM uint32 per body (its word hashes); every body needs SHINGLE_SIZE words."""
+    """MinHash signatures: one row of NUM_PERM uint32 per body's word hashes (SHINGLE_SIZE words at least)."""
     lengths = np.array([len(words) for words in word_lists], dtype=np.int64)
     if len(lengths) and lengths.min() < SHINGLE_SIZE:
         raise ValueError(f"a body shorter than {SHINGLE_SIZE} words has no shingles")

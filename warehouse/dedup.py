@@ -30,8 +30,6 @@ from transforms.text import comparison_key
 CHUNK_ARTICLES = 2000
 # Strongest evidence first: a pair found by several methods keeps the first.
 METHOD_RANK = {"url": 0, "exact": 1, "near": 2}
-# A canonical link to the site's home page is a CMS default, not a statement of identity.
-_HOME_PAGE = "'^[a-z]+://[^/]+/?$'"
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +59,7 @@ class _Pair:
 def dedup_articles(
     connection: duckdb.DuckDBPyConnection, article_ids: Sequence[str] | None = None
 ) -> DedupResult:
-    """Index the given articles (None: every article not indexed or changed since) and link their copies, in one transaction."""
+    """Index the articles (None: all not indexed or changed since) and link their copies; one transaction."""
     connection.execute("BEGIN TRANSACTION")
     try:
         result = _dedup(connection, article_ids)
@@ -134,9 +132,11 @@ def _forget(connection: duckdb.DuckDBPyConnection) -> set[str]:
     """Drop what the index knew about pending articles; returns the partners they were paired with."""
     partners = connection.execute(
         """
-        SELECT other_article_id FROM duplicate_pairs WHERE article_id IN (SELECT article_id FROM dedup_pending)
+        SELECT other_article_id FROM duplicate_pairs
+        WHERE article_id IN (SELECT article_id FROM dedup_pending)
         UNION
-        SELECT article_id FROM duplicate_pairs WHERE other_article_id IN (SELECT article_id FROM dedup_pending)
+        SELECT article_id FROM duplicate_pairs
+        WHERE other_article_id IN (SELECT article_id FROM dedup_pending)
         """
     ).fetchall()
     for statement in (
@@ -155,7 +155,8 @@ def _bodies(
 ) -> Iterator[tuple[list[str], list[np.ndarray]]]:
     """(article ids, word hashes of their bodies without caption paragraphs), in chunks."""
     for start in range(0, len(article_ids), CHUNK_ARTICLES):
-        with _registered(connection, "dedup_chunk", {"article_id": article_ids[start : start + CHUNK_ARTICLES]}):
+        chunk = {"article_id": article_ids[start : start + CHUNK_ARTICLES]}
+        with _registered(connection, "dedup_chunk", chunk):
             rows = connection.execute(
                 """
                 SELECT articles.article_id, articles.body,
@@ -206,11 +207,12 @@ def _index(connection: duckdb.DuckDBPyConnection, pending: Sequence[str]) -> Non
 
 def _url_pairs(connection: duckdb.DuckDBPyConnection) -> list[_Pair]:
     """Pending articles that name another's address as canonical, or share a canonical address."""
+    # A canonical link to the site's home page is a CMS default, not a statement of identity.
     rows = connection.execute(
-        f"""
+        """
         WITH everyone AS (
             SELECT article_id, url,
-                   CASE WHEN NOT regexp_matches(canonical_url, {_HOME_PAGE}) THEN canonical_url END
+                   CASE WHEN NOT regexp_matches(canonical_url, '^[a-z]+://[^/]+/?$') THEN canonical_url END
                        AS canonical_url
             FROM articles
         ),
