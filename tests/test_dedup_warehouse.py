@@ -281,3 +281,14 @@ def test_every_dedup_table_view_and_column_is_commented(connection):
         """
     ).fetchall()
     assert missing == []
+
+
+def test_caption_changed_by_a_new_parse_is_keyed_again(connection):
+    store(connection, "road", ROAD, "2025-10-08T09:00:00+07:00", captions=[WIRE_CAPTION])
+    store(connection, "insurance", INSURANCE, "2025-10-09T09:00:00+07:00", captions=["Người dân làm thủ tục"])
+    dedup_articles(connection)
+    store(connection, "insurance", INSURANCE, "2025-10-09T09:00:00+07:00", captions=[WIRE_CAPTION])
+    result = dedup_articles(connection)
+    assert (result.articles_indexed, result.articles_recaptioned) == (0, 1)
+    assert connection.execute("SELECT article_count FROM v_caption_reuse").fetchall() == [(2,)]
+    assert dedup_articles(connection).articles_recaptioned == 0

@@ -37,6 +37,7 @@ class DedupResult:
     """What one dedup call did."""
 
     articles_indexed: int
+    articles_recaptioned: int  # indexed articles parsed again, whose caption keys were renewed
     candidate_pairs: int  # near-copy candidates from the LSH join, before verification
     pairs_linked: int  # verified pairs added (url, exact and near)
     duplicates_changed: int  # articles whose duplicates row was added, changed or removed
@@ -82,9 +83,11 @@ def _registered(connection: duckdb.DuckDBPyConnection, name: str, columns: dict)
 
 
 def _dedup(connection: duckdb.DuckDBPyConnection, article_ids: Sequence[str] | None) -> DedupResult:
-    pending = _pending_articles(connection, article_ids)
+    pending = _select_articles(connection, _CHANGED, article_ids)
+    reparsed = sorted(set(_select_articles(connection, _REPARSED, article_ids)) - set(pending))
+    _store_caption_keys(connection, reparsed)
     if not pending:
-        return DedupResult(0, 0, 0, 0, 0.0)
+        return DedupResult(0, len(reparsed), 0, 0, 0, 0.0)
     with _registered(connection, "dedup_pending", {"article_id": pending}):
         # Partners of re-indexed articles lose their pairs too, so their stories are rebuilt.
         former_partners = _forget(connection)
@@ -100,31 +103,40 @@ def _dedup(connection: duckdb.DuckDBPyConnection, article_ids: Sequence[str] | N
             found[pair.key] = pair
         pairs = sorted(found.values(), key=lambda pair: pair.key)
         _store_pairs(connection, pairs)
-        _store_caption_keys(connection)
+        _store_caption_keys(connection, pending)
     changed = _relink_stories(connection, set(pending) | former_partners)
-    return DedupResult(len(pending), len(candidates), len(pairs), changed, seconds_signing)
+    return DedupResult(
+        len(pending), len(reparsed), len(candidates), len(pairs), changed, seconds_signing
+    )
 
 
-def _pending_articles(
-    connection: duckdb.DuckDBPyConnection, article_ids: Sequence[str] | None
+# Articles to index: never indexed, or body, date or canonical URL changed since.
+_CHANGED = """
+    dedup_index.article_id IS NULL
+    OR dedup_index.content_sha256 IS DISTINCT FROM articles.content_sha256
+    OR dedup_index.published_at IS DISTINCT FROM articles.published_at
+    OR dedup_index.canonical_url IS DISTINCT FROM articles.canonical_url
+"""
+# Articles parsed again since they were indexed: their captions may have changed.
+_REPARSED = "articles.parsed_at > dedup_index.indexed_at"
+
+
+def _select_articles(
+    connection: duckdb.DuckDBPyConnection, condition: str, article_ids: Sequence[str] | None
 ) -> list[str]:
-    """Articles never indexed, or whose body, date or canonical URL changed since."""
-    query = """
+    """Article ids meeting one of the conditions above, among article_ids when given."""
+    query = f"""
         SELECT articles.article_id
         FROM articles LEFT JOIN dedup_index USING (article_id)
-        WHERE (dedup_index.article_id IS NULL
-               OR dedup_index.content_sha256 IS DISTINCT FROM articles.content_sha256
-               OR dedup_index.published_at IS DISTINCT FROM articles.published_at
-               OR dedup_index.canonical_url IS DISTINCT FROM articles.canonical_url)
+        WHERE ({condition})
     """
     if article_ids is None:
-        rows = connection.execute(query + " ORDER BY articles.article_id").fetchall()
-    else:
-        with _registered(connection, "dedup_requested", {"article_id": list(article_ids)}):
-            rows = connection.execute(
-                query + " AND articles.article_id IN (SELECT article_id FROM dedup_requested)"
-                " ORDER BY articles.article_id"
-            ).fetchall()
+        return [row[0] for row in connection.execute(query + " ORDER BY articles.article_id").fetchall()]
+    with _registered(connection, "dedup_requested", {"article_id": list(article_ids)}):
+        rows = connection.execute(
+            query + " AND articles.article_id IN (SELECT article_id FROM dedup_requested)"
+            " ORDER BY articles.article_id"
+        ).fetchall()
     return [row[0] for row in rows]
 
 
@@ -144,7 +156,6 @@ def _forget(connection: duckdb.DuckDBPyConnection) -> set[str]:
         " OR other_article_id IN (SELECT article_id FROM dedup_pending)",
         "DELETE FROM dedup_bands WHERE article_id IN (SELECT article_id FROM dedup_pending)",
         "DELETE FROM dedup_index WHERE article_id IN (SELECT article_id FROM dedup_pending)",
-        "DELETE FROM caption_keys WHERE article_id IN (SELECT article_id FROM dedup_pending)",
     ):
         connection.execute(statement)
     return {row[0] for row in partners}
@@ -307,18 +318,29 @@ def _store_pairs(connection: duckdb.DuckDBPyConnection, pairs: list[_Pair]) -> N
         )
 
 
-def _store_caption_keys(connection: duckdb.DuckDBPyConnection) -> None:
-    rows = connection.execute(
-        """
-        SELECT article_id, position, text FROM captions
-        WHERE article_id IN (SELECT article_id FROM dedup_pending)
-        """
-    ).fetchall()
+def _store_caption_keys(connection: duckdb.DuckDBPyConnection, article_ids: list[str]) -> None:
+    """Replace the caption keys of the given articles and mark them indexed now."""
+    with _registered(connection, "dedup_captioned", {"article_id": pa.array(article_ids, pa.string())}):
+        connection.execute(
+            "DELETE FROM caption_keys WHERE article_id IN (SELECT article_id FROM dedup_captioned)"
+        )
+        rows = connection.execute(
+            """
+            SELECT article_id, position, text FROM captions
+            WHERE article_id IN (SELECT article_id FROM dedup_captioned)
+            """
+        ).fetchall()
+        # Articles indexed earlier keep their index row; only its time moves, so the
+        # same parse is not picked up again.
+        connection.execute(
+            "UPDATE dedup_index SET indexed_at = now()"
+            " WHERE article_id IN (SELECT article_id FROM dedup_captioned) AND indexed_at < now()"
+        )
     keys = [comparison_key(text) for _, _, text in rows]
     columns = {
-        "article_id": [article_id for article_id, _, _ in rows],
+        "article_id": pa.array([article_id for article_id, _, _ in rows], pa.string()),
         "position": pa.array([position for _, position, _ in rows], pa.int32()),
-        "caption_key": keys,
+        "caption_key": pa.array(keys, pa.string()),
         "caption_words": pa.array([len(key.split()) for key in keys], pa.int32()),
     }
     with _registered(connection, "dedup_new_captions", columns):
