@@ -26,7 +26,7 @@ from airflow.providers.standard.operators.empty import EmptyOperator
 from airflow.sdk import CronTriggerTimetable, TaskGroup, TriggerRule, dag, task
 
 from provnews import settings
-from provnews.operations.alerts import on_task_failure
+from provnews.operations.alerts import on_task_failure, on_task_retry
 from provnews.operations.tasks import (
     CRAWL_EXECUTION_TIMEOUT,
     CRAWL_MAX_RETRY_DELAY,
@@ -133,7 +133,11 @@ def report() -> str:
     max_active_runs=1,
     doc_md=__doc__,
     tags=["provnews"],
-    default_args={"owner": "provnews", "on_failure_callback": on_task_failure},
+    default_args={
+        "owner": "provnews",
+        "on_failure_callback": on_task_failure,
+        "on_retry_callback": on_task_retry,
+    },
 )
 def provnews_nightly() -> None:
     with TaskGroup("crawl", tooltip="One task per site; writes landing files only"):

@@ -22,7 +22,7 @@ import pendulum
 from airflow.sdk import Context, Param, TriggerRule, dag, task
 
 from provnews import settings
-from provnews.operations.alerts import on_task_failure
+from provnews.operations.alerts import on_task_failure, on_task_retry
 from provnews.operations.tasks import WAREHOUSE_POOL, published_assets
 
 STAGES = ["parse", "dedup", "facts", "checks", "publish"]
@@ -108,7 +108,11 @@ def publish() -> dict:
     catchup=False,
     doc_md=__doc__,
     tags=["provnews"],
-    default_args={"owner": "provnews", "on_failure_callback": on_task_failure},
+    default_args={
+        "owner": "provnews",
+        "on_failure_callback": on_task_failure,
+        "on_retry_callback": on_task_retry,
+    },
     params={
         "from_date": Param(None, type=["null", "string"], format="date", description="First fetch day (YYYY-MM-DD)."),
         "to_date": Param(None, type=["null", "string"], format="date", description="Last fetch day (YYYY-MM-DD)."),

@@ -1,4 +1,4 @@
-"""The DAGs' failure callback: record the failed try in the warehouse, then alert if configured.
+"""The DAGs' failure callbacks: record every failed try in the warehouse; alert on the last one if configured.
 
 Alerts are off by default. PROVNEWS_ALERT_WEBHOOK (an http(s) address) receives the failure
 as a JSON POST; PROVNEWS_ALERT_EMAIL (comma-separated addresses) receives a plain mail through
@@ -112,15 +112,26 @@ def send_email(recipients: list[str], failure: TaskFailure, timeout: float = ALE
         return False
 
 
-def on_task_failure(context: Any) -> None:
-    """Airflow on_failure_callback: record the try in the warehouse, then alert; never raises."""
-    failure = failure_from_context(context)
-    log.error("%s; log: %s", failure.summary(), failure.log_url)
+def record_safely(failure: TaskFailure) -> None:
     try:
         record_in_warehouse(failure)
     except Exception:
-        # A broken warehouse must not hide the alert below: the operator needs it most then.
+        # A broken warehouse must not hide the alert that follows: the operator needs it most then.
         log.exception("recording %s in the warehouse failed", failure.summary())
+
+
+def on_task_retry(context: Any) -> None:
+    """Airflow on_retry_callback: record the failed try; no alert, the task gets another try."""
+    failure = failure_from_context(context)
+    log.warning("%s; retrying; log: %s", failure.summary(), failure.log_url)
+    record_safely(failure)
+
+
+def on_task_failure(context: Any) -> None:
+    """Airflow on_failure_callback: record the last failed try in the warehouse, then alert; never raises."""
+    failure = failure_from_context(context)
+    log.error("%s; log: %s", failure.summary(), failure.log_url)
+    record_safely(failure)
     if webhook := os.environ.get("PROVNEWS_ALERT_WEBHOOK"):
         post_webhook(webhook, failure)
     if emails := os.environ.get("PROVNEWS_ALERT_EMAIL"):
