@@ -51,6 +51,9 @@ def remove_noise(root: LexborNode, drop: tuple[str, ...] = ()) -> None:
     labels = [node for node in root.traverse(include_text=True) if node.is_text_node and is_box_label(node.text_content)]
     for label in labels:
         element = label.parent
+        # A label loose inside a bigger element ("Tags:" in the article column) names no box of its own.
+        if element is None or not is_box_label(element.text()):
+            continue
         # Climb from the text to the element that holds nothing but the label: <p><strong>Đọc thêm</strong></p>.
         while element.parent is not None and element.parent.mem_id != root.mem_id and is_box_label(element.parent.text()):
             element = element.parent

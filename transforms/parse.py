@@ -10,7 +10,7 @@ from urllib.parse import urljoin
 
 import lxml.html
 import trafilatura
-from selectolax.lexbor import LexborHTMLParser, LexborNode
+from selectolax.lexbor import LexborHTMLParser
 
 from transforms.authors import byline_authors, split_names
 from transforms.captions import caption_key, take_captions
