@@ -101,39 +101,59 @@ def pages_to_parse(
     if to_date is not None:
         scope.append("CAST(fetched_at AS DATE) <= $to_date")
         parameters["to_date"] = to_date
-    # The list of pending pages is small (no bodies) and fetched whole, so the caller may
-    # write to the same connection between batches.
-    pending = connection.execute(
-        _PENDING_PAGES.format(scope=" AND ".join(scope)), parameters
+    # The pending list (no bodies) is kept in a temporary table, not in Python, so a reparse
+    # of a year of pages stays small; it is read file by file, a batch at a time, and the
+    # caller may write to the same connection between batches.
+    connection.execute(
+        "CREATE OR REPLACE TEMP TABLE pending_pages AS " + _PENDING_PAGES.format(scope=" AND ".join(scope)),
+        parameters,
+    )
+    files = connection.execute(
+        "SELECT DISTINCT landing_file FROM pending_pages ORDER BY landing_file"
     ).fetchall()
-    by_file: dict[str, list[tuple]] = {}
-    for row in pending:
-        by_file.setdefault(row[7], []).append(row)
     batch: list[PageToParse] = []
-    for landing_file, rows in by_file.items():
-        for start in range(0, len(rows), batch_size):
-            batch.extend(_read_bodies(connection, landing_file, rows[start : start + batch_size]))
+    for (landing_file,) in files:
+        offset = 0
+        while True:
+            rows = connection.execute(
+                """
+                SELECT page_id, run_id, site, url, final_url, fetched_at, content_type, landing_file
+                FROM pending_pages WHERE landing_file = $landing_file
+                ORDER BY url LIMIT $limit OFFSET $offset
+                """,
+                {"landing_file": landing_file, "limit": batch_size - len(batch), "offset": offset},
+            ).fetchall()
+            if not rows:
+                break
+            offset += len(rows)
+            batch.extend(_read_bodies(connection, landing_file, rows))
             if len(batch) >= batch_size:
                 yield batch
                 batch = []
     if batch:
         yield batch
+    # A caller that stops early leaves the table to the next call's CREATE OR REPLACE.
+    connection.execute("DROP TABLE temp.pending_pages")
 
 
 def _read_bodies(
     connection: duckdb.DuckDBPyConnection, landing_file: str, rows: list[tuple]
 ) -> list[PageToParse]:
     """The pages of these rows with their bodies, read from one landing file."""
-    bodies = dict(
-        connection.execute(
-            """
-            SELECT url, body FROM read_parquet($landing_file)
-            WHERE url IN (SELECT unnest($urls))
-            QUALIFY row_number() OVER (PARTITION BY url ORDER BY fetched_at DESC) = 1
-            """,
-            {"landing_file": landing_file, "urls": [row[3] for row in rows]},
-        ).fetchall()
-    )
+    # A registered Arrow table joins far faster than a long list parameter.
+    connection.register("wanted_pages", pa.table({"url": [row[3] for row in rows]}))
+    try:
+        bodies = dict(
+            connection.execute(
+                """
+                SELECT url, body FROM read_parquet($landing_file) JOIN wanted_pages USING (url)
+                QUALIFY row_number() OVER (PARTITION BY url ORDER BY fetched_at DESC) = 1
+                """,
+                {"landing_file": landing_file},
+            ).fetchall()
+        )
+    finally:
+        connection.unregister("wanted_pages")
     return [
         PageToParse(
             page_id=page_id,
@@ -151,6 +171,7 @@ def _read_bodies(
 
 _ARTICLE_SCHEMA = pa.schema(
     [
+        ("ordinal", pa.int64()),
         ("page_id", pa.string()),
         ("site", pa.string()),
         ("fetched_at", pa.timestamp("us", tz="UTC")),
@@ -185,6 +206,7 @@ _FAILURE_SCHEMA = pa.schema([("page_id", pa.string()), ("reason", pa.string())])
 def _article_table(parsed: Sequence[ParsedArticle]) -> pa.Table:
     return pa.table(
         {
+            "ordinal": list(range(len(parsed))),
             "page_id": [item.page_id for item in parsed],
             "site": [item.site for item in parsed],
             "fetched_at": [item.fetched_at for item in parsed],
@@ -250,9 +272,10 @@ def _upsert_articles(connection: duckdb.DuckDBPyConnection) -> int:
         """
         CREATE OR REPLACE TEMP TABLE staged_articles AS
         WITH incoming AS (
-            SELECT substr(sha256(url), 1, 16) AS article_id, *
+            -- Keys only: the bodies are read once, by the insert below.
+            SELECT substr(sha256(url), 1, 16) AS article_id, ordinal, page_id, fetched_at
             FROM incoming_articles
-            QUALIFY row_number() OVER (PARTITION BY article_id ORDER BY fetched_at DESC) = 1
+            QUALIFY row_number() OVER (PARTITION BY article_id ORDER BY fetched_at DESC, ordinal DESC) = 1
         ),
         current_page AS (
             SELECT articles.article_id, pages.fetched_at
@@ -267,7 +290,8 @@ def _upsert_articles(connection: duckdb.DuckDBPyConnection) -> int:
               AND earlier.http_status BETWEEN 200 AND 299
             GROUP BY page.page_id
         )
-        SELECT incoming.*, least(incoming.fetched_at, first_fetch.fetched_at) AS first_seen_at
+        SELECT incoming.article_id, incoming.ordinal, incoming.page_id,
+               least(incoming.fetched_at, first_fetch.fetched_at) AS first_seen_at
         FROM incoming
         LEFT JOIN current_page USING (article_id)
         LEFT JOIN first_fetch USING (page_id)
@@ -279,10 +303,11 @@ def _upsert_articles(connection: duckdb.DuckDBPyConnection) -> int:
         INSERT INTO articles (article_id, site, url, canonical_url, page_id, title, lead, body,
             published_at, authors, section, word_count, content_sha256, duplicate_of, extractor,
             first_seen_at, last_seen_at, parsed_at)
-        SELECT article_id, site, url, canonical_url, page_id, title, lead, body, published_at,
-               authors, section, word_count, content_sha256, NULL, extractor,
-               first_seen_at, fetched_at, now()
-        FROM staged_articles
+        SELECT staged.article_id, incoming.site, incoming.url, incoming.canonical_url,
+               incoming.page_id, incoming.title, incoming.lead, incoming.body, incoming.published_at,
+               incoming.authors, incoming.section, incoming.word_count, incoming.content_sha256,
+               NULL, incoming.extractor, staged.first_seen_at, incoming.fetched_at, now()
+        FROM staged_articles staged JOIN incoming_articles incoming USING (ordinal)
         ON CONFLICT (article_id) DO UPDATE SET
             site = excluded.site,
             url = excluded.url,
