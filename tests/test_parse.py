@@ -196,3 +196,20 @@ def test_page_declaring_utf8_but_sent_as_windows_1258_parses_right() -> None:
     raw = windows_1258(article_page(f"<p>{FIRST}</p>"))
     article = parse_page(raw, URL, SELECTORS, content_type="text/html; charset=utf-8")
     assert article.body == (FIRST,)
+
+
+def test_logo_in_an_h1_is_not_the_headline() -> None:
+    page = article_page(f"<p>{FIRST}</p>", head='<meta property="og:site_name" content="Báo Quảng Ninh">')
+    page = page.replace("<body>", '<body><h1 class="logo"><a href="/">Báo Quảng Ninh</a></h1>')
+    assert parse_page(page, URL).title == "Quảng Ninh cơ bản hoàn thành mục tiêu giảm nghèo"
+
+
+def test_site_without_a_date_selector_gets_the_visible_date() -> None:
+    article = parse_page(article_page(f"<p>{FIRST}</p>"), URL, Selectors(title="h1", body=".article-content"))
+    assert article.published_at == datetime(2025, 6, 12, 10, 30, tzinfo=HANOI)
+
+
+def test_unreadable_metadata_date_falls_back_to_the_visible_one() -> None:
+    head = '<meta property="article:published_time" content="hôm qua">'
+    article = parse_page(article_page(f"<p>{FIRST}</p>", head=head), URL, SELECTORS)
+    assert article.published_at == datetime(2025, 6, 12, 10, 30, tzinfo=HANOI)

@@ -56,11 +56,15 @@ def parse_page(
         raise NotAnArticle("not HTML")
     metadata = read_metadata(tree, url)
     selectors = selectors or Selectors()
-    title = _first_text(tree, selectors.title) or _first_text(tree, "h1") or metadata.title or _page_title(tree)
+    title = _first_text(tree, selectors.title) or _headline(tree, metadata) or _page_title(tree)
     if not title:
         raise NotAnArticle("no title")
     section = _first_text(tree, selectors.section) or metadata.section
-    visible_date = _first_text(tree, selectors.date)
+    published_at = _published_at(metadata.published, day_first, timezone)
+    if published_at is None:
+        # Read before the boxes go: the date line often sits in a toolbar that remove_noise drops.
+        visible_date = _first_text(tree, selectors.date) or _generic_date_text(tree)
+        published_at = _published_at(visible_date, day_first, timezone)
     visible_authors = _first_text(tree, selectors.author)
     root = tree.css_first(selectors.body) if selectors.body else None
     if root is not None:
@@ -73,7 +77,6 @@ def parse_page(
         blocks = paragraphs(root)
         extractor = "selectors"
     else:
-        visible_date = visible_date or _generic_date_text(tree)
         visible_authors = visible_authors or _first_text(tree, _AUTHOR_CLASS)
         remove_noise(tree.body, selectors.drop)
         marked_lead = _marked_lead(tree)
@@ -92,7 +95,7 @@ def parse_page(
         title=title,
         lead=lead,
         body=tuple(body),
-        published_at=_published_at(metadata.published, visible_date, day_first, timezone),
+        published_at=published_at,
         authors=_authors(metadata, visible_authors, byline),
         section=section,
         captions=captions,
@@ -108,6 +111,16 @@ def _first_text(tree: LexborHTMLParser, selector: str | None) -> str:
         if text:
             return text
     return ""
+
+
+def _headline(tree: LexborHTMLParser, metadata: PageMetadata) -> str:
+    """The first <h1> that is not the outlet's logo, else the headline the metadata states."""
+    site_key = comparison_key(metadata.site_name or "")
+    for node in tree.css("h1"):
+        text = normalise_text(node.text())
+        if text and comparison_key(text) != site_key:
+            return text
+    return metadata.title or ""
 
 
 def _page_title(tree: LexborHTMLParser) -> str:
@@ -246,13 +259,8 @@ def _is_agency_lead(paragraph: str) -> bool:
     return _AGENCY_MARKER.match(paragraph) is not None
 
 
-def _published_at(published: str | None, visible: str, day_first: bool, timezone: str) -> datetime | None:
-    for text in (published, visible):
-        if text:
-            moment = parse_date(text, day_first=day_first, timezone=timezone)
-            if moment is not None:
-                return moment
-    return None
+def _published_at(text: str | None, day_first: bool, timezone: str) -> datetime | None:
+    return parse_date(text, day_first=day_first, timezone=timezone) if text else None
 
 
 def _authors(metadata: PageMetadata, visible: str, byline: list[str]) -> tuple[str, ...]:
@@ -287,16 +295,33 @@ class PageMetadata:
     description: str | None
 
 
+# One pass over the page collects every element that states something about the article.
+_METADATA_NODES = (
+    'meta[content], link[rel=canonical], script[type="application/ld+json"], '
+    "[itemprop][content], [itemprop][datetime], time[datetime]"
+)
+
+
 def read_metadata(tree: LexborHTMLParser, url: str) -> PageMetadata:
     """The page's own statements about the article, JSON-LD before <meta> tags."""
-    meta = _meta_tags(tree)
-    linked = _linked_data(tree)
-    canonical = tree.css_first("link[rel=canonical]")
-    href = ((canonical.attributes.get("href") if canonical else None) or meta.get("og:url") or "").strip()
-    published = _text(linked.get("datePublished")) or next((meta[name] for name in _DATE_META if meta.get(name)), None)
-    time_tag = tree.css_first("time[datetime]")
-    if published is None and time_tag is not None:
-        published = time_tag.attributes.get("datetime")
+    meta: dict[str, str] = {}
+    linked: dict = {}
+    for node in tree.css(_METADATA_NODES):
+        attributes = node.attributes
+        if node.tag == "script":
+            linked = linked or _linked_data(node.text() or "")
+            continue
+        if node.tag == "link":
+            meta.setdefault("canonical", (attributes.get("href") or "").strip())
+            continue
+        name = attributes.get("property") or attributes.get("name") or attributes.get("itemprop") or node.tag
+        value = attributes.get("content") or attributes.get("datetime")
+        if value and value.strip():
+            meta.setdefault(name.strip(), normalise_text(value))
+    href = meta.get("canonical") or meta.get("og:url")
+    published = _text(linked.get("datePublished")) or next(
+        (meta[name] for name in _DATE_META if meta.get(name)), meta.get("time")
+    )
     publisher = linked.get("publisher")
     meta_author = meta.get("author") or meta.get("article:author")
     return PageMetadata(
@@ -311,29 +336,17 @@ def read_metadata(tree: LexborHTMLParser, url: str) -> PageMetadata:
     )
 
 
-def _meta_tags(tree: LexborHTMLParser) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for node in tree.css("meta[content], [itemprop][content], [itemprop][datetime]"):
-        attributes = node.attributes
-        name = attributes.get("property") or attributes.get("name") or attributes.get("itemprop")
-        value = attributes.get("content") or attributes.get("datetime")
-        if name and value and value.strip():
-            found.setdefault(name.strip(), normalise_text(value))
-    return found
-
-
-def _linked_data(tree: LexborHTMLParser) -> dict:
+def _linked_data(script: str) -> dict:
     """The JSON-LD object describing the article; broken JSON is skipped, not fatal."""
-    for script in tree.css('script[type="application/ld+json"]'):
-        try:
-            document = json.loads(script.text() or "", strict=False)
-        except ValueError:
-            continue
-        for item in _json_items(document):
-            kinds = item.get("@type")
-            kinds = set(kinds) if isinstance(kinds, list) else {kinds}
-            if kinds & _ARTICLE_TYPES:
-                return item
+    try:
+        document = json.loads(script, strict=False)
+    except ValueError:
+        return {}
+    for item in _json_items(document):
+        kinds = item.get("@type")
+        kinds = set(kinds) if isinstance(kinds, list) else {kinds}
+        if kinds & _ARTICLE_TYPES:
+            return item
     return {}
 
 
