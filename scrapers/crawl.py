@@ -188,6 +188,8 @@ def run_crawl(
         "download_timeout_seconds": download_timeout_seconds,
         "retry_after_max_seconds": retry_after_max_seconds,
     }
+    # A retry of the same run replaces its files; an earlier attempt's manifest must not pass for this one's.
+    manifest_file.unlink(missing_ok=True)
     environment = dict(os.environ)
     environment["PYTHONPATH"] = os.pathsep.join(
         filter(None, [str(settings.PROJECT_ROOT), environment.get("PYTHONPATH")])
@@ -218,6 +220,10 @@ def run_crawl(
         problem = f"spider process overran its {timeout_seconds}s budget and was stopped"
     if stdout:
         print(stdout, end="" if stdout.endswith("\n") else "\n")
+    if stderr.strip():
+        # Whatever escaped Scrapy's log (a crash before logging started) belongs with the run's log.
+        with open(log_file, "a", encoding="utf-8") as log:
+            log.write(stderr)
     if manifest_file.exists():
         manifest = RunManifest.from_json(manifest_file.read_text(encoding="utf-8"))
     else:

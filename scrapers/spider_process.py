@@ -39,8 +39,9 @@ def _summary(manifest: RunManifest) -> str:
 def crawl_job(job: dict) -> RunManifest:
     """Run one crawl job to its end and write its landing file and manifest; returns the manifest."""
     site = decode_site(job["site"])
-    log_file = Path(job["log_file"])
+    known_pages = read_known_pages(Path(job["known_pages"]) if job.get("known_pages") else None)
     writer = PageWriter(Path(job["landing_file"]))
+    log_file = Path(job["log_file"])
     process = CrawlerProcess(
         crawl_settings(
             site,
@@ -51,7 +52,6 @@ def crawl_job(job: dict) -> RunManifest:
         )
     )
     crawler = process.create_crawler(SiteSpider)
-    known_pages = read_known_pages(Path(job["known_pages"]) if job.get("known_pages") else None)
     process.crawl(crawler, site=site, run_id=job["run_id"], writer=writer, known_pages=known_pages)
     try:
         process.start()

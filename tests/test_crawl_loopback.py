@@ -275,6 +275,17 @@ def test_real_site_on_a_private_address_is_refused_before_any_request(tmp_path: 
     assert sum(server.hits.values()) == 0
 
 
+def test_spider_process_that_dies_still_leaves_a_failed_manifest(tmp_path: Path) -> None:
+    broken = tmp_path / "known.parquet"
+    broken.write_bytes(b"not parquet at all")
+    with LoopbackSite(good_site_routes()) as server:
+        outcome = crawl(site_file(server.base_url), tmp_path, "loopback-crash", known_pages=broken)
+    manifest = RunManifest.from_json(outcome.manifest_file.read_text(encoding="utf-8"))
+    assert (manifest.status, outcome.status) == ("failed", "failed")
+    assert outcome.error is not None and outcome.error.startswith("spider process exited with 1: ")
+    assert "Traceback" in outcome.log_file.read_text(encoding="utf-8")
+
+
 def test_run_that_reaches_its_time_budget_is_partial(tmp_path: Path) -> None:
     routes = {
         "/robots.txt": Route(body=b"User-agent: *\nAllow: /\n"),
