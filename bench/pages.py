@@ -131,6 +131,7 @@ class Story:
 
     @property
     def text_characters(self) -> int:
+        """Characters of lead and body: the text the parser must return."""
         return len(self.lead) + sum(map(len, self.body))
 
 
@@ -163,8 +164,6 @@ class PageGenerator:
         self.text_characters = text_characters
         self.chrome = chrome
 
-    # --- stories -----------------------------------------------------------------------
-
     def stories(self, count: int, start: int = 0) -> Iterator[Story]:
         """Stories start … start+count-1, one at a time."""
         for number in range(start, start + count):
@@ -176,6 +175,7 @@ class PageGenerator:
             yield self.page(number)
 
     def page(self, number: int) -> SyntheticPage:
+        """Page `number`, the same whatever was generated before it."""
         story = self.story(number)
         return SyntheticPage(story=story, html=self.render(story))
 
@@ -195,6 +195,7 @@ class PageGenerator:
         return source, kind
 
     def story(self, number: int) -> Story:
+        """The article page `number` carries; a planted copy repeats (or edits) an earlier page's story."""
         copied = self.copy_of(number)
         if copied is None:
             return self._original(number)
@@ -264,8 +265,6 @@ class PageGenerator:
             copy_of=None,
             copy_kind=None,
         )
-
-    # --- markup ------------------------------------------------------------------------
 
     def render(self, story: Story) -> str:
         """The page as the CMS would serve it, padded with an inline script to page_bytes."""
@@ -416,9 +415,6 @@ class PageGenerator:
         )
 
 
-# --- text --------------------------------------------------------------------------------
-
-
 def _sentence_pool() -> tuple[str, ...]:
     """Sentences of the mirror's articles: real Vietnamese prose the generated sentences mix with."""
     from mirror.content import load_articles
@@ -525,9 +521,6 @@ _WORD_SLOTS = {
     "role": ROLES,
     "verb": VERBS,
 }
-
-
-# --- markup helpers ---------------------------------------------------------------------
 
 
 def _escape(text: str) -> str:

@@ -62,9 +62,6 @@ def scaled(size: int, minimum: int = 1) -> int:
     return max(minimum, round(size * scale()))
 
 
-# --- transform ---------------------------------------------------------------------------
-
-
 def transform_throughput(seconds: float | None = None, max_pages: int | None = None) -> dict:
     """Articles per CPU second of parse → body hash and MinHash band keys → facts, and trafilatura's on the same pages.
 
@@ -148,9 +145,6 @@ def trafilatura_seconds(generator: PageGenerator, pages: int) -> tuple[float, fl
         cpu += time.process_time() - started
         wall += time.perf_counter() - started_wall
     return cpu, wall
-
-
-# --- load --------------------------------------------------------------------------------
 
 
 def write_landing_runs(
@@ -286,9 +280,6 @@ def _batches(items: Iterator[object], size: int) -> Iterator[list]:
         yield batch
 
 
-# --- memory ------------------------------------------------------------------------------
-
-
 def memory_growth(sizes: Sequence[int] | None = None) -> dict:
     """Peak RSS of `provnews parse` (a fresh process) over a small and a large corpus of landed pages."""
     if sizes is None:
@@ -343,9 +334,6 @@ def _parse_stage_peak(pages: int) -> tuple[float, float]:
         if process.returncode != 0:
             raise RuntimeError(f"provnews parse failed: {error.strip().splitlines()[-1] if error.strip() else process.returncode}")
     return usage.ru_maxrss / 1024, spent
-
-
-# --- crawl and second night --------------------------------------------------------------
 
 
 def mirror_articles(count: int) -> list:

@@ -13,9 +13,15 @@ from scrapers.site import get_site
 from transforms.parse import parse_page
 
 
-def test_a_page_is_the_same_alone_or_after_others():
+@pytest.fixture(scope="module")
+def generator() -> PageGenerator:
+    """The default generator; building its paragraph pool takes a second or two, so tests share it."""
+    return PageGenerator()
+
+
+def test_a_page_is_the_same_alone_or_after_others(generator: PageGenerator):
     alone = PageGenerator().page(7)
-    in_sequence = list(PageGenerator().pages(8))[7]
+    in_sequence = list(generator.pages(8))[7]
     assert alone == in_sequence
 
 
@@ -33,16 +39,16 @@ def test_article_text_stays_within_the_requested_characters():
     assert all(3000 <= story.text_characters <= 6000 + 2000 for story in stories)
 
 
-def test_the_site_selectors_return_the_planted_article():
+def test_the_site_selectors_return_the_planted_article(generator: PageGenerator):
     selectors = get_site("mirror-baoquangninh").selectors_for(None)
-    page = PageGenerator().page(4)
+    page = generator.page(4)
     article = parse_page(page.html.encode("utf-8"), page.url, selectors)
     assert (article.title, article.lead, article.body) == (page.story.title, page.story.lead, page.story.body)
     assert [caption.text for caption in article.captions] == [caption.text for caption in page.story.captions]
 
 
-def test_every_caption_is_repeated_in_alt_title_and_figcaption():
-    page = PageGenerator().page(2)
+def test_every_caption_is_repeated_in_alt_title_and_figcaption(generator: PageGenerator):
+    page = generator.page(2)
     for caption in page.story.captions:
         text = caption.text.replace('"', "&quot;")
         assert f'alt="{text}"' in page.html
@@ -50,21 +56,19 @@ def test_every_caption_is_repeated_in_alt_title_and_figcaption():
         assert f"<figcaption>{text} " in page.html
 
 
-def test_every_other_caption_is_pasted_again_as_an_emphasised_paragraph():
-    page = PageGenerator().page(2)
+def test_every_other_caption_is_pasted_again_as_an_emphasised_paragraph(generator: PageGenerator):
+    page = generator.page(2)
     first = page.story.captions[0].text
     assert f'<p style="text-align: center;"><em>{first}</em></p>' in page.html
 
 
-def test_planted_copies_come_at_the_stated_rates():
-    generator = PageGenerator()
+def test_planted_copies_come_at_the_stated_rates(generator: PageGenerator):
     kinds = [copied[1] for number in range(5000) if (copied := generator.copy_of(number)) is not None]
     assert kinds.count("exact") / 5000 == pytest.approx(EXACT_COPY_RATE, abs=0.008)
     assert kinds.count("near") / 5000 == pytest.approx(NEAR_COPY_RATE, abs=0.01)
 
 
-def test_an_exact_copy_repeats_the_original_text_under_another_url():
-    generator = PageGenerator()
+def test_an_exact_copy_repeats_the_original_text_under_another_url(generator: PageGenerator):
     number = next(number for number in range(1, 2000) if (generator.copy_of(number) or (0, ""))[1] == "exact")
     copy = generator.story(number)
     original = generator.story(copy.copy_of)
@@ -72,8 +76,7 @@ def test_an_exact_copy_repeats_the_original_text_under_another_url():
     assert copy.url != original.url
 
 
-def test_a_near_copy_rewrites_the_lead_and_one_paragraph_only():
-    generator = PageGenerator()
+def test_a_near_copy_rewrites_the_lead_and_one_paragraph_only(generator: PageGenerator):
     number = next(number for number in range(1, 2000) if (generator.copy_of(number) or (0, ""))[1] == "near")
     copy = generator.story(number)
     original = generator.story(copy.copy_of)
@@ -82,8 +85,7 @@ def test_a_near_copy_rewrites_the_lead_and_one_paragraph_only():
     assert len(changed) == 1 and len(copy.body) == len(original.body)
 
 
-def test_a_copy_always_points_at_an_original():
-    generator = PageGenerator()
+def test_a_copy_always_points_at_an_original(generator: PageGenerator):
     sources = [copied[0] for number in range(3000) if (copied := generator.copy_of(number)) is not None]
     assert sources and all(generator.copy_of(source) is None for source in sources)
 
