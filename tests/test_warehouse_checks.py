@@ -163,3 +163,9 @@ def test_require_checks_raises_with_the_failed_checks_named(warehouse: duckdb.Du
     with pytest.raises(ChecksFailed, match="article_without_body") as raised:
         require_checks(warehouse)
     assert raised.value.report.failures[0].examples[0]["article_id"] == "a2"
+
+
+def test_checks_run_on_a_read_only_connection(tmp_path: Path) -> None:
+    open_warehouse(tmp_path / "warehouse.duckdb").close()
+    reader = connect(tmp_path / "warehouse.duckdb", read_only=True)
+    assert run_checks(reader).passed

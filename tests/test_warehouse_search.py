@@ -63,6 +63,10 @@ def test_either_tone_placement_finds_the_article(warehouse: duckdb.DuckDBPyConne
     assert found_urls(warehouse, query) == [PEACE]
 
 
+def test_numbers_are_search_terms(warehouse: duckdb.DuckDBPyConnection) -> None:
+    assert found_urls(warehouse, "120") == [POVERTY]
+
+
 def test_word_absent_everywhere_finds_nothing(warehouse: duckdb.DuckDBPyConnection) -> None:
     assert found_urls(warehouse, "thuỷ sản") == []
 
