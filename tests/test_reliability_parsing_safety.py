@@ -1,16 +1,27 @@
-"""Parsing never executes page content: no script runs, no XML entity is expanded or fetched.
+"""Hostile and broken pages never run, expand or break anything, and each failure is recorded.
 
 Sitemaps and feeds are read by scrapers.discovery (the functions the spider calls on every
 sitemap and feed it fetches); article pages by transforms.parse.parse_page (what the parse
 stage and `provnews extract` call). Each hostile document is fed to the real function.
+The mirror's fault site is then crawled, loaded and parsed for real, to show where every
+fault ends up in the warehouse.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
+import duckdb
+import pytest
+
+from mirror.faults import HEADLINE
+from mirror.server import MirrorServer
+from scrapers.crawl import run_crawl
 from scrapers.discovery import feed_links, sitemap_links
+from scrapers.site import load_sites
+from tests.support import free_port, provnews_environment, run_provnews
 from transforms.parse import parse_page
 
 SECRET = "provnews-secret-7f3a9c"
@@ -149,3 +160,88 @@ def test_frames_and_objects_pointing_at_local_files_are_not_loaded(tmp_path: Pat
         f'<embed src="{secret}"><link rel="import" href="{secret}">'
     )
     assert SECRET not in article_text(article_page("<!DOCTYPE html>", body_extra=embeds))
+
+
+# Fault page (last path segment) -> where the warehouse records it: (pages.http_status, start of pages.error).
+RECORDED_FAULTS = {
+    "cham-phan-hoi-9000001.html": (None, "timeout"),
+    "loi-may-chu-9000002.html": (500, None),
+    "qua-tai-9000003.html": (503, None),
+    "ngat-ket-noi-9000004.html": (None, "connection reset"),
+    "cat-cut-9000005.html": (None, "response truncated"),
+    "trang-khong-lo-9000008.html": (None, "too large"),
+    "vong-lap-9000009.html": (None, "too many redirects"),
+    "chuyen-ngoai-9000011.html": (None, "refused: example.invalid"),
+    "chuyen-noi-bo-9000012.html": (None, "refused: 10.0.0.1"),
+    "sitemap.xml.gz": (200, "sitemap refused: over"),
+    "sitemap-news.xml": (None, "too large once decompressed"),
+}
+
+
+@pytest.fixture(scope="module")
+def faulty_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
+    data = tmp_path_factory.mktemp("faulty")
+    # Faults shrunk to fit a test: a 3 s answer against a 1 s timeout, a 12 MB page, a 64 MB bomb.
+    with MirrorServer(faults=True, slow_seconds=3, huge_bytes=12_000_000, bomb_bytes=64_000_000) as mirror:
+        site = load_sites(mirror_port=mirror.port)["mirror-faulty"]
+        run_crawl(
+            site, "mirror-faulty-20260115T010000Z", landing_dir=data / "landing", log_dir=data / "logs",
+            download_timeout_seconds=1, retry_after_max_seconds=0.2,
+        )
+    environment = provnews_environment(data, free_port())
+    for stage in ("load", "parse"):
+        result = run_provnews([stage], environment)
+        assert result.returncode == 0, result.stderr[-3000:]
+    connection = duckdb.connect(str(data / "warehouse.duckdb"), read_only=True)
+    yield connection
+    connection.close()
+
+
+def page_named(connection: duckdb.DuckDBPyConnection, name: str) -> tuple:
+    return connection.execute(
+        "SELECT http_status, error FROM pages WHERE url LIKE '%/' || ?", [name]
+    ).fetchone()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(RECORDED_FAULTS))
+def test_each_fault_is_recorded_on_its_page_row(faulty_warehouse: duckdb.DuckDBPyConnection, name: str) -> None:
+    status, error = page_named(faulty_warehouse, name)
+    expected_status, expected_error = RECORDED_FAULTS[name]
+    assert status == expected_status
+    assert (error or "").startswith(expected_error or "") and (error is None) == (expected_error is None)
+
+
+@pytest.mark.slow
+def test_fault_run_is_partial_and_counts_every_failed_page(faulty_warehouse: duckdb.DuckDBPyConnection) -> None:
+    status, pages_failed = faulty_warehouse.execute("SELECT status, pages_failed FROM crawl_runs").fetchone()
+    # Both halves of the redirect loop land; the planted faults above hold one of them.
+    assert (status, pages_failed) == ("partial", len(RECORDED_FAULTS) + 1)
+
+
+@pytest.mark.slow
+def test_failed_pages_never_become_articles(faulty_warehouse: duckdb.DuckDBPyConnection) -> None:
+    parsed = {
+        url.rsplit("/", 1)[-1]
+        for (url,) in faulty_warehouse.execute("SELECT url FROM articles").fetchall()
+    }
+    assert parsed & set(RECORDED_FAULTS) == set()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["sai-ma-9000006.html", "thieu-the-body-9000007.html"])
+def test_mis_declared_charset_and_missing_body_still_give_the_article(
+    faulty_warehouse: duckdb.DuckDBPyConnection, name: str
+) -> None:
+    title = faulty_warehouse.execute(
+        "SELECT title FROM articles WHERE url LIKE '%/' || ?", [name]
+    ).fetchone()
+    assert title == (HEADLINE,)
+
+
+@pytest.mark.slow
+def test_good_articles_of_the_fault_site_are_all_parsed(faulty_warehouse: duckdb.DuckDBPyConnection) -> None:
+    good = faulty_warehouse.execute(
+        "SELECT count(*) FROM articles WHERE url NOT LIKE '%-9000___.html'"
+    ).fetchone()[0]
+    assert good == 3
