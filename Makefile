@@ -14,6 +14,9 @@ $(INSTALLED): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
 	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.lock
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	# Bytecode once at install: every crawl and Airflow task is a fresh process, and with
+	# PYTHONDONTWRITEBYTECODE set each one would recompile Scrapy and Airflow from source.
+	$(BIN)/python -m compileall -q -j 0 $(VENV)/lib > /dev/null
 	touch $@
 
 run: install
