@@ -29,6 +29,9 @@ _EMPHASIS = frozenset(("em", "i"))
 def split_credit(text: str) -> tuple[str, str | None]:
     """("caption", "Ảnh: X") from "caption (Ảnh: X)" or "caption. Ảnh: X"; credit None when absent."""
     text = normalise_text(text)
+    # Every credit form has a colon or parentheses; most captions have neither.
+    if ":" not in text and ")" not in text and "]" not in text:
+        return text, None
     for pattern in (_CREDIT_IN_PARENTHESES, _CREDIT_AFTER):
         match = pattern.search(text)
         if match:
@@ -204,13 +207,13 @@ def _merge(photos: list[_Photo], title_key: str) -> tuple[Caption, ...]:
     captions: list[Caption] = []
     seen: dict[str, int] = {}
     for photo in photos:
-        texts = [text for text in photo.visible if _is_caption_text(text, title_key)]
+        keys = {text: caption_key(text) for text in photo.visible + photo.attributes}
+        texts = [text for text in photo.visible if _is_caption_text(text, keys[text], title_key)]
         if not texts:
             continue
         text, credit = split_credit(texts[0])
-        key = caption_key(text)
-        repeats = photo.visible + photo.attributes
-        occurrences = sum(1 for repeat in repeats if caption_key(repeat) == key)
+        key = keys[texts[0]]
+        occurrences = sum(1 for repeat in photo.visible + photo.attributes if keys[repeat] == key)
         if key in seen:
             index = seen[key]
             previous = captions[index]
@@ -223,8 +226,6 @@ def _merge(photos: list[_Photo], title_key: str) -> tuple[Caption, ...]:
     return tuple(captions)
 
 
-def _is_caption_text(text: str, title_key: str) -> bool:
-    """False for placeholders, bare credits and the headline reused as alt text."""
-    caption, _ = split_credit(text)
-    key = caption_key(caption)
-    return bool(key) and key not in _PLACEHOLDERS and key != title_key.rstrip(" .") and not _CREDIT_ONLY.match(caption)
+def _is_caption_text(text: str, key: str, title_key: str) -> bool:
+    """False for placeholders, bare credits and the headline reused as alt text; key is caption_key(text)."""
+    return bool(key) and key not in _PLACEHOLDERS and key != title_key.rstrip(" .") and not _CREDIT_ONLY.match(text)

@@ -54,7 +54,7 @@ def parse_page(
     tree = LexborHTMLParser(html)
     if tree.body is None:
         raise NotAnArticle("not HTML")
-    metadata = read_metadata(tree, url)
+    metadata = read_metadata(tree, html, url)
     selectors = selectors or Selectors()
     title = _first_text(tree, selectors.title) or _headline(tree, metadata) or _page_title(tree)
     if not title:
@@ -295,18 +295,28 @@ class PageMetadata:
     description: str | None
 
 
-# One pass over the page collects every element that states something about the article.
-_METADATA_NODES = (
-    'meta[content], link[rel=canonical], script[type="application/ld+json"], '
-    "[itemprop][content], [itemprop][datetime], time[datetime]"
+_BODY_TAG = re.compile(r"<body", re.IGNORECASE)
+_HEAD_METADATA = 'meta[content], link[rel=canonical], script[type="application/ld+json"]'
+# Body elements that carry metadata, each with the text that must be in the page for it to exist;
+# checking the text first saves a walk over a large page that has none.
+_BODY_METADATA = (
+    ("itemprop", "[itemprop][content], [itemprop][datetime]"),
+    ("<time", "time[datetime]"),
+    ("ld+json", 'script[type="application/ld+json"]'),
 )
 
 
-def read_metadata(tree: LexborHTMLParser, url: str) -> PageMetadata:
+def read_metadata(tree: LexborHTMLParser, html: str, url: str) -> PageMetadata:
     """The page's own statements about the article, JSON-LD before <meta> tags."""
     meta: dict[str, str] = {}
     linked: dict = {}
-    for node in tree.css(_METADATA_NODES):
+    nodes = tree.head.css(_HEAD_METADATA) if tree.head is not None else []
+    body_start = _BODY_TAG.search(html)
+    start = body_start.start() if body_start else 0
+    body_selectors = ", ".join(selector for marker, selector in _BODY_METADATA if html.find(marker, start) >= 0)
+    if body_selectors and tree.body is not None:
+        nodes.extend(tree.body.css(body_selectors))
+    for node in nodes:
         attributes = node.attributes
         if node.tag == "script":
             linked = linked or _linked_data(node.text() or "")
