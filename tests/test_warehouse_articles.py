@@ -83,6 +83,16 @@ def test_scope_by_site_leaves_other_sites_out(tmp_path: Path) -> None:
     assert pending_page_ids(connection, sites=["tuoitrethudo"]) == []
 
 
+def test_scope_by_fetch_day_in_vietnam(tmp_path: Path) -> None:
+    connection = open_warehouse(tmp_path / "warehouse.duckdb")
+    # 17:30 UTC is already the next day in Vietnam (UTC+7).
+    evening = START.replace(hour=17, minute=30)
+    other = "https://baoquangninh.vn/toi-3254005.html"
+    load_runs(connection, [landing_run(tmp_path / "landing", "run-1", [page(URL), page(other, fetched_at=evening)])])
+    next_day = (START + timedelta(days=1)).date()
+    assert pending_page_ids(connection, from_date=next_day, to_date=next_day) == [page_id("run-1", other)]
+
+
 def test_batches_hold_at_most_batch_size_pages(tmp_path: Path) -> None:
     connection = open_warehouse(tmp_path / "warehouse.duckdb")
     pages = [page(f"https://baoquangninh.vn/bai-{number}.html") for number in range(5)]

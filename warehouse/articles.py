@@ -94,12 +94,12 @@ def pages_to_parse(
     if sites is not None:
         scope.append("list_contains($sites, site)")
         parameters["sites"] = list(sites)
-    # Days are fetch days in the warehouse's time zone, the days operators see in run lists.
+    # Days are fetch days in Vietnam, the days operators see in run lists.
     if from_date is not None:
-        scope.append("CAST(fetched_at AS DATE) >= $from_date")
+        scope.append("CAST(timezone('Asia/Ho_Chi_Minh', fetched_at) AS DATE) >= $from_date")
         parameters["from_date"] = from_date
     if to_date is not None:
-        scope.append("CAST(fetched_at AS DATE) <= $to_date")
+        scope.append("CAST(timezone('Asia/Ho_Chi_Minh', fetched_at) AS DATE) <= $to_date")
         parameters["to_date"] = to_date
     # The pending list (no bodies) is kept in a temporary table, not in Python, so a reparse
     # of a year of pages stays small; it is read file by file, a batch at a time, and the
