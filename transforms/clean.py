@@ -1,9 +1,11 @@
-"""Article text from a DOM subtree: boilerplate boxes removed, paragraphs collected in order."""
+"""Article text from a page: boilerplate boxes removed, paragraphs collected in order (selectors or generic)."""
 
 from __future__ import annotations
 
 import re
 
+import lxml.html
+import trafilatura
 from selectolax.lexbor import LexborNode
 
 from transforms.text import comparison_key, normalise_text
@@ -140,3 +142,69 @@ def _collect(node: LexborNode, blocks: list[str]) -> None:
         elif child.is_element_node:
             run.append(child.text() or "")
     blocks.append(normalise_text("".join(run)))
+
+
+# Precision mode scores best on the extraction benchmark; when it keeps almost nothing,
+# the page is unusual and the balanced mode usually finds the article.
+_PRECISE = {"include_comments": False, "favor_precision": True}
+_BALANCED = {"include_comments": False}
+_SHORT_BODY = 1000  # characters
+
+
+def generic_paragraphs(html: str, url: str) -> list[str]:
+    """The article's paragraphs as trafilatura finds them in a page already stripped of captions and boxes."""
+    blocks = _trafilatura_blocks(html, url, _PRECISE)
+    length = sum(map(len, blocks))
+    if length < _SHORT_BODY:
+        balanced = _trafilatura_blocks(html, url, _BALANCED)
+        if sum(map(len, balanced)) > 2 * length:
+            return balanced
+    return blocks
+
+
+def _trafilatura_blocks(html: str, url: str, options: dict[str, bool]) -> list[str]:
+    document = trafilatura.bare_extraction(_divs_as_paragraphs(html), url=url, **options)
+    if document is None or document.body is None:
+        return []
+    blocks: list[str] = []
+    for element in document.body:
+        _element_blocks(element, blocks)
+    return [block for block in blocks if block]
+
+
+# trafilatura's output elements that hold other blocks rather than text of their own.
+_CONTAINERS = frozenset(("table", "row", "cell", "list", "item", "quote", "div"))
+_STRUCTURE = frozenset(("p", "head", "list", "table", "quote", "code", "row", "cell", "item"))
+
+
+def _element_blocks(element: lxml.html.HtmlElement, blocks: list[str]) -> None:
+    """Flatten one element of trafilatura's output into paragraphs; layout tables are unpacked."""
+    if element.tag not in _CONTAINERS or not any(child.tag in _STRUCTURE for child in element.iterdescendants()):
+        blocks.append(normalise_text("".join(element.itertext())))
+        return
+    blocks.append(normalise_text(element.text or ""))
+    for child in element:
+        _element_blocks(child, blocks)
+        blocks.append(normalise_text(child.tail or ""))
+
+
+def _divs_as_paragraphs(html: str) -> str:
+    """The page with runs of text-only <div> siblings turned into <p> paragraphs.
+
+    CMS editors (SharePoint, pasted Word) write one <div> per paragraph; trafilatura would
+    merge them into one block and glue the closing byline onto the last paragraph. A lone
+    text <div> is more often a widget than a paragraph, so only runs of three or more change.
+    """
+    document = lxml.html.document_fromstring(html)
+    for parent in document.iter():
+        divisions = [child for child in parent if _is_text_division(child)]
+        if len(divisions) >= 3:
+            for division in divisions:
+                division.tag = "p"
+    return lxml.html.tostring(document, encoding="unicode")
+
+
+def _is_text_division(element: lxml.html.HtmlElement) -> bool:
+    if element.tag != "div" or not (element.text or "").strip():
+        return False
+    return not any(isinstance(inner.tag, str) and inner.tag in BLOCK_TAGS for inner in element.iterdescendants())

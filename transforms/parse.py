@@ -8,13 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urljoin
 
-import lxml.html
-import trafilatura
 from selectolax.lexbor import LexborHTMLParser
 
 from transforms.authors import byline_authors, split_names
 from transforms.captions import caption_key, take_captions
-from transforms.clean import BLOCK_TAGS, is_box_label, paragraphs, remove_noise
+from transforms.clean import generic_paragraphs, is_box_label, paragraphs, remove_noise
 from transforms.dates import parse_date
 from transforms.records import Article, Caption, Selectors
 from transforms.text import comparison_key, compose, decode_page, normalise_text
@@ -31,11 +29,6 @@ _LEAD_CLASS = "[class*=sapo], [class*=lead], [class*=summary], [class*=chapeau],
 _LEAD_WORD = re.compile(r"^(?:sapo|lead|summary|chapeau|standfirst|tomtat)$", re.IGNORECASE)
 _DATE_CLASS = "[class*=date], [class*=time], [class*=publish], [id*=date], [class*=ngay]"
 _AUTHOR_CLASS = "[class*=author], [class*=byline], [rel=author]"
-# Precision mode scores best on the extraction benchmark; when it keeps almost nothing,
-# the page is unusual and the balanced mode usually finds the article.
-_PRECISE = {"include_comments": False, "favor_precision": True}
-_BALANCED = {"include_comments": False}
-_SHORT_BODY = 1000  # characters
 
 
 def parse_page(
@@ -81,7 +74,7 @@ def parse_page(
         remove_noise(tree.body, selectors.drop)
         marked_lead = _marked_lead(tree)
         captions = take_captions(tree.body, url, selectors.captions, title)
-        blocks = _generic_blocks(tree, url)
+        blocks = generic_paragraphs(tree.html or "", url)
         lead, blocks = _split_lead(blocks, marked_lead, metadata.description)
         extractor = "generic"
     body, byline = _clean_blocks(blocks, title, lead, captions)
@@ -155,66 +148,6 @@ def _split_lead(blocks: list[str], marked: str, description: str | None) -> tupl
         if any(first == comparison_key(candidate) for candidate in (marked, description) if candidate):
             return blocks[0], blocks[1:]
     return marked, blocks
-
-
-def _generic_blocks(tree: LexborHTMLParser, url: str) -> list[str]:
-    """Paragraphs that trafilatura finds in a page already stripped of captions and boxes."""
-    html = tree.html or ""
-    blocks = _trafilatura_blocks(html, url, _PRECISE)
-    length = sum(map(len, blocks))
-    if length < _SHORT_BODY:
-        balanced = _trafilatura_blocks(html, url, _BALANCED)
-        if sum(map(len, balanced)) > 2 * length:
-            return balanced
-    return blocks
-
-
-def _trafilatura_blocks(html: str, url: str, options: dict[str, bool]) -> list[str]:
-    document = trafilatura.bare_extraction(_divs_as_paragraphs(html), url=url, **options)
-    if document is None or document.body is None:
-        return []
-    blocks: list[str] = []
-    for element in document.body:
-        _element_blocks(element, blocks)
-    return [block for block in blocks if block]
-
-
-# trafilatura's output elements that hold other blocks rather than text of their own.
-_CONTAINERS = frozenset(("table", "row", "cell", "list", "item", "quote", "div"))
-_STRUCTURE = frozenset(("p", "head", "list", "table", "quote", "code", "row", "cell", "item"))
-
-
-def _element_blocks(element: lxml.html.HtmlElement, blocks: list[str]) -> None:
-    """Flatten one element of trafilatura's output into paragraphs; layout tables are unpacked."""
-    if element.tag not in _CONTAINERS or not any(child.tag in _STRUCTURE for child in element.iterdescendants()):
-        blocks.append(normalise_text("".join(element.itertext())))
-        return
-    blocks.append(normalise_text(element.text or ""))
-    for child in element:
-        _element_blocks(child, blocks)
-        blocks.append(normalise_text(child.tail or ""))
-
-
-def _divs_as_paragraphs(html: str) -> str:
-    """The page with runs of text-only <div> siblings turned into <p> paragraphs.
-
-    CMS editors (SharePoint, pasted Word) write one <div> per paragraph; trafilatura would
-    merge them into one block and glue the closing byline onto the last paragraph. A lone
-    text <div> is more often a widget than a paragraph, so only runs of three or more change.
-    """
-    document = lxml.html.document_fromstring(html)
-    for parent in document.iter():
-        divisions = [child for child in parent if _is_text_division(child)]
-        if len(divisions) >= 3:
-            for division in divisions:
-                division.tag = "p"
-    return lxml.html.tostring(document, encoding="unicode")
-
-
-def _is_text_division(element: lxml.html.HtmlElement) -> bool:
-    if element.tag != "div" or not (element.text or "").strip():
-        return False
-    return not any(isinstance(inner.tag, str) and inner.tag in BLOCK_TAGS for inner in element.iterdescendants())
 
 
 def _clean_blocks(
