@@ -83,18 +83,18 @@ def _registered(connection: duckdb.DuckDBPyConnection, name: str, columns: dict)
 
 
 def _dedup(connection: duckdb.DuckDBPyConnection, article_ids: Sequence[str] | None) -> DedupResult:
-    pending = _select_articles(connection, _CHANGED, article_ids)
-    reparsed = sorted(set(_select_articles(connection, _REPARSED, article_ids)) - set(pending))
+    pending, reindexed, reparsed = _work(connection, article_ids)
     _store_caption_keys(connection, reparsed)
     if not pending:
         return DedupResult(0, len(reparsed), 0, 0, 0, 0.0)
+    # Partners of re-indexed articles lose their pairs too, so their stories are rebuilt.
+    former_partners = _forget(connection, reindexed)
+    started = perf_counter()
+    new_bands = _index(connection, pending)
+    seconds_signing = perf_counter() - started
     with _registered(connection, "dedup_pending", {"article_id": pending}):
-        # Partners of re-indexed articles lose their pairs too, so their stories are rebuilt.
-        former_partners = _forget(connection)
-        started = perf_counter()
-        _index(connection, pending)
-        seconds_signing = perf_counter() - started
-        candidates = _near_candidates(connection)
+        with _registered(connection, "dedup_new_bands", new_bands):
+            candidates = _near_candidates(connection)
         found: dict[tuple[str, str], _Pair] = {}
         # url pairs come first, so a pair that is also exact keeps the stronger method.
         for pair in _url_pairs(connection) + _exact_pairs(connection):
@@ -110,55 +110,60 @@ def _dedup(connection: duckdb.DuckDBPyConnection, article_ids: Sequence[str] | N
     )
 
 
-# Articles to index: never indexed, or body, date or canonical URL changed since.
-_CHANGED = """
-    dedup_index.article_id IS NULL
-    OR dedup_index.content_sha256 IS DISTINCT FROM articles.content_sha256
-    OR dedup_index.published_at IS DISTINCT FROM articles.published_at
-    OR dedup_index.canonical_url IS DISTINCT FROM articles.canonical_url
-"""
-# Articles parsed again since they were indexed: their captions may have changed.
-_REPARSED = "articles.parsed_at > dedup_index.indexed_at"
-
-
-def _select_articles(
-    connection: duckdb.DuckDBPyConnection, condition: str, article_ids: Sequence[str] | None
-) -> list[str]:
-    """Article ids meeting one of the conditions above, among article_ids when given."""
-    query = f"""
-        SELECT articles.article_id
-        FROM articles LEFT JOIN dedup_index USING (article_id)
-        WHERE ({condition})
+def _work(
+    connection: duckdb.DuckDBPyConnection, article_ids: Sequence[str] | None
+) -> tuple[list[str], list[str], list[str]]:
+    """(articles to index, those of them indexed before, indexed articles parsed again since)."""
+    # To index: never indexed, or body, date or canonical URL changed since. Parsed again
+    # without such a change: only the captions may differ.
+    query = """
+        WITH state AS (
+            SELECT articles.article_id,
+                   dedup_index.article_id IS NOT NULL AS indexed,
+                   dedup_index.article_id IS NULL
+                   OR dedup_index.content_sha256 IS DISTINCT FROM articles.content_sha256
+                   OR dedup_index.published_at IS DISTINCT FROM articles.published_at
+                   OR dedup_index.canonical_url IS DISTINCT FROM articles.canonical_url AS changed,
+                   articles.parsed_at > dedup_index.indexed_at AS reparsed
+            FROM articles LEFT JOIN dedup_index USING (article_id)
+        )
+        SELECT article_id, indexed, changed FROM state WHERE (changed OR reparsed)
     """
     if article_ids is None:
-        return [row[0] for row in connection.execute(query + " ORDER BY articles.article_id").fetchall()]
-    with _registered(connection, "dedup_requested", {"article_id": list(article_ids)}):
-        rows = connection.execute(
-            query + " AND articles.article_id IN (SELECT article_id FROM dedup_requested)"
-            " ORDER BY articles.article_id"
+        rows = connection.execute(query + " ORDER BY article_id").fetchall()
+    else:
+        with _registered(connection, "dedup_requested", {"article_id": list(article_ids)}):
+            rows = connection.execute(
+                query + " AND article_id IN (SELECT article_id FROM dedup_requested) ORDER BY article_id"
+            ).fetchall()
+    pending = [article_id for article_id, _, changed in rows if changed]
+    reindexed = [article_id for article_id, indexed, changed in rows if changed and indexed]
+    reparsed = [article_id for article_id, _, changed in rows if not changed]
+    return pending, reindexed, reparsed
+
+
+def _forget(connection: duckdb.DuckDBPyConnection, reindexed: list[str]) -> set[str]:
+    """Drop what the index knew about re-indexed articles; returns the partners they were paired with."""
+    if not reindexed:
+        return set()
+    with _registered(connection, "dedup_reindexed", {"article_id": reindexed}):
+        partners = connection.execute(
+            """
+            SELECT other_article_id FROM duplicate_pairs
+            WHERE article_id IN (SELECT article_id FROM dedup_reindexed)
+            UNION
+            SELECT article_id FROM duplicate_pairs
+            WHERE other_article_id IN (SELECT article_id FROM dedup_reindexed)
+            """
         ).fetchall()
-    return [row[0] for row in rows]
-
-
-def _forget(connection: duckdb.DuckDBPyConnection) -> set[str]:
-    """Drop what the index knew about pending articles; returns the partners they were paired with."""
-    partners = connection.execute(
-        """
-        SELECT other_article_id FROM duplicate_pairs
-        WHERE article_id IN (SELECT article_id FROM dedup_pending)
-        UNION
-        SELECT article_id FROM duplicate_pairs
-        WHERE other_article_id IN (SELECT article_id FROM dedup_pending)
-        """
-    ).fetchall()
-    for statement in (
-        "DELETE FROM duplicate_pairs WHERE article_id IN (SELECT article_id FROM dedup_pending)"
-        " OR other_article_id IN (SELECT article_id FROM dedup_pending)",
-        "DELETE FROM dedup_bands WHERE article_id IN (SELECT article_id FROM dedup_pending)",
-        "DELETE FROM dedup_index WHERE article_id IN (SELECT article_id FROM dedup_pending)",
-    ):
-        connection.execute(statement)
-    return {row[0] for row in partners}
+        for statement in (
+            "DELETE FROM duplicate_pairs WHERE article_id IN (SELECT article_id FROM dedup_reindexed)"
+            " OR other_article_id IN (SELECT article_id FROM dedup_reindexed)",
+            "DELETE FROM dedup_bands WHERE article_id IN (SELECT article_id FROM dedup_reindexed)",
+            "DELETE FROM dedup_index WHERE article_id IN (SELECT article_id FROM dedup_reindexed)",
+        ):
+            connection.execute(statement)
+    return {row[0] for row in partners} - set(reindexed)
 
 
 def _bodies(
@@ -185,8 +190,9 @@ def _bodies(
         yield [row[0] for row in rows], word_hashes(texts)
 
 
-def _index(connection: duckdb.DuckDBPyConnection, pending: Sequence[str]) -> None:
-    """Index rows and band rows for every pending article."""
+def _index(connection: duckdb.DuckDBPyConnection, pending: Sequence[str]) -> pa.Table:
+    """Index rows and band rows for every pending article; returns the band rows added."""
+    added = []
     for ids, word_lists in _bodies(connection, pending):
         comparable = [is_comparable(words) for words in word_lists]
         index_rows = {
@@ -212,8 +218,11 @@ def _index(connection: duckdb.DuckDBPyConnection, pending: Sequence[str]) -> Non
             "band_key": keys.ravel(),
             "article_id": np.repeat(np.array([ids[index] for index in signed]), BANDS),
         }
-        with _registered(connection, "dedup_new_bands", band_rows):
-            connection.execute("INSERT INTO dedup_bands SELECT band_key, article_id FROM dedup_new_bands")
+        added.append(pa.table(band_rows))
+        with _registered(connection, "dedup_chunk_bands", band_rows):
+            connection.execute("INSERT INTO dedup_bands SELECT band_key, article_id FROM dedup_chunk_bands")
+    empty = pa.table({"band_key": pa.array([], pa.int64()), "article_id": pa.array([], pa.string())})
+    return pa.concat_tables(added) if added else empty
 
 
 def _url_pairs(connection: duckdb.DuckDBPyConnection) -> list[_Pair]:
@@ -265,16 +274,15 @@ def _exact_pairs(connection: duckdb.DuckDBPyConnection) -> list[_Pair]:
 
 def _near_candidates(connection: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
     """Pairs of a pending article and any other sharing at least one LSH band key."""
-    # The pending articles' band rows are the build side of a hash join probed by one
-    # BIGINT column: the night's cost follows the new articles, the corpus adds one scan.
+    # The new band rows, still in memory, are the build side of a hash join probed by the
+    # stored ones: the night's cost follows the new articles, the corpus adds one scan.
     return connection.execute(
         """
-        SELECT DISTINCT least(pending.article_id, other.article_id) AS first,
-                        greatest(pending.article_id, other.article_id) AS second
-        FROM dedup_bands AS pending
-        JOIN dedup_pending USING (article_id)
+        SELECT DISTINCT least(new.article_id, other.article_id) AS first,
+                        greatest(new.article_id, other.article_id) AS second
+        FROM dedup_new_bands AS new
         JOIN dedup_bands AS other
-          ON other.band_key = pending.band_key AND other.article_id <> pending.article_id
+          ON other.band_key = new.band_key AND other.article_id <> new.article_id
         ORDER BY first, second
         """
     ).fetchall()
