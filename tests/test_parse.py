@@ -213,3 +213,8 @@ def test_unreadable_metadata_date_falls_back_to_the_visible_one() -> None:
     head = '<meta property="article:published_time" content="hôm qua">'
     article = parse_page(article_page(f"<p>{FIRST}</p>", head=head), URL, SELECTORS)
     assert article.published_at == datetime(2025, 6, 12, 10, 30, tzinfo=HANOI)
+
+
+def test_thousands_of_unclosed_divs_still_parse() -> None:
+    page = article_page("<div>" * 3000 + f"<p>{FIRST}</p>")
+    assert parse_page(page, URL, SELECTORS).body == (FIRST,)

@@ -123,12 +123,16 @@ def paragraphs(root: LexborNode) -> list[str]:
     for line_break in root.css("br"):
         line_break.replace_with(" ")
     blocks: list[str] = []
-    _collect(root, blocks)
+    _collect(root, blocks, 0)
     return [block for block in blocks if block]
 
 
-def _collect(node: LexborNode, blocks: list[str]) -> None:
-    if node.tag in _LEAF_BLOCKS and not any(child.tag in _LEAF_BLOCKS for child in node.iter()):
+# Unclosed tags can nest thousands deep; below this depth a block is read as one paragraph.
+_DEEPEST = 150
+
+
+def _collect(node: LexborNode, blocks: list[str], depth: int) -> None:
+    if depth > _DEEPEST or (node.tag in _LEAF_BLOCKS and not any(child.tag in _LEAF_BLOCKS for child in node.iter())):
         blocks.append(normalise_text(node.text()))
         return
     run: list[str] = []
@@ -138,7 +142,7 @@ def _collect(node: LexborNode, blocks: list[str]) -> None:
         elif child.tag in BLOCK_TAGS or child.tag in _LEAF_BLOCKS:
             blocks.append(normalise_text("".join(run)))
             run = []
-            _collect(child, blocks)
+            _collect(child, blocks, depth + 1)
         elif child.is_element_node:
             run.append(child.text() or "")
     blocks.append(normalise_text("".join(run)))
@@ -153,6 +157,7 @@ _SHORT_BODY = 1000  # characters
 
 def generic_paragraphs(html: str, url: str) -> list[str]:
     """The article's paragraphs as trafilatura finds them in a page already stripped of captions and boxes."""
+    html = _divs_as_paragraphs(html)
     blocks = _trafilatura_blocks(html, url, _PRECISE)
     length = sum(map(len, blocks))
     if length < _SHORT_BODY:
@@ -163,7 +168,7 @@ def generic_paragraphs(html: str, url: str) -> list[str]:
 
 
 def _trafilatura_blocks(html: str, url: str, options: dict[str, bool]) -> list[str]:
-    document = trafilatura.bare_extraction(_divs_as_paragraphs(html), url=url, **options)
+    document = trafilatura.bare_extraction(html, url=url, **options)
     if document is None or document.body is None:
         return []
     blocks: list[str] = []
