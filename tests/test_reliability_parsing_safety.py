@@ -245,3 +245,28 @@ def test_good_articles_of_the_fault_site_are_all_parsed(faulty_warehouse: duckdb
         "SELECT count(*) FROM articles WHERE url NOT LIKE '%-9000___.html'"
     ).fetchone()[0]
     assert good == 3
+
+
+@pytest.fixture(scope="module")
+def night_with_site_down(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, Path]:
+    data = tmp_path_factory.mktemp("down")
+    # No mirror is started: the port answers nothing, as a site that is down.
+    result = run_provnews(["run", "--sites", "mirror-baoquangninh"], provnews_environment(data, free_port()))
+    return result.returncode, data
+
+
+@pytest.mark.slow
+def test_run_with_a_site_down_exits_with_1(night_with_site_down: tuple[int, Path]) -> None:
+    returncode, _ = night_with_site_down
+    assert returncode == 1
+
+
+@pytest.mark.slow
+def test_site_down_is_a_failed_run_with_its_error_in_the_warehouse(night_with_site_down: tuple[int, Path]) -> None:
+    _, data = night_with_site_down
+    with duckdb.connect(str(data / "published" / "warehouse.duckdb"), read_only=True) as connection:
+        run = connection.execute("SELECT status, pages_fetched, pages_failed, error FROM crawl_runs").fetchall()
+        pages = connection.execute("SELECT page_kind, http_status, error FROM pages").fetchall()
+    assert [(status, fetched, failed) for status, fetched, failed, _ in run] == [("failed", 0, 1)]
+    assert "connection refused" in run[0][3]
+    assert pages == [("robots", None, "connection refused")]
