@@ -218,3 +218,9 @@ def test_unreadable_metadata_date_falls_back_to_the_visible_one() -> None:
 def test_thousands_of_unclosed_divs_still_parse() -> None:
     page = article_page("<div>" * 3000 + f"<p>{FIRST}</p>")
     assert parse_page(page, URL, SELECTORS).body == (FIRST,)
+
+
+def test_author_elements_with_roles_name_the_writer_only() -> None:
+    byline = '<div class="byline"><p>Nội dung: <strong>HÀ CHI</strong></p><p>Trình bày: <strong>MẠNH HÀ</strong></p></div>'
+    selectors = Selectors(title="h1", body=".article-content", author=".byline p")
+    assert parse_page(article_page(f"<p>{FIRST}</p>", outside=byline), URL, selectors).authors == ("Hà Chi",)

@@ -58,7 +58,7 @@ def parse_page(
         # Read before the boxes go: the date line often sits in a toolbar that remove_noise drops.
         visible_date = _first_text(tree, selectors.date) or _generic_date_text(tree)
         published_at = _published_at(visible_date, day_first, timezone)
-    visible_authors = _first_text(tree, selectors.author)
+    visible_authors = _visible_authors(tree, selectors.author)
     root = tree.css_first(selectors.body) if selectors.body else None
     if root is not None:
         lead_node = tree.css_first(selectors.lead) if selectors.lead else None
@@ -70,7 +70,7 @@ def parse_page(
         blocks = paragraphs(root)
         extractor = "selectors"
     else:
-        visible_authors = visible_authors or _first_text(tree, _AUTHOR_CLASS)
+        visible_authors = visible_authors or _visible_authors(tree, _AUTHOR_CLASS)
         remove_noise(tree.body, selectors.drop)
         marked_lead = _marked_lead(tree)
         captions = take_captions(tree.body, url, selectors.captions, title)
@@ -196,10 +196,22 @@ def _published_at(text: str | None, day_first: bool, timezone: str) -> datetime 
     return parse_date(text, day_first=day_first, timezone=timezone) if text else None
 
 
-def _authors(metadata: PageMetadata, visible: str, byline: list[str]) -> tuple[str, ...]:
-    """Authors from JSON-LD, the author element, the closing byline, then <meta name=author>."""
+def _visible_authors(tree: LexborHTMLParser, selector: str | None) -> list[str]:
+    """Writers named by the author elements: "HÀ CHI", "Nội dung: Hà Chi"; layout credits skipped."""
+    if not selector:
+        return []
+    names: list[str] = []
+    for node in tree.css(selector):
+        text = normalise_text(node.text())
+        found = byline_authors(text)
+        names.extend(found if found is not None else split_names(text))
+    return names
+
+
+def _authors(metadata: PageMetadata, visible: list[str], byline: list[str]) -> tuple[str, ...]:
+    """Authors from JSON-LD, the author elements, the closing byline, then <meta name=author>."""
     site_key = comparison_key(metadata.site_name or "")
-    for candidates in (metadata.linked_authors, split_names(visible) if visible else [], byline, metadata.meta_authors):
+    for candidates in (metadata.linked_authors, visible, byline, metadata.meta_authors):
         names = [name for name in candidates if comparison_key(name) != site_key]
         names = [name for part in names for name in split_names(part)]
         if names:
