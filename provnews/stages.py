@@ -49,6 +49,7 @@ def sites_to_crawl() -> list[str]:
 def open_warehouse(read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
     from warehouse.connection import connect
     from warehouse.schema import check_version, migrate
+    from warehouse.views import create_views
 
     connection = connect(settings.WAREHOUSE, read_only=read_only)
     try:
@@ -56,6 +57,8 @@ def open_warehouse(read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnectio
             check_version(connection)
         else:
             migrate(connection)
+            # Operators read views such as v_run_health on the working file too.
+            create_views(connection)
         yield connection
     finally:
         connection.close()

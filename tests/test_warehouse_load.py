@@ -68,6 +68,13 @@ def test_run_counts_fetched_failed_and_not_modified_pages(tmp_path: Path) -> Non
     assert row == (1, 2, 1)
 
 
+def test_a_missing_robots_txt_is_no_failed_page(tmp_path: Path) -> None:
+    connection = open_warehouse(tmp_path / "warehouse.duckdb")
+    pages = [page("https://baoquangninh.vn/robots.txt", body="Not found", status=404, kind="robots"), page(URL)]
+    load_runs(connection, [landing_run(tmp_path / "landing", "run-1", pages)])
+    assert connection.execute("SELECT pages_fetched, pages_failed FROM crawl_runs").fetchone() == (1, 0)
+
+
 def test_articles_new_counts_urls_no_earlier_run_fetched(tmp_path: Path) -> None:
     connection = open_warehouse(tmp_path / "warehouse.duckdb")
     other = "https://baoquangninh.vn/moi-3254009.html"
