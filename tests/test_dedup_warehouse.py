@@ -197,6 +197,17 @@ def test_copy_matching_only_another_copy_names_it_as_matched_with(connection):
     assert row == ("original", "near", "portal")
 
 
+def test_copy_linked_to_the_first_copy_reports_that_link(connection):
+    store(connection, "original", ROAD, "2025-10-08T09:00:00+07:00")
+    store(connection, "portal", ROAD_NEAR, "2025-10-08T15:00:00+07:00")
+    store(connection, "portal-mobile", ROAD_NEAR, "2025-10-08T15:00:00+07:00")
+    dedup_articles(connection)
+    row = connection.execute(
+        "SELECT duplicate_of, method, matched_with FROM duplicates WHERE article_id = 'portal-mobile'"
+    ).fetchone()
+    assert row == ("original", "near", "original")
+
+
 def test_undated_copy_never_becomes_the_first(connection):
     store(connection, "undated", ROAD, None)
     store(connection, "dated", ROAD_EXACT, "2025-10-09T09:00:00+07:00")

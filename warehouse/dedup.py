@@ -483,9 +483,10 @@ def _duplicate_rows(
                 continue
             pair = best[article_id]
             other = pair.other_article_id if pair.article_id == article_id else pair.article_id
-            # A link straight to the first copy explains the row best when it is as strong.
+            # The row describes the article against its first copy whenever the two were
+            # linked directly; only otherwise does it name the copy that brought it in.
             direct = by_key.get((min(article_id, first), max(article_id, first)))
-            if direct is not None and METHOD_RANK[direct.method] <= METHOD_RANK[pair.method]:
+            if direct is not None:
                 pair, other = direct, first
             rows[article_id] = (first, pair.method, pair.similarity, other)
     return rows
