@@ -303,3 +303,16 @@ def test_caption_changed_by_a_new_parse_is_keyed_again(connection):
     assert (result.articles_indexed, result.articles_recaptioned) == (0, 1)
     assert connection.execute("SELECT article_count FROM v_caption_reuse").fetchall() == [(2,)]
     assert dedup_articles(connection).articles_recaptioned == 0
+
+
+def test_failure_half_way_leaves_the_warehouse_as_it_was(connection):
+    store(connection, "original", ROAD, "2025-10-08T09:00:00+07:00")
+    store(connection, "copy", ROAD_EXACT, "2025-10-09T09:00:00+07:00")
+    # A pair row the index does not know about makes the pair insert fail after indexing.
+    connection.execute(
+        "INSERT INTO duplicate_pairs VALUES ('copy', 'original', 'exact', 1.0, 1.0, now())"
+    )
+    with pytest.raises(duckdb.ConstraintException):
+        dedup_articles(connection)
+    assert connection.execute("SELECT count(*) FROM dedup_index").fetchone() == (0,)
+    assert connection.execute("SELECT count(*) FROM dedup_bands").fetchone() == (0,)
