@@ -204,6 +204,8 @@ def test_reprocess_stage_after_a_skipped_one_still_runs(reprocess: DAG) -> None:
 #      only, the failing check stops publish.
 
 OFFLINE_SITE = "mirror-offline"
+# The reprocess run's outcome and, per site, the latest parsed_at before it ran.
+Reprocessed = tuple[subprocess.CompletedProcess[str], dict[str, object]]
 
 
 @dataclass(frozen=True)
@@ -307,7 +309,7 @@ article_url: '-\\d+\\.html$'
 @pytest.fixture(scope="module")
 def reprocess_with_a_bad_row(
     world: AirflowWorld, night_with_a_site_down: subprocess.CompletedProcess[str]
-) -> tuple[subprocess.CompletedProcess[str], dict[str, tuple[int, object]]]:
+) -> Reprocessed:
     with duckdb.connect(str(world.data / "warehouse.duckdb")) as warehouse:
         warehouse.execute(
             """
@@ -393,12 +395,14 @@ def test_failed_crawl_tries_are_recorded_in_the_warehouse(
 
 @pytest.mark.slow
 def test_reprocess_parses_only_the_chosen_site(
-    world: AirflowWorld, reprocess_with_a_bad_row: tuple[subprocess.CompletedProcess[str], dict]
+    world: AirflowWorld, reprocess_with_a_bad_row: Reprocessed
 ) -> None:
     _, parsed_before = reprocess_with_a_bad_row
-    state, tasks = world.last_run("provnews_reprocess")
+    _, tasks = world.last_run("provnews_reprocess")
     with duckdb.connect(str(world.data / "warehouse.duckdb"), read_only=True) as warehouse:
-        parsed_after = dict(warehouse.execute("SELECT site, max(parsed_at) FROM articles GROUP BY site").fetchall())
+        parsed_after = dict(
+            warehouse.execute("SELECT site, max(parsed_at) FROM articles GROUP BY site").fetchall()
+        )
     assert tasks["parse"] == "success"
     changed = {site for site in parsed_after if parsed_after[site] != parsed_before.get(site)}
     assert changed == {"mirror-baoquangninh"}
@@ -406,12 +410,14 @@ def test_reprocess_parses_only_the_chosen_site(
 
 @pytest.mark.slow
 def test_failing_check_stops_publish(
-    world: AirflowWorld, reprocess_with_a_bad_row: tuple[subprocess.CompletedProcess[str], dict]
+    world: AirflowWorld, reprocess_with_a_bad_row: Reprocessed
 ) -> None:
     result, _ = reprocess_with_a_bad_row
     state, tasks = world.last_run("provnews_reprocess")
     with world.published() as published:
-        future = published.execute("SELECT count(*) FROM articles WHERE published_at > now() + INTERVAL 1 DAY").fetchone()[0]
+        future = published.execute(
+            "SELECT count(*) FROM articles WHERE published_at > now() + INTERVAL 1 DAY"
+        ).fetchone()[0]
     assert result.returncode != 0
     assert state == "failed"
     assert (tasks["checks"], tasks["publish"]) == ("failed", "upstream_failed")
