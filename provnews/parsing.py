@@ -40,6 +40,11 @@ def parse_batch(
     parsed: list[ParsedArticle] = []
     failures: list[ParseFailure] = []
     for page in pages:
+        if page.body is None:
+            failures.append(
+                ParseFailure(page_id=page.page_id, reason=f"raw page missing from {page.landing_file}")
+            )
+            continue
         try:
             parsed.append(parse_one(page, sites.get(page.site)))
         except NotAnArticle as error:

@@ -50,6 +50,15 @@ def test_pending_page_carries_its_raw_body_from_landing(tmp_path: Path) -> None:
     assert (pending.url, pending.body) == (URL, "<p>Hộ nghèo</p>".encode())
 
 
+def test_a_removed_landing_file_gives_pages_without_body(tmp_path: Path) -> None:
+    connection = open_warehouse(tmp_path / "warehouse.duckdb")
+    manifest = landing_run(tmp_path / "landing", "run-1", [page(URL)])
+    load_runs(connection, [manifest])
+    manifest.with_suffix(".parquet").unlink()
+    [[pending]] = list(pages_to_parse(connection))
+    assert pending.body is None
+
+
 def test_only_the_latest_page_of_a_url_is_pending(tmp_path: Path) -> None:
     connection = warehouse_with_two_runs(tmp_path)
     assert pending_page_ids(connection) == [page_id("run-2", URL)]

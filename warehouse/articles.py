@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 
 import duckdb
 import pyarrow as pa
@@ -28,7 +29,8 @@ class PageToParse:
     final_url: str | None
     fetched_at: datetime
     content_type: str | None
-    body: bytes
+    body: bytes | None  # None: the landing file (or its row) is gone
+    landing_file: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,10 +142,34 @@ def _read_bodies(
     connection: duckdb.DuckDBPyConnection, landing_file: str, rows: list[tuple]
 ) -> list[PageToParse]:
     """The pages of these rows with their bodies, read from one landing file."""
+    if not Path(landing_file).exists():
+        # Someone removed raw data: the pages become parse failures, the rest goes on.
+        bodies: dict[str, bytes] = {}
+    else:
+        bodies = _bodies_by_url(connection, landing_file, rows)
+    return [
+        PageToParse(
+            page_id=page_id,
+            run_id=run_id,
+            site=site,
+            url=url,
+            final_url=final_url,
+            fetched_at=fetched_at,
+            content_type=content_type,
+            body=bodies.get(url),
+            landing_file=landing_file,
+        )
+        for page_id, run_id, site, url, final_url, fetched_at, content_type, _ in rows
+    ]
+
+
+def _bodies_by_url(
+    connection: duckdb.DuckDBPyConnection, landing_file: str, rows: list[tuple]
+) -> dict[str, bytes]:
     # A registered Arrow table joins far faster than a long list parameter.
     connection.register("wanted_pages", pa.table({"url": [row[3] for row in rows]}))
     try:
-        bodies = dict(
+        return dict(
             connection.execute(
                 """
                 SELECT url, body FROM read_parquet($landing_file) JOIN wanted_pages USING (url)
@@ -154,19 +180,6 @@ def _read_bodies(
         )
     finally:
         connection.unregister("wanted_pages")
-    return [
-        PageToParse(
-            page_id=page_id,
-            run_id=run_id,
-            site=site,
-            url=url,
-            final_url=final_url,
-            fetched_at=fetched_at,
-            content_type=content_type,
-            body=bodies.get(url) or b"",
-        )
-        for page_id, run_id, site, url, final_url, fetched_at, content_type, _ in rows
-    ]
 
 
 _ARTICLE_SCHEMA = pa.schema(
