@@ -45,6 +45,14 @@ def caption_key(text: str) -> str:
     return comparison_key(caption).rstrip(" .")
 
 
+class _Keys(dict[str, str]):
+    """caption_key of each text, computed once per page: the same caption is compared many times."""
+
+    def __missing__(self, text: str) -> str:
+        key = self[text] = caption_key(text)
+        return key
+
+
 @dataclass(slots=True)
 class _Photo:
     """One photo and every piece of text the page attached to it."""
@@ -59,6 +67,7 @@ def take_captions(root: LexborNode, url: str, caption_selector: str | None, titl
     photos: list[_Photo] = []
     holders: dict[int, _Photo] = {}
     doomed: list[LexborNode] = []
+    keys = _Keys()
     for image in root.css("img"):
         if _inside(image, "noscript", root):
             continue
@@ -69,18 +78,18 @@ def take_captions(root: LexborNode, url: str, caption_selector: str | None, titl
             holders[holder.mem_id] = photo
             photos.append(photo)
             photo.attributes.extend(_attribute_texts(image))
-            _read_holder(holder, photo, caption_selector, doomed)
+            _read_holder(holder, photo, caption_selector, doomed, keys)
             doomed.append(holder)
         else:
             photo.attributes.extend(_attribute_texts(image))
     for node in root.css("noscript"):
         doomed.append(node)
     if caption_selector:
-        _attach_loose_captions(root, caption_selector, photos, holders, doomed)
+        _attach_loose_captions(root, caption_selector, photos, holders, doomed, keys)
     for node in doomed:
         if node.parent is not None:
             node.decompose()
-    return _merge(photos, comparison_key(title))
+    return _merge(photos, comparison_key(title), keys)
 
 
 def _inside(node: LexborNode, tag: str, root: LexborNode) -> bool:
@@ -105,7 +114,7 @@ def _holder(image: LexborNode, root: LexborNode) -> LexborNode:
             # Cells lead up to a caption table; the wrapper stays the last empty element.
             node = node.parent
             continue
-        if node.tag in ("p", "div", "a", "span", "picture", "center") and not normalise_text(node.text()):
+        if node.tag in ("p", "div", "a", "span", "picture", "center") and _is_empty_wrapper(node):
             wrapper = node
             node = node.parent
             continue
@@ -117,24 +126,44 @@ def _attribute_texts(image: LexborNode) -> list[str]:
     return [value for value in (image.attributes.get("alt"), image.attributes.get("title")) if value]
 
 
-def _read_holder(holder: LexborNode, photo: _Photo, caption_selector: str | None, doomed: list[LexborNode]) -> None:
+def _is_empty_wrapper(node: LexborNode) -> bool:
+    """An element around the photo with no text of its own; few children keeps the test cheap on big blocks."""
+    if (node.text(deep=False) or "").strip():
+        return False
+    children = 0
+    for _ in node.iter():
+        children += 1
+        if children > 4:
+            return False
+    return not (node.text() or "").strip()
+
+
+def _read_holder(
+    holder: LexborNode, photo: _Photo, caption_selector: str | None, doomed: list[LexborNode], keys: _Keys
+) -> None:
     """Collect the visible caption texts inside the holder and right after it."""
+    # Walking the few nodes of a photo is cheaper than compiling a CSS selector for each.
+    inside = list(holder.traverse())
     if holder.tag == "figure":
-        captions = holder.css("figcaption") or [
-            node for node in holder.css("[class]") if _CAPTION_CLASS.search(node.attributes.get("class") or "")
+        captions = [node for node in inside if node.tag == "figcaption"] or [
+            node for node in inside if _CAPTION_CLASS.search(node.attributes.get("class") or "")
         ]
         photo.visible.extend(normalise_text(node.text()) for node in captions[:1])
     elif holder.tag == "table":
         photo.visible.extend(
-            text for cell in holder.css("td, th, caption") if not cell.css("img") and (text := normalise_text(cell.text()))
+            text
+            for cell in inside
+            if cell.tag in ("td", "th", "caption")
+            and not any(node.tag == "img" for node in cell.traverse())
+            and (text := normalise_text(cell.text()))
         )
     follower = _next_element(holder)
     if follower is None or not _is_caption_paragraph(follower, caption_selector):
         return
     text = normalise_text(follower.text())
     # Under a photo that already has its caption, an italic paragraph is article text unless it repeats it.
-    known = {caption_key(known) for known in photo.visible + photo.attributes}
-    if not photo.visible or caption_key(text) in known:
+    known = {keys[known] for known in photo.visible + photo.attributes}
+    if not photo.visible or keys[text] in known:
         photo.visible.append(text)
         doomed.append(follower)
 
@@ -154,25 +183,29 @@ def _is_caption_paragraph(node: LexborNode, caption_selector: str | None) -> boo
         return False
     if _CAPTION_CLASS.search(node.attributes.get("class") or ""):
         return True
-    if caption_selector and node.css_matches(caption_selector):
-        return True
     text = normalise_text(node.text())
-    if not text or len(text) > 400:
-        return False
-    if node.tag in _EMPHASIS:
-        return True
-    emphasised = "".join(child.text() or "" for child in node.css("em, i"))
-    return normalise_text(emphasised) == text
+    if text and len(text) <= 400:
+        if node.tag in _EMPHASIS:
+            return True
+        emphasised = "".join(child.text() or "" for child in node.traverse() if child.tag in _EMPHASIS)
+        if normalise_text(emphasised) == text:
+            return True
+    return bool(caption_selector) and node.css_matches(caption_selector)
 
 
 def _attach_loose_captions(
-    root: LexborNode, caption_selector: str, photos: list[_Photo], holders: dict[int, _Photo], doomed: list[LexborNode]
+    root: LexborNode,
+    caption_selector: str,
+    photos: list[_Photo],
+    holders: dict[int, _Photo],
+    doomed: list[LexborNode],
+    keys: _Keys,
 ) -> None:
     """Caption elements the site's selector names that no photo holder has claimed yet."""
-    claimed = {caption_key(text) for photo in photos for text in photo.visible}
+    claimed = {keys[text] for photo in photos for text in photo.visible}
     for node in root.css(caption_selector):
         text = normalise_text(node.text())
-        if not text or caption_key(text) in claimed:
+        if not text or keys[text] in claimed:
             continue
         # The caption belongs to the last photo before it; its holder is an ancestor or precedes it.
         owner = next((photo for mem_id, photo in holders.items() if _has_ancestor(node, mem_id)), None)
@@ -180,7 +213,7 @@ def _attach_loose_captions(
             owner = photos[-1]
         if owner is not None:
             owner.visible.append(text)
-            claimed.add(caption_key(text))
+            claimed.add(keys[text])
             doomed.append(node)
 
 
@@ -202,12 +235,11 @@ def _image_url(image: LexborNode, url: str) -> str | None:
     return None
 
 
-def _merge(photos: list[_Photo], title_key: str) -> tuple[Caption, ...]:
+def _merge(photos: list[_Photo], title_key: str, keys: _Keys) -> tuple[Caption, ...]:
     """One Caption per distinct caption text, with the count of every repetition on the page."""
     captions: list[Caption] = []
     seen: dict[str, int] = {}
     for photo in photos:
-        keys = {text: caption_key(text) for text in photo.visible + photo.attributes}
         texts = [text for text in photo.visible if _is_caption_text(text, keys[text], title_key)]
         if not texts:
             continue

@@ -154,14 +154,15 @@ def _clean_blocks(
     blocks: list[str], title: str, lead: str, captions: tuple[Caption, ...]
 ) -> tuple[list[str], list[str]]:
     """(body, byline authors): repeated headline, lead, captions, labels and the closing byline removed."""
-    unwanted = {comparison_key(title), comparison_key(lead)}
+    # Keys are costly on long bodies; only a block of about the right length can repeat one.
+    unwanted = {comparison_key(text) for text in (title, lead) if text}
+    unwanted_lengths = {len(text) for text in unwanted}
     caption_keys = {caption_key(caption.text) for caption in captions}
-    # A block longer than every caption with its credit cannot be one; skip the costly key.
     longest_caption = max((len(caption.text) + len(caption.credit or "") + 8 for caption in captions), default=0)
     kept = [
         block
         for block in blocks
-        if comparison_key(block) not in unwanted
+        if (len(block) not in unwanted_lengths or comparison_key(block) not in unwanted)
         and (len(block) > longest_caption or caption_key(block) not in caption_keys)
         and not is_box_label(block)
         and not _is_date_line(block)
