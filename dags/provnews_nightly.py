@@ -37,6 +37,8 @@ from provnews.operations.tasks import (
     published_assets,
 )
 
+# Each task imports provnews.stages when it runs: the dag-processor re-parses this file
+# often, and the stages' imports (Scrapy, the extractors) would slow every parse.
 
 
 @task(doc_md="Site names to crawl tonight: the mirror's, or the real sites with PROVNEWS_TARGET=real.")

@@ -26,6 +26,8 @@ from provnews.operations.alerts import on_task_failure, on_task_retry
 from provnews.operations.tasks import WAREHOUSE_POOL, published_assets
 
 STAGES = ["parse", "dedup", "facts", "checks", "publish"]
+# Each task imports provnews.stages when it runs: the dag-processor re-parses this file
+# often, and the stages' imports (Scrapy, the extractors) would slow every parse.
 
 
 def chosen(stage: str) -> Callable[[Context], bool]:
