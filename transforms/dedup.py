@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 
 import numpy as np
+
+from transforms.text import comparison_key, tone_key
 
 # Five syllables: one changed sentence of a 300-syllable story keeps Jaccard near 0.82,
 # while two unrelated stories share almost no 5-syllable run.
@@ -25,18 +25,6 @@ NEAR_THRESHOLD = 0.8
 MIN_BODY_WORDS = 30
 
 _UINT64 = np.uint64
-# Old-style placement puts the tone on the first vowel of an open "oa", "oe", "uy";
-# the new style puts it on the second. Both spellings must give one key.
-_OLD_TONES = {
-    old + second: plain + new
-    for plain, second, olds, news in (
-        ("o", "a", "òóỏõọ", "àáảãạ"),
-        ("o", "e", "òóỏõọ", "èéẻẽẹ"),
-        ("u", "y", "ùúủũụ", "ỳýỷỹỵ"),
-    )
-    for old, new in zip(olds, news)
-}
-_OLD_TONE = re.compile("(" + "|".join(_OLD_TONES) + r")(?!\w)")
 # Which code points of the Basic Multilingual Plane belong to words (letters and digits);
 # punctuation, spaces and symbols separate them. 0xFFFF is not a letter, so clipping
 # code points above it marks them as separators too.
@@ -63,26 +51,15 @@ _ROW_WEIGHTS = _constants("row", ROWS, odd=True)
 _BAND_WEIGHTS = _constants("band", BANDS)
 
 
-def _comparison_key(text: str) -> str:
-    """NFC, lower-case, new tone placement and single spaces: equal keys mean the same text."""
-    return " ".join(_spelling_key(text).split())
-
-
-def _spelling_key(text: str) -> str:
-    """NFC, lower-case and new tone placement; spacing left as it was."""
-    key = unicodedata.normalize("NFC", text).lower()
-    return _OLD_TONE.sub(lambda match: _OLD_TONES[match.group(1)], key)
-
-
 def comparison_text(body: Iterable[str], captions: Iterable[str] = ()) -> str:
-    """The body in comparison form (NFC, lower case, new tone placement), caption paragraphs left out."""
+    """The body in comparison form (NFC, lower case, one tone placement), caption paragraphs left out."""
     # Wire photos reuse one caption across papers; counting it as body text would
     # make every syndicated story look like a near-duplicate of every other.
-    caption_keys = {_comparison_key(caption) for caption in captions}
+    caption_keys = {comparison_key(caption) for caption in captions}
     if not caption_keys:
-        return _spelling_key("\n".join(body))
+        return tone_key("\n".join(body))
     return "\n".join(
-        key for key in map(_spelling_key, body) if " ".join(key.split()) not in caption_keys
+        key for key in map(tone_key, body) if " ".join(key.split()) not in caption_keys
     )
 
 

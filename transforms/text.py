@@ -25,7 +25,8 @@ def _placements() -> dict[str, str]:
 
 _MOVES = _placements()
 # Only at the end of a word (an open syllable), and "uy" after q is "quý", whose u is a consonant.
-_MOVABLE = re.compile(r"(?<!q)(?:" + "|".join(_MOVES) + r")(?!\w)")
+# A character class finds the candidates far faster than an alternation of all thirty pairs.
+_MOVABLE = re.compile(r"(?<!q)[ou][àáảãạèéẻẽẹỳýỷỹỵ](?!\w)")
 
 
 def normalise_text(text: str) -> str:
@@ -35,7 +36,13 @@ def normalise_text(text: str) -> str:
 
 def comparison_key(text: str) -> str:
     """Lower-case NFC text with one tone-mark placement (hoà → hòa, khoẻ → khỏe, thuý → thúy)."""
-    return _MOVABLE.sub(lambda match: _MOVES[match.group()], normalise_text(text).lower())
+    return tone_key(normalise_text(text))
+
+
+def tone_key(text: str) -> str:
+    """Lower-case NFC text with one tone-mark placement; spacing and line breaks kept."""
+    lowered = compose(text).lower()
+    return _MOVABLE.sub(lambda match: _MOVES.get(match.group(), match.group()), lowered)
 
 
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
