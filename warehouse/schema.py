@@ -71,13 +71,22 @@ def migrate(connection: duckdb.DuckDBPyConnection) -> list[str]:
         )
         """
     )
-    connection.execute(
-        "COMMENT ON TABLE schema_migrations IS 'One row per schema migration applied to this file.'"
-    )
-    applied = check_version(connection)
+    for target, comment in [
+        ("TABLE schema_migrations", "One row per schema migration applied to this file."),
+        ("COLUMN schema_migrations.version", "Number of the migration (its file name's prefix)."),
+        ("COLUMN schema_migrations.name", "File name of the migration without .sql."),
+        ("COLUMN schema_migrations.applied_at", "When the migration was applied to this file."),
+    ]:
+        connection.execute(f"COMMENT ON {target} IS '{comment}'")
+    check_version(connection)
+    # Every missing number is applied, not only those above the highest: migrations written
+    # on parallel branches may land in any order.
+    applied = {
+        version for (version,) in connection.execute("SELECT version FROM schema_migrations").fetchall()
+    }
     names = []
     for migration in migrations():
-        if migration.version <= applied:
+        if migration.version in applied:
             continue
         connection.execute("BEGIN TRANSACTION")
         try:
