@@ -73,7 +73,7 @@ def migrate(connection: duckdb.DuckDBPyConnection) -> list[str]:
     )
     for target, comment in [
         ("TABLE schema_migrations", "One row per schema migration applied to this file."),
-        ("COLUMN schema_migrations.version", "Number of the migration (its file name's prefix)."),
+        ("COLUMN schema_migrations.version", "Number of the migration, the prefix of its file name."),
         ("COLUMN schema_migrations.name", "File name of the migration without .sql."),
         ("COLUMN schema_migrations.applied_at", "When the migration was applied to this file."),
     ]:
