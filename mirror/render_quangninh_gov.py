@@ -38,7 +38,7 @@ def listing_path(category: str | None, page: int) -> str:
 
 def _published(article: MirrorArticle) -> str:
     moment = local(article.published_at)
-    return f"{moment.day}/{moment.month}/{moment.year}"
+    return f"{moment.day}/{moment.month}/{moment.year} | {moment:%H:%M}"
 
 
 def _head(view: SiteView, title: str, canonical: str) -> str:

@@ -30,8 +30,6 @@ PAGES_DIR = Path(__file__).resolve().parent / "fixtures" / "pages"
 SAVED_PAGES = sorted(PAGES_DIR.glob("*/*.html"))
 ARTICLES = load_articles()
 SITES = sorted({article.site for article in ARTICLES})
-# The portal prints "Ngày xuất bản: 8/7/2025" and nothing else: no time, no JSON-LD, no meta.
-DAY_ONLY_SITES = frozenset({"mirror-quangninh-gov"})
 
 
 @dataclass(frozen=True)
@@ -122,10 +120,7 @@ def test_published_at_matches_the_record(fetched: list[Fetched], site: str) -> N
     for item in (item for item in fetched if item.record.site == site):
         published = item.article.published_at
         assert published is not None, item.record.key
-        if site in DAY_ONLY_SITES:
-            assert published.date() == item.record.published_at.date(), item.record.key
-        else:
-            assert published == item.record.published_at, item.record.key
+        assert published == item.record.published_at, item.record.key
 
 
 @pytest.mark.parametrize("site", SITES)
@@ -157,10 +152,7 @@ def test_saved_page_matches_its_expected_json(page: Path) -> None:
     ] == expected["captions"]
     assert article.authors == tuple(expected["authors"])
     published = datetime.fromisoformat(expected["published_at"])
-    if expected.get("published_precision") == "day":
-        assert article.published_at is not None and article.published_at.date() == published.date()
-    else:
-        assert article.published_at == published
+    assert article.published_at == published
 
 
 def test_page_served_decomposed_comes_out_composed() -> None:
