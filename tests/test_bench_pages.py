@@ -106,8 +106,8 @@ def test_transform_benchmark_reports_both_rates():
 
 
 def test_load_benchmark_stores_every_article():
-    result = pipeline.load_throughput(runs=2, pages_per_run=3, articles=12)
-    assert (result["pages"], result["articles"]) == (6, 12)
+    result = pipeline.load_throughput(runs=2, pages_per_run=3, articles=12, batched_articles=7)
+    assert (result["pages"], result["articles"], result["batched_articles"]) == (6, 12, 7)
 
 
 def test_memory_benchmark_measures_the_parse_stage_at_each_size():
@@ -158,3 +158,13 @@ def test_the_report_names_the_machine_the_date_and_each_figure():
     assert "- CPU: Test CPU" in text
     assert "| transform | transform throughput | 812 articles/s | ≥ 800 | PASS |" in text
     assert "| dedup | — | — | — | MISSING | ImportError: gone |" in text
+
+
+def test_stage_seconds_reads_the_run_progress_lines():
+    log = (
+        "provnews  run of 2 sites: a, b\n"
+        "crawl     site-a: success, 10 pages fetched, 0 failed, 9 not modified (3.2s)\n"
+        "crawl     site-b: success, 4 pages fetched, 0 failed, 4 not modified (5.5s)\n"
+        "parse     articles 1, failures 0, seconds 0.8\n"
+    )
+    assert pipeline.stage_seconds(log) == {"crawl": 5.5, "parse": 0.8}
