@@ -52,18 +52,22 @@ class Outcome:
 
 
 def at_least(name: str, value: float, unit: str, target: float, note: str = "") -> Figure:
+    """A figure that passes when value ≥ target."""
     return Figure(name, value, unit, f"≥ {_number(target)}", value >= target, note)
 
 
 def at_most(name: str, value: float, unit: str, target: float, note: str = "") -> Figure:
+    """A figure that passes when value ≤ target."""
     return Figure(name, value, unit, f"≤ {_number(target)}", value <= target, note)
 
 
 def reported(name: str, value: float, unit: str, reference: str = "—", note: str = "") -> Figure:
+    """A figure shown beside a reference, with no pass or miss."""
     return Figure(name, value, unit, reference, None, note)
 
 
 def extraction_figures(result: dict) -> list[Figure]:
+    """Figures of bench.extraction.run()."""
     pages = f"{result.get('pages', '?')} benchmark pages"
     return [
         at_least("generic extraction F1", result["f1"], "", 0.96, pages),
@@ -73,10 +77,12 @@ def extraction_figures(result: dict) -> list[Figure]:
 
 
 def facts_figures(result: dict) -> list[Figure]:
+    """Figures of bench.facts.run()."""
     return [at_most("facts cost", result["ms_per_1000_chars"], "ms/1000 chars", result.get("target", 0.5))]
 
 
 def dedup_figures(result: dict) -> list[Figure]:
+    """Figures of bench.dedup.run()."""
     articles = f"{result.get('articles', '?')} articles"
     # Per CPU second when the benchmark measures it: other jobs on the machine do not count.
     signing = result.get("signatures_per_cpu_second", result.get("signatures_per_second"))
@@ -91,6 +97,7 @@ def dedup_figures(result: dict) -> list[Figure]:
 
 
 def transform_figures(result: dict) -> list[Figure]:
+    """Figures of bench.pipeline.transform_throughput()."""
     stages = ", ".join(f"{stage} {spent:.1f} ms" for stage, spent in result["ms_per_article"].items())
     return [
         at_least(
@@ -115,6 +122,7 @@ def transform_figures(result: dict) -> list[Figure]:
 
 
 def load_figures(result: dict) -> list[Figure]:
+    """Figures of bench.pipeline.load_throughput()."""
     return [
         reported(
             "landing runs into pages", result["pages_per_second"], "pages/s",
@@ -132,6 +140,7 @@ def load_figures(result: dict) -> list[Figure]:
 
 
 def memory_figures(result: dict) -> list[Figure]:
+    """Figures of bench.pipeline.memory_growth()."""
     sizes = list(result["peak_mb"])
     peaks = " vs ".join(f"{int(size):,} pages {result['peak_mb'][size]:.0f} MB" for size in sizes)
     low, high = result["page_text_characters"]
@@ -148,6 +157,7 @@ def memory_figures(result: dict) -> list[Figure]:
 
 
 def crawl_figures(result: dict) -> list[Figure]:
+    """Figures of bench.pipeline.crawl_throughput()."""
     return [
         reported(
             "crawl of the mirror on loopback",
@@ -161,6 +171,7 @@ def crawl_figures(result: dict) -> list[Figure]:
 
 
 def second_night_figures(result: dict) -> list[Figure]:
+    """Figures of bench.pipeline.second_night()."""
     return [
         at_most(
             "second night / first night (end to end)",
@@ -202,6 +213,7 @@ def run_benchmark(benchmark: Benchmark) -> Outcome:
 
 
 def verdict(figure: Figure) -> str:
+    """PASS, MISS, or — for a figure without a target."""
     if figure.passed is None:
         return "—"
     return "PASS" if figure.passed else "MISS"
@@ -218,12 +230,14 @@ def _number(value: float) -> str:
 
 
 def measured(figure: Figure) -> str:
+    """The value with its unit, as printed and tabled."""
     # Scores and ratios without a unit are compared to targets like 0.98: three decimals always.
     value = f"{figure.value:.3f}" if not figure.unit and abs(figure.value) <= 1 else _number(figure.value)
     return f"{value} {figure.unit}".strip()
 
 
 def console_line(figure: Figure) -> str:
+    """One printed line: figure, measured value, target, verdict."""
     return f"  {figure.name:<42} {measured(figure):>22}   target {figure.target:<26} {verdict(figure)}"
 
 
