@@ -60,24 +60,27 @@ def check_version(connection: duckdb.DuckDBPyConnection) -> int:
     return version
 
 
+SCHEMA_MIGRATIONS = """
+CREATE TABLE schema_migrations (
+    version INTEGER PRIMARY KEY,
+    name VARCHAR NOT NULL,
+    applied_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp
+);
+COMMENT ON TABLE schema_migrations IS 'One row per schema migration applied to this file.';
+COMMENT ON COLUMN schema_migrations.version IS 'Number of the migration, the prefix of its file name.';
+COMMENT ON COLUMN schema_migrations.name IS 'File name of the migration without .sql.';
+COMMENT ON COLUMN schema_migrations.applied_at IS 'When the migration was applied to this file.';
+"""
+
+
 def migrate(connection: duckdb.DuckDBPyConnection) -> list[str]:
-    """Apply the migrations the warehouse lacks, each in its own transaction; returns their names."""
-    connection.execute(
-        """
-        CREATE TABLE IF NOT EXISTS schema_migrations (
-            version INTEGER PRIMARY KEY,
-            name VARCHAR NOT NULL,
-            applied_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp
-        )
-        """
-    )
-    for target, comment in [
-        ("TABLE schema_migrations", "One row per schema migration applied to this file."),
-        ("COLUMN schema_migrations.version", "Number of the migration, the prefix of its file name."),
-        ("COLUMN schema_migrations.name", "File name of the migration without .sql."),
-        ("COLUMN schema_migrations.applied_at", "When the migration was applied to this file."),
-    ]:
-        connection.execute(f"COMMENT ON {target} IS '{comment}'")
+    """Apply the migrations the warehouse lacks, each in its own transaction; returns their names.
+
+    An up-to-date warehouse is only read: every stage opens through here, and catalog
+    changes written on each open would sit in the write-ahead log of every crash.
+    """
+    if current_version(connection) == 0:
+        connection.execute(SCHEMA_MIGRATIONS)
     check_version(connection)
     # Every missing number is applied, not only those above the highest: migrations written
     # on parallel branches may land in any order.
@@ -100,4 +103,7 @@ def migrate(connection: duckdb.DuckDBPyConnection) -> list[str]:
             connection.execute("ROLLBACK")
             raise
         names.append(migration.name)
+    if names:
+        # Schema changes go into the database file at once, not left in the write-ahead log.
+        connection.execute("CHECKPOINT")
     return names
