@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# `make airflow`: Airflow standalone (SQLite, LocalExecutor) with the project's DAGs, UI on
-# http://127.0.0.1:${PROVNEWS_AIRFLOW_PORT:-8080}. Runs in the background; its PID is in
-# $AIRFLOW_HOME/standalone.pid and its output in $AIRFLOW_HOME/standalone.log.
+# `make airflow`: a standalone Airflow (SQLite, LocalExecutor: scheduler, dag-processor,
+# triggerer, api-server) with the project's DAGs, UI on http://127.0.0.1:${PROVNEWS_AIRFLOW_PORT:-8080}.
+# Runs in the background in its own session; the session's PID is in
+# $AIRFLOW_HOME/standalone.pid and all output in $AIRFLOW_HOME/standalone.log.
 #
 #   ops/airflow-standalone.sh start   start (waits until the UI answers)
 #   ops/airflow-standalone.sh stop    stop the processes started by `start`
@@ -11,7 +12,6 @@
 set -euo pipefail
 
 source "$(dirname "${BASH_SOURCE[0]}")/airflow-env.sh"
-# standalone starts its components as `airflow …` from PATH.
 export PATH="$PROJECT_ROOT/.venv/bin:$PATH"
 PID_FILE="$AIRFLOW_HOME/standalone.pid"
 LOG_FILE="$AIRFLOW_HOME/standalone.log"
@@ -45,13 +45,25 @@ start() {
     airflow db migrate >>"$LOG_FILE" 2>&1
     airflow pools set provnews_warehouse 1 \
         "One slot: tasks that open the DuckDB warehouse run one at a time." >>"$LOG_FILE" 2>&1
-    # Its own session, so that stop can reach the scheduler, api-server and the rest as a group.
-    setsid airflow standalone >>"$LOG_FILE" 2>&1 < /dev/null &
+    # The components are started one by one rather than by `airflow standalone`, because only
+    # this way the scheduler's and triggerer's log servers (fixed ports, every interface) stay
+    # off: with one machine the api-server reads task logs from disk. Their own session lets
+    # stop reach them all; when one component exits, the session ends, so a half-running
+    # Airflow never looks healthy.
+    setsid bash -c '
+        airflow scheduler --skip-serve-logs &
+        airflow dag-processor &
+        airflow triggerer --skip-serve-logs &
+        airflow api-server --host 127.0.0.1 --port "$PROVNEWS_AIRFLOW_PORT" &
+        wait -n
+        echo "airflow: a component exited; stopping the others" >&2
+        kill -TERM 0
+    ' >>"$LOG_FILE" 2>&1 < /dev/null &
     echo $! >"$PID_FILE"
     local deadline=$((SECONDS + STARTUP_SECONDS))
     until curl --silent --fail --max-time 2 "$AIRFLOW__API__BASE_URL/api/v2/monitor/health" >/dev/null; do
         if ! running; then
-            echo "airflow: standalone exited; see $LOG_FILE" >&2
+            echo "airflow: exited during start-up; see $LOG_FILE" >&2
             tail -n 30 "$LOG_FILE" >&2
             return 1
         fi
@@ -73,10 +85,7 @@ stop() {
     fi
     local pid
     pid="$(cat "$PID_FILE")"
-    # standalone handles SIGINT by stopping its components; the rest of its session (a
-    # component still shutting down, a task it ran) gets SIGTERM, then SIGKILL after 60 s.
-    kill -INT "$pid" 2>/dev/null || true
-    sleep 2
+    # SIGTERM lets each component shut down cleanly; whatever is left after 60 s is killed.
     kill -TERM -- "-$pid" 2>/dev/null || true
     for _ in $(seq 60); do
         pgrep -g "$pid" >/dev/null || break
