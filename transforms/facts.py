@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
@@ -69,6 +69,9 @@ _COUNTING_BEFORE_NUMBER_WORD = "tổng"
 _APPROXIMATIONS = frozenset(
     {"xấp xỉ", "ít nhất", "tối thiểu", "tối đa", "gần như", "khoảng", "chừng", "hơn", "gần", "trên", "dưới", "ước"}
 )
+# Every approximation ends with one of these words: most numbers follow none of them.
+_APPROXIMATION_LAST_WORDS = frozenset(phrase.split()[-1] for phrase in _APPROXIMATIONS)
+_OPENING_QUOTES = "(“\"'"
 _COMPARATIVES = frozenset(
     "cao thấp nhiều ít lớn nhỏ sớm muộn chậm nhanh tốt kém dài ngắn rộng hẹp đông mạnh".split()
 )
@@ -142,6 +145,7 @@ _CLOCK_TIME_AFTER = re.compile(r"\s+(?:\d|sáng|trưa|chiều|tối|đêm|ngày)
 _EACH_AFTER = re.compile(r"\s+(?:cho\s+)?mỗi\s+([^\W\d_]+)")
 _SUBJECT_END = re.compile(r"[.;:()\"“”]|(?<!\d),|,(?!\s?\d)")
 _CLAUSE_BREAK = re.compile(r"[,;()]")
+_SEMICOLON = re.compile(";")
 
 # Starts with one character class so the regex engine can skip plain text quickly.
 _SENTENCE_END = re.compile(r"[.!?…\n](?:(?<=\n)|[.!?…]*[”\"’']?(?=\s))")
@@ -162,6 +166,12 @@ class _Text(NamedTuple):
     sentence_ends: list[int]
     source: str
     paragraph: int | None
+    # Several facts share a sentence: the clause marks are found once per text, and each
+    # clause's places and periods once, however many facts stand in it.
+    clause_breaks: list[int]
+    semicolons: list[int]
+    periods: dict[tuple[int, int], list[tuple[int, int, str]]]
+    places: dict[tuple[int, int], str | None]
 
 
 def extract_facts(article: Article) -> list[Fact]:
@@ -177,7 +187,16 @@ def extract_facts(article: Article) -> list[Fact]:
 
 def extract_facts_from_text(text: str, source: str, paragraph: int | None = None) -> list[Fact]:
     """Facts of one text in order of position; `source` and `paragraph` are copied onto each fact."""
-    scanned = _Text(text, [match.end() for match in _SENTENCE_END.finditer(text)], source, paragraph)
+    scanned = _Text(
+        text,
+        [match.end() for match in _SENTENCE_END.finditer(text)],
+        source,
+        paragraph,
+        [match.start() for match in _CLAUSE_BREAK.finditer(text)],
+        [match.start() for match in _SEMICOLON.finditer(text)],
+        {},
+        {},
+    )
     facts = _numbers_and_documents(scanned)
     for person in find_people(text):
         facts.append(_fact(scanned, "person", person.start, person.end, name=person.name, role=person.role))
@@ -315,8 +334,10 @@ def _approximation_before(text: str, start: int) -> str | None:
     if start < 2 or text[start - 1] != " ":
         return None
     words = text[max(0, start - 24) : start - 1].lower().split(" ")
+    if words[-1].lstrip(_OPENING_QUOTES) not in _APPROXIMATION_LAST_WORDS:
+        return None
     for length in (2, 1):
-        phrase = " ".join(words[-length:]).lstrip("(“\"'")
+        phrase = " ".join(words[-length:]).lstrip(_OPENING_QUOTES)
         phrase_start = start - 1 - len(phrase)
         if phrase in _APPROXIMATIONS and (phrase_start == 0 or not text[phrase_start - 1].isalnum()):
             if len(words) > length and words[-length - 1] in _COMPARATIVES:
@@ -397,8 +418,8 @@ def _fact(scanned: _Text, kind: str, start: int, end: int, **fields: object) -> 
     text = scanned.text
     sentence_start, sentence_end = _sentence_span(scanned, start)
     if kind in NUMERIC_KINDS:
-        fields.setdefault("period", _period(text, sentence_start, sentence_end, start, end))
-        fields.setdefault("place", _place(text, sentence_start, sentence_end, start, end))
+        fields.setdefault("period", _period(scanned, sentence_start, sentence_end, start, end))
+        fields.setdefault("place", _place(scanned, sentence_start, sentence_end, start, end))
     return Fact(
         kind=kind, text=text[start:end], sentence=text[sentence_start:sentence_end].strip(),
         source=scanned.source, start=start, end=end, paragraph=scanned.paragraph,
@@ -414,27 +435,40 @@ def _sentence_span(scanned: _Text, position: int) -> tuple[int, int]:
     return start, end
 
 
-def _period(text: str, sentence_start: int, sentence_end: int, start: int, end: int) -> str | None:
+def _period(scanned: _Text, sentence_start: int, sentence_end: int, start: int, end: int) -> str | None:
     """The period nearest before the fact within its clause of the sentence, else the nearest after."""
-    segment_start = max(sentence_start, text.rfind(";", sentence_start, start) + 1)
-    segment_end = text.find(";", end, sentence_end)
-    segment_end = sentence_end if segment_end < 0 else segment_end
+    segment_start, segment_end = _bounds(scanned.semicolons, sentence_start, sentence_end, start, end)
+    periods = scanned.periods.get((segment_start, segment_end))
+    if periods is None:
+        periods = scanned.periods[segment_start, segment_end] = [
+            (period.start(), period.end(), period["bracketed"] or period[0])
+            for period in _PERIOD.finditer(scanned.text, segment_start, segment_end)
+        ]
     before: str | None = None
-    for period in _PERIOD.finditer(text, segment_start, segment_end):
-        if period.end() <= start:
-            before = period["bracketed"] or period[0]
-        elif period.start() >= end:
-            return before or period["bracketed"] or period[0]
+    for period_start, period_end, period in periods:
+        if period_end <= start:
+            before = period
+        elif period_start >= end:
+            return before or period
     return before
 
 
-def _place(text: str, sentence_start: int, sentence_end: int, start: int, end: int) -> str | None:
+def _place(scanned: _Text, sentence_start: int, sentence_end: int, start: int, end: int) -> str | None:
     """A named place ("huyện Ba Chẽ") in the same comma-delimited clause as the fact."""
-    clause_start = max(sentence_start, *(text.rfind(mark, sentence_start, start) + 1 for mark in ",;()"))
-    following_break = _CLAUSE_BREAK.search(text, end, sentence_end)
-    clause_end = following_break.start() if following_break else sentence_end
-    place = _PLACE.search(text, clause_start, clause_end)
-    return place[0] if place else None
+    clause = _bounds(scanned.clause_breaks, sentence_start, sentence_end, start, end)
+    if clause not in scanned.places:
+        place = _PLACE.search(scanned.text, *clause)
+        scanned.places[clause] = place[0] if place else None
+    return scanned.places[clause]
+
+
+def _bounds(marks: list[int], sentence_start: int, sentence_end: int, start: int, end: int) -> tuple[int, int]:
+    """The part of the sentence around text[start:end] that lies between two of the marks (sorted offsets)."""
+    before = bisect_left(marks, start)
+    part_start = max(sentence_start, marks[before - 1] + 1) if before else sentence_start
+    after = bisect_left(marks, end)
+    part_end = marks[after] if after < len(marks) and marks[after] < sentence_end else sentence_end
+    return part_start, part_end
 
 
 def _subject_after(text: str, position: int) -> str | None:
