@@ -116,9 +116,15 @@ def publish() -> dict:
         "on_retry_callback": on_task_retry,
     },
     params={
-        "from_date": Param(None, type=["null", "string"], format="date", description="First fetch day (YYYY-MM-DD)."),
-        "to_date": Param(None, type=["null", "string"], format="date", description="Last fetch day (YYYY-MM-DD)."),
-        "sites": Param([], type="array", items={"type": "string"}, description="Site names; empty for all."),
+        "from_date": Param(
+            None, type=["null", "string"], format="date", description="First fetch day (YYYY-MM-DD)."
+        ),
+        "to_date": Param(
+            None, type=["null", "string"], format="date", description="Last fetch day (YYYY-MM-DD)."
+        ),
+        "sites": Param(
+            [], type="array", items={"type": "string"}, description="Site names; empty for all."
+        ),
         "stages": Param(
             STAGES,
             type="array",
