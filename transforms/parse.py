@@ -15,7 +15,7 @@ from transforms.captions import caption_key, take_captions
 from transforms.clean import generic_paragraphs, is_box_label, paragraphs, remove_noise
 from transforms.dates import parse_date
 from transforms.records import Article, Caption, Selectors
-from transforms.text import comparison_key, compose, decode_page, normalise_text
+from transforms.text import comparison_key, compose, decode_page, normalise_text, read_page
 
 __all__ = ["NotAnArticle", "decode_page", "parse_page"]
 
@@ -41,10 +41,11 @@ def parse_page(
     timezone: str = "Asia/Ho_Chi_Minh",
 ) -> Article:
     """The article of one page; raises NotAnArticle with a one-line reason when there is none."""
-    html = decode_page(raw, content_type) if isinstance(raw, bytes) else compose(raw)
+    html, verbatim = read_page(raw, content_type) if isinstance(raw, bytes) else (compose(raw), False)
     if not _HTML.search(html[:20000]):
         raise NotAnArticle("not HTML")
-    tree = LexborHTMLParser(html)
+    # The parser reads UTF-8; bytes that already are the text spare it encoding the text again.
+    tree = LexborHTMLParser(raw if verbatim else html)
     if tree.body is None:
         raise NotAnArticle("not HTML")
     metadata = read_metadata(tree, html, url)

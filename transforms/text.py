@@ -24,14 +24,16 @@ def _placements() -> dict[str, str]:
 
 
 _MOVES = _placements()
-# Only at the end of a word (an open syllable), and "uy" after q is "quý", whose u is a consonant.
-# A character class finds the candidates far faster than an alternation of all thirty pairs.
-_MOVABLE = re.compile(r"(?<!q)[ou][àáảãạèéẻẽẹỳýỷỹỵ](?!\w)")
+# Only at the end of a word (an open syllable). A pattern that starts with a character class
+# lets the regex engine skip to the candidates; a look-behind for the q of "quý" would not.
+_MOVABLE = re.compile(r"[ou][àáảãạèéẻẽẹỳýỷỹỵ](?!\w)")
 
 
 def normalise_text(text: str) -> str:
     """NFC text on one line: invisible characters removed, whitespace runs folded to one space."""
-    return " ".join(_INVISIBLE.sub("", compose(text)).split())
+    # compose() inlined: this runs for every text node of every page.
+    composed = text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
+    return " ".join(_INVISIBLE.sub("", composed).split())
 
 
 def comparison_key(text: str) -> str:
@@ -42,7 +44,16 @@ def comparison_key(text: str) -> str:
 def tone_key(text: str) -> str:
     """Lower-case NFC text with one tone-mark placement; spacing and line breaks kept."""
     lowered = compose(text).lower()
-    return _MOVABLE.sub(lambda match: _MOVES.get(match.group(), match.group()), lowered)
+    return _MOVABLE.sub(_move_tone, lowered)
+
+
+def _move_tone(match: re.Match[str]) -> str:
+    syllable_end = match.group()
+    start = match.start()
+    # "uy" after q is "quý", whose u is a consonant: its tone stays where it is.
+    if start and match.string[start - 1] == "q":
+        return syllable_end
+    return _MOVES.get(syllable_end, syllable_end)
 
 
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
@@ -51,14 +62,23 @@ _META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([\w.:-]+)", re.I
 
 def decode_page(raw: bytes, content_type: str | None) -> str:
     """Page bytes as NFC text: charset from the header, then <meta>, then detection; never raises."""
-    declared = _declared_charset(raw, content_type)
+    return read_page(raw, content_type)[0]
+
+
+def read_page(raw: bytes, content_type: str | None) -> tuple[str, bool]:
+    """(decode_page's text, whether the bytes are exactly that text in UTF-8)."""
     try:
         # Legacy-codec text that happens to be valid UTF-8 is vanishingly rare, so valid UTF-8
         # wins over any declaration: servers often send a stale charset header.
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        text = _decode_not_utf8(raw, declared, error)
-    return compose(text.removeprefix("\ufeff"))
+        text = _decode_not_utf8(raw, _declared_charset(raw, content_type), error)
+        return compose(text.removeprefix("\ufeff")), False
+    if text.startswith("\ufeff"):
+        return compose(text[1:]), False
+    if unicodedata.is_normalized("NFC", text):
+        return text, True
+    return unicodedata.normalize("NFC", text), False
 
 
 def compose(text: str) -> str:
