@@ -31,6 +31,10 @@ _UINT64 = np.uint64
 _WORD_CHARACTER = np.array([chr(code).isalnum() for code in range(0x10000)], dtype=bool)
 _HEAD = 8
 _TAIL = 4
+_HEAD_OFFSETS = np.arange(_HEAD)
+_TAIL_OFFSETS = np.arange(_TAIL)
+# A word shows its character at head offset i when longer than i, at tail offset j when longer than _HEAD + j.
+_POSITION_MINIMUMS = np.concatenate((_HEAD_OFFSETS, _HEAD + _TAIL_OFFSETS))
 
 
 def _constant(label: str) -> int:
@@ -75,15 +79,17 @@ def word_hashes(texts: Sequence[str]) -> list[np.ndarray]:
     starts = np.flatnonzero(edges == 1)
     ends = np.flatnonzero(edges == -1)
     lengths = ends - starts
-    combined = lengths.astype(_UINT64) * _LENGTH_WEIGHT
     # A syllable has at most seven letters: the first _HEAD characters, the last _TAIL and the
     # length tell words apart; longer words (names, numbers) rarely differ only in the middle.
-    for offset in range(_HEAD):
-        characters = np.where(lengths > offset, codes[starts + offset], 0).astype(_UINT64)
-        combined += characters * _CHARACTER_WEIGHTS[offset]
-    for offset in range(_TAIL):
-        characters = np.where(lengths > _HEAD + offset, codes[ends - 1 - offset], 0).astype(_UINT64)
-        combined += characters * _CHARACTER_WEIGHTS[_HEAD + offset]
+    # One (words × positions) matrix for all of them: a few array operations instead of a dozen
+    # per position, and the same sum, since uint64 arithmetic wraps in any order.
+    positions = np.concatenate(
+        (starts[:, None] + _HEAD_OFFSETS[None, :], ends[:, None] - 1 - _TAIL_OFFSETS[None, :]), axis=1
+    )
+    present = lengths[:, None] > _POSITION_MINIMUMS[None, :]
+    characters = np.where(present, codes[positions], 0).astype(_UINT64)
+    combined = lengths.astype(_UINT64) * _LENGTH_WEIGHT
+    combined += (characters * _CHARACTER_WEIGHTS[None, :]).sum(axis=1, dtype=_UINT64)
     hashes = _mix(combined)
     # Each text is followed by one separator character in the joined string.
     text_ends = np.cumsum([len(text) + 1 for text in texts])
