@@ -53,12 +53,12 @@ class Outcome:
 
 def at_least(name: str, value: float, unit: str, target: float, note: str = "") -> Figure:
     """A figure that passes when value ≥ target."""
-    return Figure(name, value, unit, f"≥ {_number(target)}", value >= target, note)
+    return Figure(name, value, unit, f"≥ {_number(target)} {unit}".strip(), value >= target, note)
 
 
 def at_most(name: str, value: float, unit: str, target: float, note: str = "") -> Figure:
     """A figure that passes when value ≤ target."""
-    return Figure(name, value, unit, f"≤ {_number(target)}", value <= target, note)
+    return Figure(name, value, unit, f"≤ {_number(target)} {unit}".strip(), value <= target, note)
 
 
 def reported(name: str, value: float, unit: str, reference: str = "—", note: str = "") -> Figure:

@@ -147,6 +147,10 @@ def test_a_figure_below_its_floor_misses():
     assert at_least("throughput", 799.0, "articles/s", 800).passed is False
 
 
+def test_a_target_carries_the_unit_of_its_figure():
+    assert at_least("throughput", 812.0, "articles/s", 800).target == "≥ 800 articles/s"
+
+
 def test_the_report_names_the_machine_the_date_and_each_figure():
     figure = Figure("transform throughput", 812.0, "articles/s", "≥ 800", True)
     outcomes = [
