@@ -27,6 +27,11 @@ ORDER BY s.site
 
 RUN_HEALTH = "SELECT * FROM v_run_health LIMIT 12"
 
+TASK_FAILURES = """
+SELECT failed_at, dag_id, task_id, map_index, try_number, error
+FROM task_failures ORDER BY failed_at DESC LIMIT 10
+"""
+
 TABLE_COUNTS = """
 SELECT table_name AS "table", estimated_size AS "rows"
 FROM duckdb_tables()
@@ -55,6 +60,8 @@ def print_status(warehouse: Path) -> None:
     try:
         print("Last runs")
         print(connection.sql(RUN_HEALTH))
+        print("Last failed Airflow tasks")
+        print(connection.sql(TASK_FAILURES))
         print("Tables")
         print(connection.sql(TABLE_COUNTS))
     finally:

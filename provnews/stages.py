@@ -218,24 +218,6 @@ def report() -> str:
     return str(write_report(settings.PUBLISHED_WAREHOUSE, settings.REPORT_DIR))
 
 
-def record_failure(
-    dag_id: str, task_id: str, run_id: str, try_number: int, error: str, log_url: str | None
-) -> None:
-    """Write a failed Airflow task into the warehouse's task_failures table."""
-    from warehouse.failures import record_task_failure
-
-    with open_warehouse() as connection:
-        record_task_failure(
-            connection,
-            dag_id=dag_id,
-            task_id=task_id,
-            run_id=run_id,
-            try_number=try_number,
-            error=error,
-            log_url=log_url,
-        )
-
-
 def _as_date(value: str | date | None) -> date | None:
     if value is None or isinstance(value, date):
         return value

@@ -145,6 +145,36 @@ def test_every_analyst_query_in_the_docs_runs_and_answers(first_night):
     assert empty == ["pages_that_failed"]
 
 
+def test_status_shows_the_last_runs_of_every_site(first_night):
+    _, environment, _ = first_night
+    result = run_provnews(["status"], environment)
+    assert result.returncode == 0, result.stderr
+    for site in ("mirror-baoquangninh", "mirror-quangninh-gov", "mirror-tuoitrethudo"):
+        assert site in result.stdout
+    assert "Last failed Airflow tasks" in result.stdout
+
+
+def test_sql_answers_one_query_on_the_published_warehouse(first_night):
+    _, environment, _ = first_night
+    result = run_provnews(["sql", "SELECT count(*) AS stories FROM v_articles"], environment)
+    assert result.returncode == 0, result.stderr
+    assert "stories" in result.stdout
+
+
+def test_export_writes_every_published_table_as_parquet(first_night, tmp_path):
+    data, environment, _ = first_night
+    result = run_provnews(["export", "--format", "parquet", "--out", str(tmp_path)], environment)
+    assert result.returncode == 0, result.stderr
+    exported = {Path(line).stem: Path(line) for line in result.stdout.split()}
+    assert {"articles", "captions", "facts", "v_articles"} <= set(exported)
+    with published(data) as connection:
+        articles = connection.execute("SELECT count(*) FROM articles").fetchone()[0]
+        from_file = connection.execute(
+            "SELECT count(*) FROM read_parquet(?)", [str(exported["articles"])]
+        ).fetchone()[0]
+    assert from_file == articles
+
+
 def test_loading_again_adds_nothing(first_night):
     data, environment, _ = first_night
     before = table_counts(data / "warehouse.duckdb")
