@@ -110,10 +110,12 @@ def _load_run(connection: duckdb.DuckDBPyConnection, manifest_path: Path, run: R
             log_file, stats, loaded_at)
         SELECT $run_id, $site, $started_at, $finished_at, $status,
                count(*) FILTER (WHERE http_status BETWEEN 200 AND 299 AND error IS NULL),
-               -- A site without robots.txt (4xx) allows everything: that is no failure.
+               -- A site without robots.txt (4xx) allows everything: that is no failure. A
+               -- robots.txt with no answer at all (NULL status) is one, so NULL must not pass.
                count(*) FILTER (WHERE (http_status IS NULL OR error IS NOT NULL
                                        OR NOT (http_status BETWEEN 200 AND 299 OR http_status = 304))
-                                  AND NOT (page_kind = 'robots' AND http_status BETWEEN 400 AND 499)),
+                                  AND NOT (page_kind = 'robots'
+                                           AND coalesce(http_status BETWEEN 400 AND 499, false))),
                count(*) FILTER (WHERE http_status = 304 AND error IS NULL),
                0, $finish_reason, $error, $landing_file, $log_file, $stats, now()
         FROM pages WHERE run_id = $run_id
