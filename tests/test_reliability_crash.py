@@ -28,8 +28,8 @@ import pytest
 
 from mirror.server import MirrorServer
 from scrapers.landing import LANDING_SCHEMA, PageWriter, RunManifest, run_paths, write_manifest, write_pages
-from tests.support import PROJECT_ROOT, free_port, provnews_environment, run_provnews
-from tests.test_reliability_idempotency import Fingerprint, warehouse_fingerprint
+from tests.support import PROJECT_ROOT, free_port, provnews_environment
+from tests.test_reliability_idempotency import Fingerprint, run_stage, warehouse_fingerprint
 
 SITES = ("mirror-baoquangninh", "mirror-quangninh-gov", "mirror-tuoitrethudo")
 # Later nights whose articles sit at new URLs: about a thousand pages for parse, which
@@ -62,11 +62,6 @@ class CrashedWarehouse:
     environment: dict[str, str]
     after_killed_load: dict[str, int]
     after_killed_parse: dict[str, int]
-
-
-def run_stage(arguments: list[str], environment: dict[str, str]) -> None:
-    result = run_provnews(arguments, environment)
-    assert result.returncode == 0, f"provnews {' '.join(arguments)}: {result.stderr[-3000:]}"
 
 
 def crawl_mirror(environment: dict[str, str]) -> None:

@@ -196,12 +196,13 @@ RECORDED_FAULTS = {
 @pytest.fixture(scope="module")
 def faulty_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
     data = tmp_path_factory.mktemp("faulty")
-    # Faults shrunk to fit a test: a 3 s answer against a 1 s timeout, a 12 MB page, a 64 MB bomb.
-    with MirrorServer(faults=True, slow_seconds=3, huge_bytes=12_000_000, bomb_bytes=64_000_000) as mirror:
+    # Faults shrunk to fit a test: an 8 s answer against a 3 s timeout (long enough for good
+    # pages on a busy machine), a 12 MB page, a 64 MB bomb.
+    with MirrorServer(faults=True, slow_seconds=8, huge_bytes=12_000_000, bomb_bytes=64_000_000) as mirror:
         site = load_sites(mirror_port=mirror.port)["mirror-faulty"]
         run_crawl(
             site, "mirror-faulty-20260115T010000Z", landing_dir=data / "landing", log_dir=data / "logs",
-            download_timeout_seconds=1, retry_after_max_seconds=0.2,
+            download_timeout_seconds=3, retry_after_max_seconds=0.2,
         )
     environment = provnews_environment(data, free_port())
     for stage in ("load", "parse"):

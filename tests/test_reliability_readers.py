@@ -16,13 +16,11 @@ from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.compute as compute
-import pyarrow.parquet as parquet
 import pytest
 
-from scrapers.landing import RunManifest, write_manifest, write_pages
-from tests.support import PROJECT_ROOT, free_port, provnews_environment, run_provnews
+from tests.support import PROJECT_ROOT, free_port, provnews_environment
+from tests.test_reliability_crash import copy_run
+from tests.test_reliability_idempotency import run_stage
 
 pytestmark = pytest.mark.slow
 
@@ -76,34 +74,6 @@ while not stop.exists():
 """
 
 
-def run_stage(arguments: list[str], environment: dict[str, str]) -> None:
-    result = run_provnews(arguments, environment)
-    assert result.returncode == 0, f"provnews {' '.join(arguments)}: {result.stderr[-3000:]}"
-
-
-def land_another_night(landing: Path, night: int) -> None:
-    """Copies of the first night's runs, fetched later, with their articles at new URLs."""
-    for manifest_path in sorted(landing.glob("*/*/*.json")):
-        run = RunManifest.from_json(manifest_path.read_text(encoding="utf-8"))
-        if run.run_id.endswith("-night"):
-            continue
-        pages = parquet.read_table(manifest_path.with_suffix(".parquet"))
-        shift = timedelta(hours=night)
-        run_id = f"{run.run_id}-{night}-night"
-        columns = {name: pages[name] for name in pages.column_names}
-        columns["run_id"] = pa.array([run_id] * pages.num_rows, pa.string())
-        columns["fetched_at"] = compute.add(pages["fetched_at"], pa.scalar(shift, pa.duration("us")))
-        for name in ("url", "final_url"):
-            columns[name] = compute.replace_substring(
-                pages[name], f"/{run.site}/", f"/{run.site}/night-{night}/", max_replacements=1
-            )
-        write_pages(manifest_path.with_name(f"{run_id}.parquet"), pa.table(columns))
-        run.run_id = run_id
-        run.started_at += shift
-        run.finished_at = run.finished_at + shift if run.finished_at else None
-        write_manifest(manifest_path.with_name(f"{run_id}.json"), run)
-
-
 def start_reader(script: str, published: Path, stop: Path, output: Path) -> subprocess.Popen[str]:
     # Readings go to a file: a pipe nobody drains until the end would fill and stall the reader.
     with output.open("w", encoding="utf-8") as readings_file:
@@ -135,8 +105,11 @@ def read_during_nights(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dic
     try:
         # Let both readers settle on the first published file before anything changes.
         time.sleep(2)
+        first_night = sorted((data / "landing").glob("*/*/*.json"))
         for night in range(1, PUBLISHES + 1):
-            land_another_night(data / "landing", night)
+            # The first night's runs again, fetched later, with their articles at new URLs.
+            for manifest in first_night:
+                copy_run(manifest, night, timedelta(hours=night), new_urls=True)
             for stage in ("load", "parse", "dedup", "facts", "check", "publish"):
                 run_stage([stage], environment)
         time.sleep(1)
