@@ -26,6 +26,7 @@ import pyarrow.compute as compute
 import pyarrow.parquet as parquet
 import pytest
 
+from mirror.content import load_articles
 from mirror.server import MirrorServer
 from scrapers.landing import LANDING_SCHEMA, PageWriter, RunManifest, run_paths, write_manifest, write_pages
 from tests.support import PROJECT_ROOT, free_port, provnews_environment
@@ -337,3 +338,79 @@ def test_a_run_skipped_while_incomplete_is_loaded_once_its_manifest_lands(tmp_pa
     runs, urls, _ = load_and_list(tmp_path)
     assert runs == {"late-1"}
     assert urls == set(urls_of("late-1"))
+
+
+KILLED_CRAWL_SITE = "mirror-baoquangninh"
+
+
+@dataclass
+class KilledCrawl:
+    data: Path
+    leftovers: list[Path]
+    runs_after_load: list[tuple[str, int]]
+    articles_after_next_crawl: int
+
+
+def crawl_log_lines(log: Path, marker: str) -> int:
+    return log.read_text(encoding="utf-8", errors="replace").count(marker) if log.exists() else 0
+
+
+@pytest.fixture(scope="module")
+def killed_crawl(tmp_path_factory: pytest.TempPathFactory) -> KilledCrawl:
+    data = tmp_path_factory.mktemp("killed-crawl")
+    with MirrorServer() as mirror:
+        environment = provnews_environment(data, mirror.port)
+        run_id = f"{KILLED_CRAWL_SITE}-killed"
+        # Its own session, so that the crawl and its spider process die together, as on a
+        # machine that loses power or a container that is killed.
+        crawl = subprocess.Popen(
+            [sys.executable, "-m", "provnews.cli", "crawl", KILLED_CRAWL_SITE, "--run-id", run_id],
+            env=environment,
+            cwd=PROJECT_ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        log = data / "logs" / f"{run_id}.log"
+        try:
+            while crawl.poll() is None and crawl_log_lines(log, "Crawled (200)") < 3:
+                time.sleep(0.005)
+            assert crawl.poll() is None, "the crawl ended before it could be killed"
+            os.killpg(crawl.pid, signal.SIGKILL)
+            crawl.wait(timeout=30)
+        finally:
+            if crawl.poll() is None:
+                os.killpg(crawl.pid, signal.SIGKILL)
+                crawl.wait()
+        leftovers = sorted((data / "landing").glob(f"*/*/*{run_id}*"))
+        run_stage(["load"], environment)
+        with duckdb.connect(str(data / "warehouse.duckdb"), read_only=True) as connection:
+            runs_after_load = connection.execute(
+                "SELECT crawl_runs.run_id, count(pages.page_id) FROM crawl_runs LEFT JOIN pages USING (run_id) GROUP BY 1"
+            ).fetchall()
+        run_stage(["crawl", KILLED_CRAWL_SITE], environment)
+    run_stage(["load"], environment)
+    with duckdb.connect(str(data / "warehouse.duckdb"), read_only=True) as connection:
+        articles = connection.execute(
+            "SELECT count(DISTINCT url) FROM pages WHERE page_kind = 'article' AND http_status = 200"
+        ).fetchone()[0]
+    return KilledCrawl(data, leftovers, runs_after_load, articles)
+
+
+@pytest.mark.slow
+def test_crawl_killed_mid_run_leaves_only_a_temporary_pages_file(killed_crawl: KilledCrawl) -> None:
+    # Guards the next tests' meaning: the kill caught the crawl before its files were in place.
+    assert [path.name.split(".tmp-")[0] for path in killed_crawl.leftovers] == [
+        f".{KILLED_CRAWL_SITE}-killed.parquet"
+    ]
+
+
+@pytest.mark.slow
+def test_load_after_a_killed_crawl_loads_nothing_of_it(killed_crawl: KilledCrawl) -> None:
+    assert killed_crawl.runs_after_load == []
+
+
+@pytest.mark.slow
+def test_the_next_crawl_after_a_killed_one_lands_every_article(killed_crawl: KilledCrawl) -> None:
+    expected = sum(1 for article in load_articles() if article.site == KILLED_CRAWL_SITE)
+    assert killed_crawl.articles_after_next_crawl == expected
