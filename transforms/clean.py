@@ -77,7 +77,8 @@ def _is_box(node: LexborNode) -> bool:
 
 def is_box_label(text: str | None) -> bool:
     """True for the label of a box of other links: "Đọc thêm", "Tin liên quan:", "aA"."""
-    if not text or len(text) > 60:
+    # Most short text nodes are the line breaks between tags.
+    if not text or len(text) > 60 or text.isspace():
         return False
     key = comparison_key(text).strip(" :>»-–")
     if not key or len(key) > 40:
@@ -140,12 +141,18 @@ def _collect(node: LexborNode, blocks: list[str], depth: int) -> None:
         if child.is_text_node:
             run.append(child.text_content or "")
         elif child.tag in BLOCK_TAGS or child.tag in _LEAF_BLOCKS:
-            blocks.append(normalise_text("".join(run)))
+            blocks.append(_run_text(run))
             run = []
             _collect(child, blocks, depth + 1)
         elif child.is_element_node:
             run.append(child.text() or "")
-    blocks.append(normalise_text("".join(run)))
+    blocks.append(_run_text(run))
+
+
+def _run_text(run: list[str]) -> str:
+    text = "".join(run)
+    # Between blocks the run is mostly the markup's line breaks, which normalise to nothing.
+    return "" if not text or text.isspace() else normalise_text(text)
 
 
 # Precision mode scores best on the extraction benchmark; when it keeps almost nothing,
