@@ -60,6 +60,8 @@ _LEVEL_WORDS = frozenset(
         "sáng", "trưa", "chiều", "tối", "đêm", "hôm", "mùng", "mồng",
     }
 )
+# Every level word ends with one of these: most numbers follow none of them.
+_LEVEL_LAST_WORDS = frozenset(phrase.split()[-1] for phrase in _LEVEL_WORDS)
 # Glue inside a list of levels: the "3, " of "mức độ 3, 4".
 _LEVEL_LIST_GLUE = frozenset({",", "và", "-", "–", "/"})
 # "trong vòng 24 giờ" measures a delay; "vòng 2" names a round.
@@ -355,6 +357,8 @@ def _names_a_level(text: str, start: int) -> bool:
         return False
     if words[-1] == "số":
         return len(words) < 2 or words[-2] != _COUNTING_BEFORE_NUMBER_WORD
+    if words[-1] not in _LEVEL_LAST_WORDS:
+        return False
     return any(" ".join(words[-length:]) in _LEVEL_WORDS for length in (1, 2, 3))
 
 

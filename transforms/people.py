@@ -59,14 +59,14 @@ HONORIFICS = (
     "cô", "Cô", "chú", "Chú", "bác", "Bác", "cụ", "Cụ", "thầy", "Thầy", "cháu", "Cháu",
 )
 
-_ROLE_HEAD = (
-    r"(?:(?:Phó|Quyền|Nguyên|nguyên|Tổng|Ủy viên|Uỷ viên)\s+)*"
+_ROLE_TITLES = (
     r"(?:Bí thư|Chủ tịch|Giám đốc|Thủ tướng|Bộ trưởng|Thứ trưởng|Trưởng ban|Trưởng phòng|"
     r"Trưởng Công an|Trưởng thôn|Trưởng bản|Trưởng khu|Chánh Văn phòng|Chánh án|Viện trưởng|"
     r"Chủ nhiệm|Hiệu trưởng|Tư lệnh|Chỉ huy trưởng|Cục trưởng|Vụ trưởng|Chi cục trưởng|"
     r"Đại tướng|Thượng tướng|Trung tướng|Thiếu tướng|Đại tá|Thượng tá|Trung tá|Thiếu tá|"
     r"Bác sĩ|Tiến sĩ|Thạc sĩ|Nhà giáo|Nghệ nhân|Nghệ sĩ|Đại biểu|Phó Trưởng ban)"
 )
+_ROLE_HEAD = rf"(?:(?:Phó|Quyền|Nguyên|nguyên|Tổng|Ủy viên|Uỷ viên)\s+)*{_ROLE_TITLES}"
 
 # Words that end an organisation name after a role: verbs, function words, honorifics.
 # Organisation names keep lower-case words ("Sở Giao thông vận tải"), so the tail of a
@@ -89,6 +89,9 @@ _BEFORE_NAME = re.compile(
     rf"(?<![\w])(?:(?P<honorific>{'|'.join(HONORIFICS)})|(?P<title>{_ROLE_HEAD}(?:\s+{_TAIL_WORD}){{0,8}}))\s+$"
 )
 _LOOK_BEHIND = 90
+# _BEFORE_NAME tries every offset of its look-behind; most names have no title there at all,
+# and finding that out with a plain alternation of the titles is far cheaper.
+_ROLE_TITLE = re.compile(_ROLE_TITLES)
 
 # ", Bí thư Tỉnh ủy, Chủ tịch HĐND tỉnh", ", một tiểu thương ở chợ Hạ Long II" or a short
 # lower-case apposition closed by a comma or colon (", thợ xây, cho biết").
@@ -106,7 +109,7 @@ def find_people(text: str) -> list[PersonMention]:
         name = match[0]
         if name in PLACE_NAMES or (match.start() and text[match.start() - 1].isalnum()):
             continue
-        before = _BEFORE_NAME.search(text, max(0, match.start() - _LOOK_BEHIND), match.start())
+        before = _honorific_or_title(text, match.start())
         roles = [before["title"]] if before and before["title"] else []
         roles += _roles_after(text, match.end(), describe=before is not None and before["honorific"] is not None)
         # Without an honorific or a title, a capitalised run ("Hồ Gươm", "Văn Quán") is a
@@ -115,6 +118,16 @@ def find_people(text: str) -> list[PersonMention]:
             continue
         people.append(PersonMention(name=name, start=match.start(), end=match.end(), role=", ".join(roles) or None))
     return people
+
+
+def _honorific_or_title(text: str, start: int) -> re.Match[str] | None:
+    """The honorific or the title that ends, followed by spaces, right before the name at `start`."""
+    window_start = max(0, start - _LOOK_BEHIND)
+    preceding = text[window_start:start]
+    # Either match holds an honorific just before the spaces, or one of the titles somewhere.
+    if not preceding.rstrip().endswith(HONORIFICS) and _ROLE_TITLE.search(preceding) is None:
+        return None
+    return _BEFORE_NAME.search(text, window_start, start)
 
 
 def _roles_after(text: str, position: int, describe: bool) -> list[str]:
