@@ -74,10 +74,14 @@ def word_hashes(texts: Sequence[str]) -> list[np.ndarray]:
     # The whole batch is one numpy array of code points: no Python object per word. Padding
     # lets every word's first _HEAD positions be read without running off the end.
     codes = np.frombuffer(("\n".join(texts) + "\n" * _HEAD).encode("utf-32-le"), dtype=np.uint32)
-    in_word = _WORD_CHARACTER[np.minimum(codes, 0xFFFF)]
-    edges = np.diff(in_word.view(np.int8), prepend=np.int8(0))
-    starts = np.flatnonzero(edges == 1)
-    ends = np.flatnonzero(edges == -1)
+    # A leading separator makes the changes between word and separator alternate from a start:
+    # even ones start words, odd ones end them (the padding ends the last word).
+    in_word = np.empty(len(codes) + 1, dtype=bool)
+    in_word[0] = False
+    in_word[1:] = _WORD_CHARACTER[np.minimum(codes, 0xFFFF)]
+    changes = np.flatnonzero(in_word[1:] != in_word[:-1])
+    starts = changes[0::2]
+    ends = changes[1::2]
     lengths = ends - starts
     # A syllable has at most seven letters: the first _HEAD characters, the last _TAIL and the
     # length tell words apart; longer words (names, numbers) rarely differ only in the middle.
@@ -89,7 +93,7 @@ def word_hashes(texts: Sequence[str]) -> list[np.ndarray]:
     present = lengths[:, None] > _POSITION_MINIMUMS[None, :]
     characters = np.where(present, codes[positions], 0).astype(_UINT64)
     combined = lengths.astype(_UINT64) * _LENGTH_WEIGHT
-    combined += (characters * _CHARACTER_WEIGHTS[None, :]).sum(axis=1, dtype=_UINT64)
+    combined += characters @ _CHARACTER_WEIGHTS
     hashes = _mix(combined)
     # Each text is followed by one separator character in the joined string.
     text_ends = np.cumsum([len(text) + 1 for text in texts])
