@@ -7,6 +7,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
+from operator import attrgetter
 from typing import NamedTuple
 
 from transforms.numbers import DIGITS_PATTERN, SCALE_PATTERN, digits_value, scaled_value
@@ -155,10 +156,14 @@ _PERIOD = re.compile(
     r"(?:giai đoạn|nhiệm kỳ|thời kỳ)\s+\d{4}\s*[-–]\s*\d{4}|(?:năm|tháng \d{1,2}/|quý [IV]+/)\s*\d{4}(?!\d)"
     r"|\((?P<bracketed>\d{4}\s*[-–]\s*\d{4})\)"
 )
-_PLACE = re.compile(
-    rf"(?<![\w])(?:tỉnh|Tỉnh|thành phố|Thành phố|TP\.?|huyện|Huyện|thị xã|Thị xã|TX|xã|Xã|phường|Phường|"
-    rf"thị trấn|Thị trấn|quận|Quận|đặc khu|Đặc khu)\s+[{UPPER}][{LOWER}]*(?:\s+[{UPPER}][{LOWER}]*(?![\w]))*"
+_PLACE_WORDS = (
+    r"(?:tỉnh|Tỉnh|thành phố|Thành phố|TP\.?|huyện|Huyện|thị xã|Thị xã|TX|xã|Xã|phường|Phường|"
+    r"thị trấn|Thị trấn|quận|Quận|đặc khu|Đặc khu)"
 )
+_PLACE = re.compile(rf"(?<![\w]){_PLACE_WORDS}\s+[{UPPER}][{LOWER}]*(?:\s+[{UPPER}][{LOWER}]*(?![\w]))*")
+# _PLACE opens with a look-behind, which keeps the regex engine from skipping ahead; the bare
+# words let it hop between the few offsets where a place can start.
+_PLACE_START = re.compile(_PLACE_WORDS)
 
 
 class _Text(NamedTuple):
@@ -202,7 +207,7 @@ def extract_facts_from_text(text: str, source: str, paragraph: int | None = None
     facts = _numbers_and_documents(scanned)
     for person in find_people(text):
         facts.append(_fact(scanned, "person", person.start, person.end, name=person.name, role=person.role))
-    facts.sort(key=lambda fact: fact.start)
+    facts.sort(key=attrgetter("start"))
     return facts
 
 
@@ -461,9 +466,20 @@ def _place(scanned: _Text, sentence_start: int, sentence_end: int, start: int, e
     """A named place ("huyện Ba Chẽ") in the same comma-delimited clause as the fact."""
     clause = _bounds(scanned.clause_breaks, sentence_start, sentence_end, start, end)
     if clause not in scanned.places:
-        place = _PLACE.search(scanned.text, *clause)
+        place = _first_place(scanned.text, *clause)
         scanned.places[clause] = place[0] if place else None
     return scanned.places[clause]
+
+
+def _first_place(text: str, start: int, end: int) -> re.Match[str] | None:
+    """What _PLACE.search(text, start, end) finds, trying only the offsets where a place word stands."""
+    position = start
+    while candidate := _PLACE_START.search(text, position, end):
+        place = _PLACE.match(text, candidate.start(), end)
+        if place is not None:
+            return place
+        position = candidate.start() + 1
+    return None
 
 
 def _bounds(marks: list[int], sentence_start: int, sentence_end: int, start: int, end: int) -> tuple[int, int]:
@@ -490,7 +506,11 @@ def _subject_after(text: str, position: int) -> str | None:
 def _subject_before(scanned: _Text, start: int) -> str | None:
     """The noun phrase of the clause before `start` ("GRDP bình quân đầu người" in "… đạt 7.614 USD")."""
     sentence_start, _ = _sentence_span(scanned, start)
-    clause = _CLAUSE_BEFORE_SUBJECT.split(scanned.text[sentence_start:start])[-1]
+    before = scanned.text[sentence_start:start]
+    # A comma, semicolon, colon or bracket always ends a piece of the split, so the last piece
+    # lies after the last of them and splitting only that tail gives it.
+    last_mark = max(before.rfind(","), before.rfind(";"), before.rfind(":"), before.rfind("("))
+    clause = _CLAUSE_BEFORE_SUBJECT.split(before[last_mark + 1 :])[-1]
     clause = _PERIOD.sub(" ", clause)
     words = clause.split()[-8:]
     while words and words[0].lower() in _SUBJECT_LEADING_WORDS:
