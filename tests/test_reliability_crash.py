@@ -11,12 +11,14 @@ once its manifest has been renamed into place, so a half-written landing file ne
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -48,6 +50,10 @@ COMMITTING_LOG_BYTES = 256 * 1024
 # Writing a batch's commit takes milliseconds, parsing the next batch seconds: a log that
 # has stopped growing this long means the commit is complete and the next batch is under way.
 COMMIT_SETTLED_SECONDS = 0.5
+# Dedup is one transaction; facts is one per 1000 articles, and there are fewer here: each is
+# killed at these fractions of its clean run's time, to land inside that one transaction,
+# and once more at its first write.
+KILL_FRACTIONS = (0.6, 0.75, 0.9)
 
 
 @dataclass
@@ -55,6 +61,16 @@ class Night:
     data: Path
     environment: dict[str, str]
     reference: Fingerprint
+    seconds: dict[str, float]  # a clean run of each stage, start to exit
+
+
+@dataclass
+class StageKills:
+    """A stage killed at several moments, then run to its end."""
+
+    before: Fingerprint
+    after: Fingerprint
+    after_each_kill: list[Fingerprint]
 
 
 @dataclass
@@ -63,6 +79,7 @@ class CrashedWarehouse:
     environment: dict[str, str]
     after_killed_load: dict[str, int]
     after_killed_parse: dict[str, int]
+    kills: dict[str, StageKills]
 
 
 def crawl_mirror(environment: dict[str, str]) -> None:
@@ -118,8 +135,8 @@ def counts(path: Path) -> dict[str, int]:
         }
 
 
-def kill_when(arguments: list[str], environment: dict[str, str], ready: Callable[[int], bool]) -> None:
-    """Start a stage, SIGKILL it as soon as ready(its pid) holds, and check it was still working."""
+def kill_when(arguments: list[str], environment: dict[str, str], ready: Callable[[int], bool]) -> bool:
+    """Start a stage and SIGKILL it as soon as ready(its pid) holds; False if it ended first."""
     stage = subprocess.Popen(
         [sys.executable, "-m", "provnews.cli", *arguments],
         env=environment,
@@ -130,13 +147,20 @@ def kill_when(arguments: list[str], environment: dict[str, str], ready: Callable
     try:
         while stage.poll() is None and not ready(stage.pid):
             time.sleep(0.005)
-        assert stage.poll() is None, f"provnews {' '.join(arguments)} ended before it could be killed"
+        # A stage that has just ended is not signalled: its exit code tells.
         stage.send_signal(signal.SIGKILL)
-        assert stage.wait(timeout=30) == -signal.SIGKILL
+        returncode = stage.wait(timeout=30)
     finally:
         if stage.poll() is None:
             stage.kill()
             stage.wait()
+    assert returncode in (0, -signal.SIGKILL), f"provnews {' '.join(arguments)} failed with {returncode}"
+    return returncode == -signal.SIGKILL
+
+
+def after_seconds(seconds: float) -> Callable[[int], bool]:
+    started = time.monotonic()
+    return lambda pid: time.monotonic() - started > seconds
 
 
 def open_landing_files(pid: int) -> set[str]:
@@ -195,23 +219,62 @@ def night(tmp_path_factory: pytest.TempPathFactory) -> Night:
         crawl_mirror(environment)
     multiply_runs(data / "landing")
     reference = {**environment, "PROVNEWS_WAREHOUSE": str(data / "reference.duckdb")}
-    for arguments in (["load"], ["parse"], ["dedup"], ["facts"]):
-        run_stage(arguments, reference)
-    return Night(data, environment, warehouse_fingerprint(data / "reference.duckdb"))
+    seconds = {}
+    for stage in ("load", "parse", "dedup", "facts"):
+        started = time.monotonic()
+        run_stage([stage], reference)
+        seconds[stage] = time.monotonic() - started
+    return Night(data, environment, warehouse_fingerprint(data / "reference.duckdb"), seconds)
 
 
 @pytest.fixture(scope="module")
 def crashed(night: Night) -> CrashedWarehouse:
     path = night.data / "crashed.duckdb"
     environment = {**night.environment, "PROVNEWS_WAREHOUSE": str(path)}
-    kill_when(["load"], environment, after_reading_runs(RUNS_READ_BEFORE_KILL))
+    assert kill_when(["load"], environment, after_reading_runs(RUNS_READ_BEFORE_KILL)), "load ended first"
     after_killed_load = counts(path)
     run_stage(["load"], environment)
-    kill_when(["parse"], environment, after_a_commit(path))
+    assert kill_when(["parse"], environment, after_a_commit(path)), "parse ended first"
     after_killed_parse = counts(path)
-    for arguments in (["parse"], ["dedup"], ["facts"]):
-        run_stage(arguments, environment)
-    return CrashedWarehouse(path, environment, after_killed_load, after_killed_parse)
+    run_stage(["parse"], environment)
+    kills = {stage: kill_repeatedly(stage, environment, path, night.seconds[stage]) for stage in ("dedup", "facts")}
+    return CrashedWarehouse(path, environment, after_killed_load, after_killed_parse, kills)
+
+
+def kill_repeatedly(stage: str, environment: dict[str, str], path: Path, clean_seconds: float) -> StageKills:
+    """Kill the stage at several moments, each time from the same starting file, then let it finish."""
+    before = warehouse_fingerprint(path)
+    # A clean exit leaves no log beside the file, so a copy of the file is the whole warehouse.
+    starting_file = path.with_name(f"before-{stage}.duckdb")
+    shutil.copyfile(path, starting_file)
+    # Start-up (imports, opening the warehouse) takes the first part of a clean run's time;
+    # the first write is where a stage without its transaction would leave half its work.
+    moments = [partial(after_seconds, clean_seconds * fraction) for fraction in KILL_FRACTIONS]
+    moments.append(partial(after_first_write, path))
+    after_each_kill = []
+    for moment in moments:
+        restore(starting_file, path)
+        if kill_when([stage], environment, moment()):
+            after_each_kill.append(warehouse_fingerprint(path))
+    restore(starting_file, path)
+    run_stage([stage], environment)
+    return StageKills(before, warehouse_fingerprint(path), after_each_kill)
+
+
+def restore(starting_file: Path, path: Path) -> None:
+    shutil.copyfile(starting_file, path)
+    path.with_name(path.name + ".wal").unlink(missing_ok=True)
+
+
+def after_first_write(warehouse: Path) -> Callable[[int], bool]:
+    """Holds once the warehouse's log or its file changes: large inserts go straight to the file."""
+    unchanged = warehouse.stat()
+
+    def ready(pid: int) -> bool:
+        now = warehouse.stat()
+        return log_size(warehouse) > 0 or (now.st_size, now.st_mtime_ns) != (unchanged.st_size, unchanged.st_mtime_ns)
+
+    return ready
 
 
 @pytest.mark.slow
@@ -234,11 +297,24 @@ def test_killed_load_and_parse_run_again_equal_a_clean_run(night: Night, crashed
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("stage", ["dedup", "facts"])
+def test_killed_one_transaction_stage_leaves_the_warehouse_as_before_or_after_it(
+    crashed: CrashedWarehouse, stage: str
+) -> None:
+    kills = crashed.kills[stage]
+    # At least one kill must have left the stage's work undone, or nothing was shown.
+    assert kills.before in kills.after_each_kill
+    assert kills.before != kills.after
+    assert all(state in (kills.before, kills.after) for state in kills.after_each_kill)
+
+
+@pytest.mark.slow
 def test_killed_reparse_run_again_equals_a_clean_run(night: Night, crashed: CrashedWarehouse) -> None:
     before = log_size(crashed.path)
-    kill_when(
+    killed = kill_when(
         ["parse", "--reparse"], crashed.environment, lambda pid: log_size(crashed.path) > before + COMMITTING_LOG_BYTES
     )
+    assert killed, "parse --reparse ended first"
     for arguments in (["parse", "--reparse"], ["dedup"], ["facts"]):
         run_stage(arguments, crashed.environment)
     assert warehouse_fingerprint(crashed.path) == night.reference
