@@ -32,7 +32,9 @@ def split_credit(text: str) -> tuple[str, str | None]:
     # Every credit form has a colon or parentheses; most captions have neither.
     if ":" not in text and ")" not in text and "]" not in text:
         return text, None
-    for pattern in (_CREDIT_IN_PARENTHESES, _CREDIT_AFTER):
+    # A credit in brackets needs an opening bracket; "caption. Ảnh: X" has none.
+    patterns = (_CREDIT_IN_PARENTHESES, _CREDIT_AFTER) if "(" in text or "[" in text else (_CREDIT_AFTER,)
+    for pattern in patterns:
         match = pattern.search(text)
         if match:
             return text[: match.start()].strip(" -–—|"), normalise_text(match.group(1))
@@ -42,15 +44,28 @@ def split_credit(text: str) -> tuple[str, str | None]:
 def caption_key(text: str) -> str:
     """How two repetitions of one caption are recognised: credit off, case and tone marks folded."""
     caption, _ = split_credit(text)
+    return _key(caption)
+
+
+def _key(caption: str) -> str:
     return comparison_key(caption).rstrip(" .")
 
 
 class _Keys(dict[str, str]):
-    """caption_key of each text, computed once per page: the same caption is compared many times."""
+    """caption_key and split_credit of each text, once per page: the same caption is compared many times."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.splits: dict[str, tuple[str, str | None]] = {}
 
     def __missing__(self, text: str) -> str:
-        key = self[text] = caption_key(text)
+        key = self[text] = _key(self.split(text)[0])
         return key
+
+    def split(self, text: str) -> tuple[str, str | None]:
+        if text not in self.splits:
+            self.splits[text] = split_credit(text)
+        return self.splits[text]
 
 
 @dataclass(slots=True)
@@ -243,7 +258,7 @@ def _merge(photos: list[_Photo], title_key: str, keys: _Keys) -> tuple[Caption, 
         texts = [text for text in photo.visible if _is_caption_text(text, keys[text], title_key)]
         if not texts:
             continue
-        text, credit = split_credit(texts[0])
+        text, credit = keys.split(texts[0])
         key = keys[texts[0]]
         occurrences = sum(1 for repeat in photo.visible + photo.attributes if keys[repeat] == key)
         if key in seen:
