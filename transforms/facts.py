@@ -146,7 +146,9 @@ _CLOCK_UNITS = frozenset({"giờ", "phút"})
 _DURATION_WORDS = frozenset({"vòng", "trong", "sau", "mất", "suốt", "tới", "hơn", "gần"})
 _CLOCK_TIME_AFTER = re.compile(r"\s+(?:\d|sáng|trưa|chiều|tối|đêm|ngày)")
 _EACH_AFTER = re.compile(r"\s+(?:cho\s+)?mỗi\s+([^\W\d_]+)")
-_SUBJECT_END = re.compile(r"[.;:()\"“”]|(?<!\d),|,(?!\s?\d)")
+# Punctuation, or a comma that is not a decimal comma ("1,5"). Every branch starts with the
+# character it matches, so the regex engine can skip plain text.
+_SUBJECT_END = re.compile(r"[.;:()\"“”]|,(?:(?<!\d,)|(?!\s?\d))")
 _CLAUSE_BREAK = re.compile(r"[,;()]")
 _SEMICOLON = re.compile(";")
 
