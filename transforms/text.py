@@ -8,8 +8,6 @@ import unicodedata
 
 # Zero-width characters and soft hyphens that CMS editors paste in; str.split() folds the spaces.
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
-# Whitespace that str.split() breaks on, other than the plain space.
-_OTHER_WHITESPACE = re.compile(r"[^\S ]")
 
 _TONE_MARKS = ("\u0301", "\u0300", "\u0309", "\u0303", "\u0323")  # sắc, huyền, hỏi, ngã, nặng
 
@@ -35,12 +33,14 @@ def normalise_text(text: str) -> str:
     """NFC text on one line: invisible characters removed, whitespace runs folded to one space."""
     # compose() inlined: this runs for every text node of every page.
     composed = text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
-    visible = _INVISIBLE.sub("", composed)
-    # Splitting into words and joining them allocates a string per word; most paragraphs
-    # already have single plain spaces only and need no folding.
-    if "  " in visible or _OTHER_WHITESPACE.search(visible) or visible[:1].isspace() or visible[-1:].isspace():
-        return " ".join(visible.split())
-    return visible
+    # Invisible characters and every whitespace but the plain space are unprintable, so for most
+    # paragraphs one printable check shows there is nothing to remove; and splitting into words
+    # to join them again allocates a string per word, which single plain spaces do not need.
+    if composed.isprintable():
+        if "  " not in composed and composed[:1] != " " and composed[-1:] != " ":
+            return composed
+        return " ".join(composed.split())
+    return " ".join(_INVISIBLE.sub("", composed).split())
 
 
 def comparison_key(text: str) -> str:
