@@ -100,11 +100,13 @@ def parse_page(
 def _first_text(tree: LexborHTMLParser, selector: str | None) -> str:
     if not selector:
         return ""
-    for node in tree.css(selector):
-        text = normalise_text(node.text())
-        if text:
-            return text
-    return ""
+    # css_first stops at the first match, which almost always has the text; the other matches
+    # are looked for only when it is empty (an icon, a placeholder).
+    first = tree.css_first(selector)
+    text = normalise_text(first.text()) if first is not None else ""
+    if text or first is None:
+        return text
+    return next((text for node in tree.css(selector)[1:] if (text := normalise_text(node.text()))), "")
 
 
 def _headline(tree: LexborHTMLParser, metadata: PageMetadata) -> str:
