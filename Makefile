@@ -9,13 +9,13 @@ UV_VERSION := 0.13.9
 
 install: $(INSTALLED)
 
+# Bytecode is compiled once at install: every crawl and Airflow task is a fresh process, and
+# with PYTHONDONTWRITEBYTECODE set each one would recompile Scrapy and Airflow from source.
 $(INSTALLED): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
 	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.lock
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
-	# Bytecode once at install: every crawl and Airflow task is a fresh process, and with
-	# PYTHONDONTWRITEBYTECODE set each one would recompile Scrapy and Airflow from source.
 	$(BIN)/python -m compileall -q -j 0 $(VENV)/lib > /dev/null
 	touch $@
 
