@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
@@ -150,7 +150,6 @@ _EACH_AFTER = re.compile(r"\s+(?:cho\s+)?mỗi\s+([^\W\d_]+)")
 # character it matches, so the regex engine can skip plain text.
 _SUBJECT_END = re.compile(r"[.;:()\"“”]|,(?:(?<!\d,)|(?!\s?\d))")
 _CLAUSE_BREAK = re.compile(r"[,;()]")
-_SEMICOLON = re.compile(";")
 
 # Starts with one character class so the regex engine can skip plain text quickly.
 _SENTENCE_END = re.compile(r"[.!?…\n](?:(?<=\n)|[.!?…]*[”\"’']?(?=\s))")
@@ -175,10 +174,7 @@ class _Text(NamedTuple):
     sentence_ends: list[int]
     source: str
     paragraph: int | None
-    # Several facts share a sentence: the clause marks are found once per text, and each
-    # clause's places and periods once, however many facts stand in it.
-    clause_breaks: list[int]
-    semicolons: list[int]
+    # Several facts share a clause: its places and periods are found once, however many facts stand in it.
     periods: dict[tuple[int, int], list[tuple[int, int, str]]]
     places: dict[tuple[int, int], str | None]
 
@@ -201,8 +197,6 @@ def extract_facts_from_text(text: str, source: str, paragraph: int | None = None
         [match.end() for match in _SENTENCE_END.finditer(text)],
         source,
         paragraph,
-        [match.start() for match in _CLAUSE_BREAK.finditer(text)],
-        [match.start() for match in _SEMICOLON.finditer(text)],
         {},
         {},
     )
@@ -448,12 +442,15 @@ def _sentence_span(scanned: _Text, position: int) -> tuple[int, int]:
 
 def _period(scanned: _Text, sentence_start: int, sentence_end: int, start: int, end: int) -> str | None:
     """The period nearest before the fact within its clause of the sentence, else the nearest after."""
-    segment_start, segment_end = _bounds(scanned.semicolons, sentence_start, sentence_end, start, end)
+    text = scanned.text
+    segment_start = max(sentence_start, text.rfind(";", sentence_start, start) + 1)
+    segment_end = text.find(";", end, sentence_end)
+    segment_end = sentence_end if segment_end < 0 else segment_end
     periods = scanned.periods.get((segment_start, segment_end))
     if periods is None:
         periods = scanned.periods[segment_start, segment_end] = [
             (period.start(), period.end(), period["bracketed"] or period[0])
-            for period in _PERIOD.finditer(scanned.text, segment_start, segment_end)
+            for period in _PERIOD.finditer(text, segment_start, segment_end)
         ]
     before: str | None = None
     for period_start, period_end, period in periods:
@@ -466,9 +463,18 @@ def _period(scanned: _Text, sentence_start: int, sentence_end: int, start: int, 
 
 def _place(scanned: _Text, sentence_start: int, sentence_end: int, start: int, end: int) -> str | None:
     """A named place ("huyện Ba Chẽ") in the same comma-delimited clause as the fact."""
-    clause = _bounds(scanned.clause_breaks, sentence_start, sentence_end, start, end)
+    text = scanned.text
+    clause_start = 1 + max(
+        sentence_start - 1,
+        text.rfind(",", sentence_start, start),
+        text.rfind(";", sentence_start, start),
+        text.rfind("(", sentence_start, start),
+        text.rfind(")", sentence_start, start),
+    )
+    following_break = _CLAUSE_BREAK.search(text, end, sentence_end)
+    clause = (clause_start, following_break.start() if following_break else sentence_end)
     if clause not in scanned.places:
-        place = _first_place(scanned.text, *clause)
+        place = _first_place(text, *clause)
         scanned.places[clause] = place[0] if place else None
     return scanned.places[clause]
 
@@ -482,15 +488,6 @@ def _first_place(text: str, start: int, end: int) -> re.Match[str] | None:
             return place
         position = candidate.start() + 1
     return None
-
-
-def _bounds(marks: list[int], sentence_start: int, sentence_end: int, start: int, end: int) -> tuple[int, int]:
-    """The part of the sentence around text[start:end] that lies between two of the marks (sorted offsets)."""
-    before = bisect_left(marks, start)
-    part_start = max(sentence_start, marks[before - 1] + 1) if before else sentence_start
-    after = bisect_left(marks, end)
-    part_end = marks[after] if after < len(marks) and marks[after] < sentence_end else sentence_end
-    return part_start, part_end
 
 
 def _subject_after(text: str, position: int) -> str | None:
