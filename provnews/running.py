@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -45,19 +44,13 @@ def mirror_if(wanted: bool) -> Iterator[None]:
 
 
 def crawl_all(sites: Sequence[str], summary: RunSummary) -> None:
+    # Each crawl prints its own summary line (pages fetched, failed, not modified, refused).
     def crawl_one(site: str) -> None:
-        started = time.monotonic()
         try:
-            outcome = stages.crawl(site)
+            stages.crawl(site)
         except stages.CrawlFailed as error:
             summary.failed_sites.append(site)
             say(f"crawl     {site}: FAILED {error}")
-            return
-        say(
-            f"crawl     {site}: {outcome['status']}, {outcome['pages_fetched']} pages fetched, "
-            f"{outcome['pages_failed']} failed, {outcome['pages_not_modified']} not modified "
-            f"({time.monotonic() - started:.1f}s)"
-        )
 
     with ThreadPoolExecutor(max_workers=PARALLEL_CRAWLS) as pool:
         list(pool.map(crawl_one, sites))

@@ -161,8 +161,9 @@ def dedup() -> dict:
 
     started = time.monotonic()
     with open_warehouse() as connection:
-        result = dedup_articles(connection)
-    return {**asdict(result), "seconds": _timed(started)}
+        result = asdict(dedup_articles(connection))
+    result["seconds_signing"] = round(result["seconds_signing"], 2)
+    return {**result, "seconds": _timed(started)}
 
 
 def facts(reextract: bool = False) -> dict:
