@@ -7,7 +7,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from warehouse.connection import connect, load_full_text_search
+from warehouse.connection import FTS_EXTENSION, connect, load_full_text_search
 from warehouse.schema import check_version
 
 SITE_SUMMARY = """
@@ -76,7 +76,9 @@ def run_sql(published: Path, query: str | None) -> int:
         shell = shutil.which("duckdb", path=str(Path(sys.executable).parent)) or shutil.which("duckdb")
         if shell is None:
             raise FileNotFoundError("the DuckDB shell (pip package duckdb-cli) is not installed")
-        os.execv(shell, [shell, "-readonly", str(published)])
+        # The shell gets full-text search (search_articles) from the pinned wheel, as queries do.
+        startup = f"INSTALL '{FTS_EXTENSION}'; LOAD fts;"
+        os.execv(shell, [shell, "-readonly", "-cmd", startup, str(published)])
     connection = _read_only(published)
     try:
         load_full_text_search(connection)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import unicodedata
 from pathlib import Path
 
@@ -159,6 +161,20 @@ def test_sql_answers_one_query_on_the_published_warehouse(first_night):
     result = run_provnews(["sql", "SELECT count(*) AS stories FROM v_articles"], environment)
     assert result.returncode == 0, result.stderr
     assert "stories" in result.stdout
+
+
+def test_the_sql_shell_opens_the_published_warehouse_with_search(first_night):
+    _, environment, _ = first_night
+    shell = subprocess.run(
+        [sys.executable, "-m", "provnews.cli", "sql"],
+        input="SELECT title FROM search_articles('giảm nghèo') LIMIT 1;\n",
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert shell.returncode == 0, shell.stderr
+    assert "giảm nghèo" in shell.stdout
 
 
 def test_export_writes_every_published_table_as_parquet(first_night, tmp_path):
