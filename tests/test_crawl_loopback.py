@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-import pyarrow.parquet as pq
 import pytest
 
 from scrapers.crawl import CrawlOutcome, KnownPage, run_crawl, write_known_pages
 from scrapers.landing import RunManifest
 from scrapers.site import Site, parse_site
+from tests.crawl_samples import crawl, rows
 
 ARTICLE = "<html><head><title>{0}</title></head><body><h1>{0}</h1><p>Nội dung bài {0}.</p></body></html>"
 
@@ -152,15 +152,6 @@ def good_site_routes() -> dict[str, Route]:
         "/site/secret-1009.html": article("secret-1009"),
         "/site/too-deep-1008.html": article("too-deep-1008"),
     }
-
-
-def crawl(site: Site, tmp: Path, run_id: str, **options: object) -> CrawlOutcome:
-    return run_crawl(site, run_id, tmp / "landing", tmp / "logs", timeout_seconds=60, **options)
-
-
-def rows(outcome: CrawlOutcome) -> list[dict]:
-    assert outcome.landing_file is not None
-    return pq.read_table(outcome.landing_file).to_pylist()
 
 
 @pytest.fixture(scope="module")

@@ -6,25 +6,16 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import pyarrow.parquet as pq
 import pytest
 
 from mirror.server import DISALLOWED, MirrorServer
-from scrapers.crawl import CrawlOutcome, KnownPage, run_crawl, write_known_pages
+from scrapers.crawl import CrawlOutcome, KnownPage, write_known_pages
 from scrapers.landing import RunManifest
 from scrapers.site import Site, load_sites
 from scrapers.urls import canonical_url
+from tests.crawl_samples import crawl, rows
 
 CONTENT_SITES = ("mirror-baoquangninh", "mirror-quangninh-gov", "mirror-tuoitrethudo", "mirror-faulty")
-
-
-def crawl(site: Site, tmp: Path, run_id: str, **options: object) -> CrawlOutcome:
-    return run_crawl(site, run_id, tmp / "landing", tmp / "logs", timeout_seconds=60, **options)
-
-
-def rows(outcome: CrawlOutcome) -> list[dict]:
-    assert outcome.landing_file is not None
-    return pq.read_table(outcome.landing_file).to_pylist()
 
 
 @pytest.fixture(scope="module")
