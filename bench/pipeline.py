@@ -345,18 +345,7 @@ def _parse_stage_peak(pages: int) -> tuple[float, float]:
         manifests = write_landing_runs(data / "landing", generator, runs, per_run)
         with _warehouse(data / "warehouse.duckdb") as connection:
             load_runs(connection, manifests)
-        started = time.perf_counter()
-        completed = subprocess.run(
-            [sys.executable, "-c", PARSE_WITH_PEAK],
-            cwd=PROJECT_ROOT,
-            env=_environment(data),
-            capture_output=True,
-            text=True,
-            timeout=3600,
-        )
-        spent = time.perf_counter() - started
-        if completed.returncode != 0:
-            raise RuntimeError(f"provnews parse failed: {_last_line(completed.stderr)}")
+        completed, spent = _run_timed(["-c", PARSE_WITH_PEAK], _environment(data), "parse", 3600)
     return int(_last_line(completed.stdout)) / 1024, spent
 
 
@@ -410,18 +399,9 @@ def crawl_throughput(extra_articles: int | None = None) -> dict:
     try:
         with tempfile.TemporaryDirectory(prefix="provnews-bench-crawl-") as folder:
             data = Path(folder)
-            started = time.perf_counter()
-            completed = subprocess.run(
-                [sys.executable, "-m", "provnews.cli", "crawl", SITE],
-                cwd=PROJECT_ROOT,
-                env=_environment(data, server.port),
-                capture_output=True,
-                text=True,
-                timeout=600,
+            _, wall = _run_timed(
+                ["-m", "provnews.cli", "crawl", SITE], _environment(data, server.port), "crawl", 600
             )
-            wall = time.perf_counter() - started
-            if completed.returncode != 0:
-                raise RuntimeError(f"provnews crawl failed: {_last_line(completed.stderr)}")
             manifest = next((data / "landing" / SITE).glob("*/*.json"))
             stats = json.loads(manifest.read_text(encoding="utf-8"))["stats"]
     finally:
@@ -445,18 +425,10 @@ def second_night() -> dict:
         nights = []
         stages: list[dict[str, float]] = []
         for _ in range(2):
-            started = time.perf_counter()
-            completed = subprocess.run(
-                [sys.executable, "-m", "provnews.cli", "run", "--with-mirror"],
-                cwd=PROJECT_ROOT,
-                env=environment,
-                capture_output=True,
-                text=True,
-                timeout=900,
+            completed, seconds = _run_timed(
+                ["-m", "provnews.cli", "run", "--with-mirror"], environment, "run", 900
             )
-            nights.append(time.perf_counter() - started)
-            if completed.returncode != 0:
-                raise RuntimeError(f"provnews run failed: {_last_line(completed.stderr)}")
+            nights.append(seconds)
             stages.append(stage_seconds(completed.stderr))
     return {
         "first_seconds": nights[0],
@@ -501,6 +473,25 @@ def _environment(data: Path, mirror_port: int | None = None) -> dict[str, str]:
     if mirror_port is not None:
         environment["PROVNEWS_MIRROR_PORT"] = str(mirror_port)
     return environment
+
+
+def _run_timed(
+    arguments: list[str], environment: dict[str, str], what: str, timeout: float
+) -> tuple[subprocess.CompletedProcess[str], float]:
+    """Run `python <arguments>` from the project root; returns it with its wall seconds, raises if it failed."""
+    started = time.perf_counter()
+    completed = subprocess.run(
+        [sys.executable, *arguments],
+        cwd=PROJECT_ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    seconds = time.perf_counter() - started
+    if completed.returncode != 0:
+        raise RuntimeError(f"provnews {what} failed: {_last_line(completed.stderr)}")
+    return completed, seconds
 
 
 def _last_line(text: str) -> str:
