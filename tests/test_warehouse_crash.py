@@ -8,6 +8,8 @@ import sys
 import time
 from pathlib import Path
 
+import duckdb
+
 from tests.support import PROJECT_ROOT
 from tests.warehouse_samples import landing_run, open_warehouse, page, parsed_article
 from warehouse.articles import pages_to_parse, store_articles
@@ -32,19 +34,29 @@ for _ in range(50):
 """
 
 
-def test_killed_store_leaves_articles_and_captions_all_or_nothing(tmp_path: Path) -> None:
+def loaded_warehouse(tmp_path: Path, articles: int) -> tuple[Path, duckdb.DuckDBPyConnection]:
+    """A warehouse with one run of `articles` landed article pages, still open."""
     warehouse = tmp_path / "warehouse.duckdb"
     connection = open_warehouse(warehouse)
-    urls = [f"https://baoquangninh.vn/bai-{number}.html" for number in range(ARTICLES)]
+    urls = [f"https://baoquangninh.vn/bai-{number}.html" for number in range(articles)]
     load_runs(connection, [landing_run(tmp_path / "landing", "run-1", [page(url) for url in urls])])
-    connection.close()
-    writer = subprocess.Popen(
-        [sys.executable, "-c", WRITER, str(warehouse)],
+    return warehouse, connection
+
+
+def start_writer(script: str, warehouse: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-c", script, str(warehouse)],
         cwd=PROJECT_ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+def test_killed_store_leaves_articles_and_captions_all_or_nothing(tmp_path: Path) -> None:
+    warehouse, connection = loaded_warehouse(tmp_path, ARTICLES)
+    connection.close()
+    writer = start_writer(WRITER, warehouse)
     assert writer.stdout is not None
     started = writer.stdout.readline()
     assert started == "storing\n", writer.communicate()[1]
@@ -95,23 +107,14 @@ for _ in range(50):
 
 
 def test_killed_store_facts_leaves_facts_and_their_marks_together(tmp_path: Path) -> None:
-    warehouse = tmp_path / "warehouse.duckdb"
-    connection = open_warehouse(warehouse)
-    urls = [f"https://baoquangninh.vn/bai-{number}.html" for number in range(FACT_ARTICLES)]
-    load_runs(connection, [landing_run(tmp_path / "landing", "run-1", [page(url) for url in urls])])
+    warehouse, connection = loaded_warehouse(tmp_path, FACT_ARTICLES)
     store_articles(
         connection,
         [parsed_article(page.page_id, page.url) for batch in pages_to_parse(connection) for page in batch],
         [],
     )
     connection.close()
-    writer = subprocess.Popen(
-        [sys.executable, "-c", FACTS_WRITER, str(warehouse)],
-        cwd=PROJECT_ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    writer = start_writer(FACTS_WRITER, warehouse)
     assert writer.stdout is not None
     # The second insert: the first store has committed facts and marks, and this one has
     # already deleted the old facts when it is killed.
