@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urljoin
 
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from transforms.authors import byline_authors, split_names
 from transforms.captions import caption_key, take_captions
@@ -48,7 +48,7 @@ def parse_page(
     tree = LexborHTMLParser(raw if verbatim else html)
     if tree.body is None:
         raise NotAnArticle("not HTML")
-    metadata = read_metadata(tree, html, url)
+    metadata = read_metadata(tree, url)
     selectors = selectors or Selectors()
     title = _first_text(tree, selectors.title) or _headline(tree, metadata) or _page_title(tree)
     if not title:
@@ -244,27 +244,19 @@ class PageMetadata:
     description: str | None
 
 
-_BODY_TAG = re.compile(r"<body", re.IGNORECASE)
 _HEAD_METADATA = 'meta[content], link[rel=canonical], script[type="application/ld+json"]'
-# Body elements that carry metadata, each with the text that must be in the page for it to exist;
-# checking the text first saves a walk over a large page that has none.
-_BODY_METADATA = (
-    ("itemprop", "[itemprop][content], [itemprop][datetime]"),
-    ("<time", "time[datetime]"),
-    ("ld+json", 'script[type="application/ld+json"]'),
-)
+# Body elements that may carry metadata. Attribute selectors cost a test of every element of a
+# large page, several times what a tag costs, so _carries_metadata checks the attributes instead.
+_BODY_METADATA = "[itemprop], time, script"
 
 
-def read_metadata(tree: LexborHTMLParser, html: str, url: str) -> PageMetadata:
+def read_metadata(tree: LexborHTMLParser, url: str) -> PageMetadata:
     """The page's own statements about the article, JSON-LD before <meta> tags."""
     meta: dict[str, str] = {}
     linked: dict = {}
     nodes = tree.head.css(_HEAD_METADATA) if tree.head is not None else []
-    body_start = _BODY_TAG.search(html)
-    start = body_start.start() if body_start else 0
-    body_selectors = ", ".join(selector for marker, selector in _BODY_METADATA if html.find(marker, start) >= 0)
-    if body_selectors and tree.body is not None:
-        nodes.extend(tree.body.css(body_selectors))
+    if tree.body is not None:
+        nodes.extend(node for node in tree.body.css(_BODY_METADATA) if _carries_metadata(node))
     for node in nodes:
         attributes = node.attributes
         if node.tag == "script":
@@ -292,6 +284,17 @@ def read_metadata(tree: LexborHTMLParser, html: str, url: str) -> PageMetadata:
         section=_text(linked.get("articleSection")) or meta.get("article:section"),
         site_name=meta.get("og:site_name") or (_text(publisher.get("name")) if isinstance(publisher, dict) else None),
         description=meta.get("description") or meta.get("og:description"),
+    )
+
+
+def _carries_metadata(node: LexborNode) -> bool:
+    """[itemprop][content], [itemprop][datetime], time[datetime], script[type="application/ld+json"]."""
+    attributes = node.attributes
+    return (
+        ("itemprop" in attributes and ("content" in attributes or "datetime" in attributes))
+        or (node.tag == "time" and "datetime" in attributes)
+        # Selectors match the type attribute regardless of case.
+        or (node.tag == "script" and (attributes.get("type") or "").lower() == "application/ld+json")
     )
 
 
