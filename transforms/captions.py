@@ -15,6 +15,8 @@ _CREDIT_WORDS = r"(?:Ảnh|Ảnh minh họa|Ảnh minh hoạ|Ảnh tư liệu|�
 _CREDIT_IN_PARENTHESES = re.compile(rf"\s*[\(\[]\s*({_CREDIT_WORDS}(?:\s*:[^()\[\]]*)?)[\)\]]\s*\.?\s*$", re.IGNORECASE)
 # Outside parentheses only a capitalised "Ảnh:" starts a credit; "triển lãm ảnh: …" is caption text.
 _CREDIT_AFTER = re.compile(rf"(?:^|\s*[-–—|]\s*|\s+)({_CREDIT_WORDS}\s*:\s*[^!?]*?)\s*\.?\s*$")
+# Where a credit can begin: every match of _CREDIT_AFTER has one of these, at most " - " after its start.
+_CREDIT_START = re.compile(rf"{_CREDIT_WORDS}\s*:")
 _CREDIT_ONLY = re.compile(rf"^\s*{_CREDIT_WORDS}\s*\.?\s*$", re.IGNORECASE)
 # Alt texts that editors leave as placeholders rather than captions.
 _PLACEHOLDERS = frozenset(
@@ -33,12 +35,20 @@ def split_credit(text: str) -> tuple[str, str | None]:
     if ":" not in text and ")" not in text and "]" not in text:
         return text, None
     # A credit in brackets needs an opening bracket; "caption. Ảnh: X" has none.
-    patterns = (_CREDIT_IN_PARENTHESES, _CREDIT_AFTER) if "(" in text or "[" in text else (_CREDIT_AFTER,)
-    for pattern in patterns:
-        match = pattern.search(text)
-        if match:
-            return text[: match.start()].strip(" -–—|"), normalise_text(match.group(1))
+    match = _CREDIT_IN_PARENTHESES.search(text) if "(" in text or "[" in text else None
+    if match is None:
+        match = _credit_after(text)
+    if match:
+        return text[: match.start()].strip(" -–—|"), normalise_text(match.group(1))
     return text, None
+
+
+def _credit_after(text: str) -> re.Match[str] | None:
+    """_CREDIT_AFTER.search(text) for normalised text, which has no runs of spaces."""
+    # Tried at every character, the pattern costs more than the rest of the caption's handling;
+    # no match can start more than " - " before the first credit word that a colon follows.
+    start = _CREDIT_START.search(text)
+    return _CREDIT_AFTER.search(text, max(0, start.start() - 3)) if start else None
 
 
 def caption_key(text: str) -> str:
@@ -87,16 +97,18 @@ def take_captions(root: LexborNode, url: str, caption_selector: str | None, titl
         if _inside(image, "noscript", root):
             continue
         holder = _holder(image, root)
+        # Each read of .attributes builds a new dict of them all.
+        attributes = image.attributes
         photo = holders.get(holder.mem_id)
         if photo is None:
-            photo = _Photo(_image_url(image, url))
+            photo = _Photo(_image_url(attributes, url))
             holders[holder.mem_id] = photo
             photos.append(photo)
-            photo.attributes.extend(_attribute_texts(image))
+            photo.attributes.extend(_attribute_texts(attributes))
             _read_holder(holder, photo, caption_selector, doomed, keys)
             doomed.append(holder)
         else:
-            photo.attributes.extend(_attribute_texts(image))
+            photo.attributes.extend(_attribute_texts(attributes))
     for node in root.css("noscript"):
         doomed.append(node)
     if caption_selector:
@@ -137,8 +149,8 @@ def _holder(image: LexborNode, root: LexborNode) -> LexborNode:
     return wrapper
 
 
-def _attribute_texts(image: LexborNode) -> list[str]:
-    return [value for value in (image.attributes.get("alt"), image.attributes.get("title")) if value]
+def _attribute_texts(attributes: dict[str, str | None]) -> list[str]:
+    return [value for value in (attributes.get("alt"), attributes.get("title")) if value]
 
 
 def _is_empty_wrapper(node: LexborNode) -> bool:
@@ -241,10 +253,10 @@ def _has_ancestor(node: LexborNode, mem_id: int) -> bool:
     return False
 
 
-def _image_url(image: LexborNode, url: str) -> str | None:
+def _image_url(attributes: dict[str, str | None], url: str) -> str | None:
     """The real image of a possibly lazy-loaded <img>: data-src before a placeholder src."""
     for name in _LAZY_SOURCES:
-        value = (image.attributes.get(name) or "").strip()
+        value = (attributes.get(name) or "").strip()
         if value and not value.startswith("data:"):
             return urljoin(url, value.split(",")[0].split(" ")[0])
     return None
