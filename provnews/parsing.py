@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from scrapers.site import Site
-from transforms.dedup import body_hash
+from transforms.dedup import body_hashes
 from transforms.facts import extract_facts
 from transforms.parse import NotAnArticle, parse_page
 from transforms.records import Article, Caption, Fact
@@ -13,9 +13,9 @@ from warehouse.articles import PageToParse, ParsedArticle, ParseFailure
 from warehouse.facts import ArticleText
 
 
-def parse_one(page: PageToParse, site: Site | None) -> ParsedArticle:
+def parse_article(page: PageToParse, site: Site | None) -> Article:
     """Parse one landed page with its site's selectors of the day it was fetched."""
-    article = parse_page(
+    return parse_page(
         page.body,
         page.final_url or page.url,
         site.selectors_for(page.fetched_at) if site else None,
@@ -23,21 +23,13 @@ def parse_one(page: PageToParse, site: Site | None) -> ParsedArticle:
         day_first=site.day_first if site else True,
         timezone=site.timezone if site else "Asia/Ho_Chi_Minh",
     )
-    return ParsedArticle(
-        page_id=page.page_id,
-        site=page.site,
-        fetched_at=page.fetched_at,
-        article=article,
-        content_sha256=body_hash(article.body),
-        word_count=word_count(article),
-    )
 
 
 def parse_batch(
     pages: Sequence[PageToParse], sites: Mapping[str, Site]
 ) -> tuple[list[ParsedArticle], list[ParseFailure]]:
     """Parse a batch; a page that is not an article becomes a failure row, never an exception."""
-    parsed: list[ParsedArticle] = []
+    articles: list[tuple[PageToParse, Article]] = []
     failures: list[ParseFailure] = []
     for page in pages:
         if page.body is None:
@@ -46,9 +38,21 @@ def parse_batch(
             )
             continue
         try:
-            parsed.append(parse_one(page, sites.get(page.site)))
+            articles.append((page, parse_article(page, sites.get(page.site))))
         except NotAnArticle as error:
             failures.append(ParseFailure(page_id=page.page_id, reason=str(error)))
+    hashes = body_hashes([article.body for _, article in articles])
+    parsed = [
+        ParsedArticle(
+            page_id=page.page_id,
+            site=page.site,
+            fetched_at=page.fetched_at,
+            article=article,
+            content_sha256=content_sha256,
+            word_count=word_count(article),
+        )
+        for (page, article), content_sha256 in zip(articles, hashes, strict=True)
+    ]
     return parsed, failures
 
 

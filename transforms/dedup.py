@@ -105,6 +105,11 @@ def body_hash(body: Iterable[str], captions: Iterable[str] = ()) -> str:
     return words_hash(word_hashes([comparison_text(body, captions)])[0])
 
 
+def body_hashes(bodies: Sequence[Iterable[str]]) -> list[str]:
+    """body_hash of each body (no captions) in one numpy pass: for a single body the calls cost more than the hashing."""
+    return [words_hash(words) for words in word_hashes([comparison_text(body) for body in bodies])]
+
+
 def words_hash(words: np.ndarray) -> str:
     """SHA-256 (hex) of a body's word hashes: equal values are exact copies."""
     # Punctuation is left out because republishers swap quote styles, dashes and heading marks.
