@@ -31,6 +31,9 @@ def digits_value(digits: str) -> Decimal:
 
 def scaled_value(digits: str, scale_words: str) -> float:
     """Value of digits multiplied by every scale word in `scale_words` ("2,4", "nghìn tỷ" -> 2.4e12)."""
+    if not scale_words:
+        # Decimal only matters for the scaling: the float of the digit string is the same number.
+        return float(digits.replace(".", "").replace(",", "."))
     # Decimal keeps "825.950,55 triệu" exact; binary floats would drift in the last digit.
     value = digits_value(digits)
     for word in scale_words.split():
