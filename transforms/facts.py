@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
 from operator import attrgetter
-from typing import NamedTuple
 
 from transforms.numbers import DIGITS_PATTERN, SCALE_PATTERN, digits_value, scaled_value
 from transforms.people import LOWER, UPPER, find_people
@@ -46,7 +45,9 @@ _FACT = re.compile(
     r")?))"
 )
 
-_CANDIDATE_START = re.compile(r"[\d+]")
+# Where _FACT can start: a digit or the "+" of "+84" that no word, number or link runs into.
+# The look-behind comes after the character so the regex engine can skip plain text quickly.
+_CANDIDATE_START = re.compile(r"[\d+](?<![\w.,/+-].)")
 
 # Words after which a number names a level, an ordinal, a stage or a place rather than
 # counting something: "mức độ 3, 4", "mũi 3", "thôn 2", "giai đoạn 2", "năm 2022", "Đề án 196".
@@ -153,9 +154,12 @@ _CLAUSE_BREAK = re.compile(r"[,;()]")
 
 # Starts with one character class so the regex engine can skip plain text quickly.
 _SENTENCE_END = re.compile(r"[.!?…\n](?:(?<=\n)|[.!?…]*[”\"’']?(?=\s))")
+_YEARS = r"\d{4}\s*[-–]\s*\d{4}"
+# Every branch opens with a literal character, which lets the regex engine skip plain text quickly.
 _PERIOD = re.compile(
-    r"(?:giai đoạn|nhiệm kỳ|thời kỳ)\s+\d{4}\s*[-–]\s*\d{4}|(?:năm|tháng \d{1,2}/|quý [IV]+/)\s*\d{4}(?!\d)"
-    r"|\((?P<bracketed>\d{4}\s*[-–]\s*\d{4})\)"
+    rf"giai đoạn\s+{_YEARS}|nhiệm kỳ\s+{_YEARS}|thời kỳ\s+{_YEARS}"
+    r"|năm\s*\d{4}(?!\d)|tháng \d{1,2}/\s*\d{4}(?!\d)|quý [IV]+/\s*\d{4}(?!\d)"
+    rf"|\((?P<bracketed>{_YEARS})\)"
 )
 _PLACE_WORDS = (
     r"(?:tỉnh|Tỉnh|thành phố|Thành phố|TP\.?|huyện|Huyện|thị xã|Thị xã|TX|xã|Xã|phường|Phường|"
@@ -167,16 +171,29 @@ _PLACE = re.compile(rf"(?<![\w]){_PLACE_WORDS}\s+[{UPPER}][{LOWER}]*(?:\s+[{UPPE
 _PLACE_START = re.compile(_PLACE_WORDS)
 
 
-class _Text(NamedTuple):
-    """One text being scanned, with its sentence ends and the provenance its facts carry."""
+class _Text:
+    """One text being scanned, with its sentences and the provenance its facts carry."""
 
-    text: str
-    sentence_ends: list[int]
-    source: str
-    paragraph: int | None
-    # Several facts share a clause: its places and periods are found once, however many facts stand in it.
-    periods: dict[tuple[int, int], list[tuple[int, int, str]]]
-    places: dict[tuple[int, int], str | None]
+    __slots__ = (
+        "text", "source", "paragraph", "sentence_ends", "sentences", "clause_breaks", "semicolons", "periods",
+        "places",
+    )
+
+    def __init__(self, text: str, source: str, paragraph: int | None) -> None:
+        self.text = text
+        self.source = source
+        self.paragraph = paragraph
+        self.sentence_ends = [match.end() for match in _SENTENCE_END.finditer(text)]
+        # Several facts share a sentence and a clause: their bounds, places and periods are
+        # found once, however many facts stand in them.
+        self.sentences: dict[int, tuple[int, int, str]] = {}
+        self.clause_breaks: list[int] = []
+        self.semicolons: list[int] = []
+        if _CANDIDATE_START.search(text):
+            self.clause_breaks = [match.start() for match in _CLAUSE_BREAK.finditer(text)]
+            self.semicolons = [position for position in self.clause_breaks if text[position] == ";"]
+        self.periods: dict[tuple[int, int], list[tuple[int, int, str]]] = {}
+        self.places: dict[tuple[int, int], str | None] = {}
 
 
 def extract_facts(article: Article) -> list[Fact]:
@@ -192,14 +209,7 @@ def extract_facts(article: Article) -> list[Fact]:
 
 def extract_facts_from_text(text: str, source: str, paragraph: int | None = None) -> list[Fact]:
     """Facts of one text in order of position; `source` and `paragraph` are copied onto each fact."""
-    scanned = _Text(
-        text,
-        [match.end() for match in _SENTENCE_END.finditer(text)],
-        source,
-        paragraph,
-        {},
-        {},
-    )
+    scanned = _Text(text, source, paragraph)
     facts = _numbers_and_documents(scanned)
     for person in find_people(text):
         facts.append(_fact(scanned, "person", person.start, person.end, name=person.name, role=person.role))
@@ -249,16 +259,14 @@ def _fact_start(text: str, match: re.Match[str]) -> int:
 
 def _fact_candidates(text: str) -> Iterator[re.Match[str]]:
     """The non-overlapping matches of the fact pattern, left to right, as finditer would give them."""
-    # Every candidate starts at a digit or the "+" of "+84"; hopping between those with a
-    # one-class pattern is several times faster than letting the large pattern try every offset.
+    # Hopping between the offsets where a candidate can start is several times faster than
+    # letting the large pattern try every offset.
     position = 0
-    while start := _CANDIDATE_START.search(text, position):
-        match = _FACT.match(text, start.start())
-        if match is None:
-            position = start.start() + 1
-            continue
-        yield match
-        position = max(match.end(), start.start() + 1)
+    for candidate in _CANDIDATE_START.finditer(text):
+        start = candidate.start()
+        if start >= position and (match := _FACT.match(text, start)):
+            yield match
+            position = match.end()
 
 
 def _count(scanned: _Text, match: re.Match[str]) -> Fact | None:
@@ -401,7 +409,7 @@ def _legal_reference(scanned: _Text, match: re.Match[str]) -> Fact | None:
     codes = [code for code in _DOCUMENT_NUMBER_SEPARATOR.split(number)[1:] if not code.isdigit()]
     if len(codes) < 2 and not (stated_type or (before and before["number_word"])):
         return None
-    sentence_start, _ = _sentence_span(scanned, match.start())
+    sentence_start, _, _ = _sentence(scanned, match.start())
     issued = _ISSUED_AFTER.match(text, match.end()) or _ISSUED_BEFORE.search(text, sentence_start, before.start())
     doc_type = stated_type or _DOCUMENT_TYPES_BY_CODE.get(codes[0] if codes else "")
     return _fact(scanned, "legal_ref", match.start("doc_number"), match.end("doc_number"),
@@ -420,37 +428,44 @@ def _issue_date(issued: re.Match[str] | None) -> date | None:
 
 def _fact(scanned: _Text, kind: str, start: int, end: int, **fields: object) -> Fact:
     """A fact of `kind` at text[start:end] with its provenance, and period and place for numeric kinds."""
-    text = scanned.text
-    sentence_start, sentence_end = _sentence_span(scanned, start)
+    sentence_start, sentence_end, sentence = _sentence(scanned, start)
     if kind in NUMERIC_KINDS:
-        fields.setdefault("period", _period(scanned, sentence_start, sentence_end, start, end))
-        fields.setdefault("place", _place(scanned, sentence_start, sentence_end, start, end))
+        fields["period"] = _period(scanned, sentence_start, sentence_end, start, end)
+        fields["place"] = _place(scanned, sentence_start, sentence_end, start, end)
     return Fact(
-        kind=kind, text=text[start:end], sentence=text[sentence_start:sentence_end].strip(),
-        source=scanned.source, start=start, end=end, paragraph=scanned.paragraph,
-        extractor_version=EXTRACTOR_VERSION, **fields,  # type: ignore[arg-type]
+        kind=kind, text=scanned.text[start:end], sentence=sentence, source=scanned.source, start=start, end=end,
+        paragraph=scanned.paragraph, extractor_version=EXTRACTOR_VERSION, **fields,  # type: ignore[arg-type]
     )
 
 
-def _sentence_span(scanned: _Text, position: int) -> tuple[int, int]:
-    """Offsets of the sentence holding `position`."""
+def _sentence(scanned: _Text, position: int) -> tuple[int, int, str]:
+    """Offsets of the sentence holding `position`, and its text without the spaces around it."""
     index = bisect_right(scanned.sentence_ends, position)
-    start = scanned.sentence_ends[index - 1] if index else 0
-    end = scanned.sentence_ends[index] if index < len(scanned.sentence_ends) else len(scanned.text)
-    return start, end
+    sentence = scanned.sentences.get(index)
+    if sentence is None:
+        start = scanned.sentence_ends[index - 1] if index else 0
+        end = scanned.sentence_ends[index] if index < len(scanned.sentence_ends) else len(scanned.text)
+        sentence = scanned.sentences[index] = (start, end, scanned.text[start:end].strip())
+    return sentence
+
+
+def _clause(breaks: list[int], sentence_start: int, sentence_end: int, start: int, end: int) -> tuple[int, int]:
+    """Offsets of the stretch of the sentence around text[start:end] that no break in `breaks` cuts."""
+    index = bisect_left(breaks, start)
+    clause_start = breaks[index - 1] + 1 if index and breaks[index - 1] >= sentence_start else sentence_start
+    index = bisect_left(breaks, end, index)
+    clause_end = breaks[index] if index < len(breaks) and breaks[index] < sentence_end else sentence_end
+    return clause_start, clause_end
 
 
 def _period(scanned: _Text, sentence_start: int, sentence_end: int, start: int, end: int) -> str | None:
     """The period nearest before the fact within its clause of the sentence, else the nearest after."""
-    text = scanned.text
-    segment_start = max(sentence_start, text.rfind(";", sentence_start, start) + 1)
-    segment_end = text.find(";", end, sentence_end)
-    segment_end = sentence_end if segment_end < 0 else segment_end
-    periods = scanned.periods.get((segment_start, segment_end))
+    segment = _clause(scanned.semicolons, sentence_start, sentence_end, start, end)
+    periods = scanned.periods.get(segment)
     if periods is None:
-        periods = scanned.periods[segment_start, segment_end] = [
+        periods = scanned.periods[segment] = [
             (period.start(), period.end(), period["bracketed"] or period[0])
-            for period in _PERIOD.finditer(text, segment_start, segment_end)
+            for period in _PERIOD.finditer(scanned.text, *segment)
         ]
     before: str | None = None
     for period_start, period_end, period in periods:
@@ -463,18 +478,9 @@ def _period(scanned: _Text, sentence_start: int, sentence_end: int, start: int, 
 
 def _place(scanned: _Text, sentence_start: int, sentence_end: int, start: int, end: int) -> str | None:
     """A named place ("huyện Ba Chẽ") in the same comma-delimited clause as the fact."""
-    text = scanned.text
-    clause_start = 1 + max(
-        sentence_start - 1,
-        text.rfind(",", sentence_start, start),
-        text.rfind(";", sentence_start, start),
-        text.rfind("(", sentence_start, start),
-        text.rfind(")", sentence_start, start),
-    )
-    following_break = _CLAUSE_BREAK.search(text, end, sentence_end)
-    clause = (clause_start, following_break.start() if following_break else sentence_end)
+    clause = _clause(scanned.clause_breaks, sentence_start, sentence_end, start, end)
     if clause not in scanned.places:
-        place = _first_place(text, *clause)
+        place = _first_place(scanned.text, *clause)
         scanned.places[clause] = place[0] if place else None
     return scanned.places[clause]
 
@@ -504,7 +510,7 @@ def _subject_after(text: str, position: int) -> str | None:
 
 def _subject_before(scanned: _Text, start: int) -> str | None:
     """The noun phrase of the clause before `start` ("GRDP bình quân đầu người" in "… đạt 7.614 USD")."""
-    sentence_start, _ = _sentence_span(scanned, start)
+    sentence_start, _, _ = _sentence(scanned, start)
     before = scanned.text[sentence_start:start]
     # A comma, semicolon, colon or bracket always ends a piece of the split, so the last piece
     # lies after the last of them and splitting only that tail gives it.
