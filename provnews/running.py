@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from provnews import settings, stages
-
-# Two crawls at once: each is its own Scrapy process, and the machines have two cores.
-PARALLEL_CRAWLS = 2
 
 
 @dataclass
@@ -44,16 +41,13 @@ def mirror_if(wanted: bool) -> Iterator[None]:
 
 
 def crawl_all(sites: Sequence[str], summary: RunSummary) -> None:
-    # Each crawl prints its own summary line (pages fetched, failed, not modified, refused).
-    def crawl_one(site: str) -> None:
-        try:
-            stages.crawl(site)
-        except stages.CrawlFailed as error:
+    # Each crawl prints its own summary line (pages fetched, failed, not modified, not revisited).
+    started = time.monotonic()
+    for site, outcome in stages.crawl_sites(sites).items():
+        if outcome["status"] == "failed":
             summary.failed_sites.append(site)
-            say(f"crawl     {site}: FAILED {error}")
-
-    with ThreadPoolExecutor(max_workers=PARALLEL_CRAWLS) as pool:
-        list(pool.map(crawl_one, sites))
+            say(f"crawl     {site}: FAILED {outcome.get('error') or 'crawl failed'}")
+    say(f"crawl     {len(sites)} sites, failed {len(summary.failed_sites)}, seconds {time.monotonic() - started:.2f}")
 
 
 def describe(result: dict) -> str:

@@ -22,3 +22,8 @@ TIMEZONE = "Asia/Ho_Chi_Minh"
 # Scrapy closes a crawl after this many seconds; Airflow's timeout on a crawl task is longer,
 # so a slow site ends with Scrapy's own clean close (stats and manifest written), not a kill.
 CLOSESPIDER_TIMEOUT = int(os.environ.get("PROVNEWS_CLOSESPIDER_TIMEOUT", "1800"))
+# A known article published more than this many days ago is not requested again unless a sitemap
+# says it changed (a site file's revisit.max_age_days overrides it); see README, "Revisits".
+REVISIT_MAX_AGE_DAYS = int(os.environ.get("PROVNEWS_REVISIT_MAX_AGE_DAYS", "7"))
+# Sites crawled at once by `provnews run`, each in its own process forked from one spider process.
+PARALLEL_CRAWLS = int(os.environ.get("PROVNEWS_PARALLEL_CRAWLS", "4"))

@@ -46,7 +46,12 @@ def sites_to_crawl() -> list[str]:
 
 
 @contextmanager
-def open_warehouse(read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+def open_warehouse(read_only: bool = False, views: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The working warehouse, migrated; views=False leaves its views as they are.
+
+    The transform stages pass views=False: load, the night's first writer, (re)creates them, and
+    doing it again in every stage cost a fifth of a second each on a night with nothing to do.
+    """
     from warehouse.connection import connect
     from warehouse.schema import check_version, migrate
     from warehouse.views import create_views
@@ -57,8 +62,9 @@ def open_warehouse(read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnectio
             check_version(connection)
         else:
             migrate(connection)
-            # Operators read views such as v_run_health on the working file too.
-            create_views(connection)
+            if views:
+                # Operators read views such as v_run_health on the working file too.
+                create_views(connection)
         yield connection
     finally:
         connection.close()
@@ -70,49 +76,69 @@ def _timed(started: float) -> float:
 
 def crawl(site_name: str, run_id: str | None = None) -> dict:
     """Crawl one site in a Scrapy subprocess into landing files; raises CrawlFailed if it failed."""
-    from scrapers.crawl import run_crawl
-
-    site = get_site(site_name)
-    run_id = run_id or new_run_id(site.name)
-    known_pages = _write_known_pages(site)
-    outcome = asdict(
-        run_crawl(
-            site,
-            run_id,
-            landing_dir=settings.LANDING_DIR,
-            log_dir=settings.LOG_DIR,
-            known_pages=known_pages,
-        )
-    )
-    outcome = {key: str(value) if isinstance(value, Path) else value for key, value in outcome.items()}
+    outcome = crawl_sites([site_name], {site_name: run_id} if run_id else None)[site_name]
     if outcome["status"] == "failed":
-        raise CrawlFailed(f"{site.name}: {outcome.get('error') or 'crawl failed'}")
+        raise CrawlFailed(f"{site_name}: {outcome.get('error') or 'crawl failed'}")
     return outcome
 
 
-def _write_known_pages(site: Site) -> Path | None:
-    """Pages already landed for the site, read from the published warehouse (always readable)."""
+def crawl_sites(site_names: Sequence[str], run_ids: dict[str, str] | None = None) -> dict[str, dict]:
+    """Crawl the sites, each in its own Scrapy process (forked from one), into landing files.
+
+    Returns each site's outcome (status, counts, files); a failed crawl is an outcome with
+    status failed, never an exception, so that the other sites' crawls land.
+    """
+    from scrapers.crawl import PlannedCrawl, run_crawls
+
+    sites = [get_site(name) for name in site_names]
+    known_pages = _write_known_pages(sites)
+    planned = [
+        PlannedCrawl(site, (run_ids or {}).get(site.name) or new_run_id(site.name), known_pages.get(site.name))
+        for site in sites
+    ]
+    outcomes = run_crawls(planned, landing_dir=settings.LANDING_DIR, log_dir=settings.LOG_DIR)
+    return {
+        outcome.site: {key: str(value) if isinstance(value, Path) else value for key, value in asdict(outcome).items()}
+        for outcome in outcomes
+    }
+
+
+def _write_known_pages(sites: Sequence[Site]) -> dict[str, Path]:
+    """Article pages already landed for each site, read from the published warehouse (always readable).
+
+    Each comes with its newest copy's validators and fetch time, and the article's publication
+    time (when it was first landed if the parser found none), for the revisit policy.
+    """
     from scrapers.crawl import KnownPage, write_known_pages
     from warehouse.connection import connect
 
     if not settings.PUBLISHED_WAREHOUSE.exists():
-        return None
+        return {}
+    paths = {}
     connection = connect(settings.PUBLISHED_WAREHOUSE, read_only=True)
     try:
-        rows = connection.execute(
-            """
-            SELECT url, etag, last_modified, content_sha256
-            FROM pages
-            WHERE site = ? AND page_kind = 'article' AND http_status BETWEEN 200 AND 299
-            QUALIFY row_number() OVER (PARTITION BY url ORDER BY fetched_at DESC) = 1
-            """,
-            [site.name],
-        ).fetchall()
+        for site in sites:
+            rows = connection.execute(
+                """
+                WITH landed AS (
+                    SELECT page_id, url, etag, last_modified, content_sha256, fetched_at,
+                           min(fetched_at) OVER (PARTITION BY url) AS first_landed_at
+                    FROM pages
+                    WHERE site = ? AND page_kind = 'article' AND http_status BETWEEN 200 AND 299
+                    QUALIFY row_number() OVER (PARTITION BY url ORDER BY fetched_at DESC) = 1
+                )
+                SELECT landed.url, landed.etag, landed.last_modified, landed.content_sha256,
+                       landed.fetched_at, coalesce(articles.published_at, landed.first_landed_at)
+                FROM landed
+                LEFT JOIN articles ON articles.page_id = landed.page_id
+                """,
+                [site.name],
+            ).fetchall()
+            paths[site.name] = settings.DATA_DIR / "state" / f"known-pages-{site.name}.parquet"
+            write_known_pages((KnownPage(*row) for row in rows), paths[site.name])
     finally:
         connection.close()
-    path = settings.DATA_DIR / "state" / f"known-pages-{site.name}.parquet"
-    write_known_pages((KnownPage(*row) for row in rows), path)
-    return path
+    return paths
 
 
 def load() -> dict:
@@ -140,7 +166,7 @@ def parse(
     started = time.monotonic()
     site_files = load_sites()
     parsed_count = failed_count = 0
-    with open_warehouse() as connection:
+    with open_warehouse(views=False) as connection:
         for batch in pages_to_parse(
             connection,
             sites=sites,
@@ -160,7 +186,7 @@ def dedup() -> dict:
     from warehouse.dedup import dedup_articles
 
     started = time.monotonic()
-    with open_warehouse() as connection:
+    with open_warehouse(views=False) as connection:
         result = asdict(dedup_articles(connection))
     result["seconds_signing"] = round(result["seconds_signing"], 2)
     return {**result, "seconds": _timed(started)}
@@ -174,7 +200,7 @@ def facts(reextract: bool = False) -> dict:
 
     started = time.monotonic()
     articles = stored = 0
-    with open_warehouse() as connection:
+    with open_warehouse(views=False) as connection:
         if reextract:
             mark_facts_stale(connection)
         for batch in articles_needing_facts(connection):
@@ -204,12 +230,20 @@ def check() -> dict:
 
 
 def publish() -> dict:
-    """Copy the warehouse atomically to the published file analysts read."""
+    """Bring the published file analysts read up to the warehouse, atomically.
+
+    skipped when nothing changed since the last publish; refreshed when only tables that search
+    is not built from changed (crawl runs, pages); published (copied, search rebuilt) otherwise.
+    """
     from warehouse.publish import publish as publish_warehouse
 
     started = time.monotonic()
-    path = publish_warehouse(settings.WAREHOUSE, settings.PUBLISHED_WAREHOUSE)
-    return {"published": str(path), "seconds": _timed(started)}
+    publication = publish_warehouse(settings.WAREHOUSE, settings.PUBLISHED_WAREHOUSE)
+    return {
+        publication.action: str(publication.path),
+        "tables_changed": len(publication.tables_changed),
+        "seconds": _timed(started),
+    }
 
 
 def report() -> str:

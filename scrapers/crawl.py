@@ -1,8 +1,9 @@
-"""Crawling one site: run the spider in its own process, wait, and report the run from its manifest.
+"""Crawling sites: run the spider in its own process per site, wait, and report each run from its manifest.
 
 Scrapy runs on Twisted's reactor, which cannot be restarted inside one process, so every
-crawl is a fresh `python -m scrapers.spider_process` child. The child writes the landing
-Parquet file and the manifest; this side only starts it, bounds its time and reads the result.
+crawl is its own process: `python -m scrapers.spider_process` imports Scrapy once and forks one
+child per site (scrapers.spider_process). The children write the landing Parquet files and the
+manifests; this side only starts the spider process, bounds its time and reads the results.
 
 Status of a run (also written in its manifest):
 - failed: no page could be fetched at all (site down, robots.txt unreachable, every start
@@ -20,7 +21,7 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -30,7 +31,7 @@ import pyarrow.parquet as pq
 
 from provnews import settings
 from scrapers.landing import RunManifest, run_paths, write_manifest
-from scrapers.site import Discovery, Site
+from scrapers.site import Discovery, RevisitPolicy, Site
 from scrapers.urls import canonical_url
 
 DEFAULT_CRAWL_SECONDS = settings.CLOSESPIDER_TIMEOUT
@@ -44,6 +45,8 @@ KNOWN_PAGES_SCHEMA = pa.schema(
         pa.field("etag", pa.string()),
         pa.field("last_modified", pa.string()),
         pa.field("content_sha256", pa.string()),
+        pa.field("landed_at", pa.timestamp("us", tz="UTC")),
+        pa.field("published_at", pa.timestamp("us", tz="UTC")),
     ]
 )
 
@@ -54,12 +57,15 @@ class CrawlError(RuntimeError):
 
 @dataclass(frozen=True, slots=True)
 class KnownPage:
-    """An article page already landed: its validators make the next fetch a conditional GET."""
+    """An article page already landed: its validators make the next fetch a conditional GET, and
+    its dates let the revisit policy (scrapers.revisit) skip it when it cannot have changed."""
 
     url: str
     etag: str | None
     last_modified: str | None
     content_sha256: str | None
+    landed_at: datetime | None = None  # fetch time of the newest landed copy
+    published_at: datetime | None = None  # the article's, or when it was first landed if unknown
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,15 +93,12 @@ def write_known_pages(rows: Iterable[KnownPage], path: Path) -> None:
 
 
 def read_known_pages(path: Path | None) -> dict[str, KnownPage]:
-    """Known pages by canonical URL; those without an ETag or Last-Modified cannot be revalidated."""
+    """Known pages by canonical URL, with or without validators (the revisit policy needs them all)."""
     if path is None or not path.exists():
         return {}
-    known: dict[str, KnownPage] = {}
-    for row in pq.read_table(path, schema=KNOWN_PAGES_SCHEMA).to_pylist():
-        page = KnownPage(**row)
-        if page.etag or page.last_modified:
-            known[canonical_url(page.url)] = page
-    return known
+    # ParquetFile rather than read_table: the latter imports pyarrow.dataset, a tenth of a second.
+    rows = pq.ParquetFile(path).read().to_pylist()
+    return {canonical_url(row["url"]): KnownPage(**row) for row in rows}
 
 
 def crawl_status(
@@ -116,9 +119,10 @@ def encode_site(site: Site) -> dict:
     document = {
         field.name: getattr(site, field.name)
         for field in dataclasses.fields(site)
-        if field.name not in {"selector_sets", "path", "discovery"}
+        if field.name not in {"selector_sets", "path", "discovery", "revisit"}
     }
     document["discovery"] = dataclasses.asdict(site.discovery)
+    document["revisit"] = dataclasses.asdict(site.revisit)
     return document
 
 
@@ -129,12 +133,41 @@ def decode_site(document: Mapping) -> Site:
         key: tuple(value) if isinstance(value, list) else value
         for key, value in document.pop("discovery").items()
     }
-    return Site(discovery=Discovery(**discovery), **document)
+    return Site(discovery=Discovery(**discovery), revisit=RevisitPolicy(**document.pop("revisit")), **document)
 
 
 def _tail(text: str) -> str:
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     return lines[-1][:300] if lines else "no output"
+
+
+def log_tail(log_file: Path) -> str:
+    """The last line of a crawl's log: a dying spider's exception."""
+    try:
+        with open(log_file, "rb") as log:
+            log.seek(max(0, log.seek(0, os.SEEK_END) - 4096))
+            return _tail(log.read().decode("utf-8", "replace"))
+    except OSError:
+        return "no log"
+
+
+def write_failed_manifest(job: Mapping, error: str) -> RunManifest:
+    """The manifest of a crawl whose spider died before writing one, so that the load records it as failed."""
+    landing_file = Path(job["landing_file"])
+    manifest = RunManifest(
+        run_id=job["run_id"],
+        site=job["site"]["name"],
+        started_at=datetime.fromisoformat(job["started_at"]),
+        finished_at=datetime.now(timezone.utc),
+        finish_reason=None,
+        status="failed",
+        error=error,
+        log_file=job["log_file"],
+    )
+    for leftover in landing_file.parent.glob(f".{landing_file.name}.tmp-*"):
+        leftover.unlink()
+    write_manifest(Path(job["manifest_file"]), manifest)
+    return manifest
 
 
 def _outcome_from_manifest(
@@ -156,6 +189,13 @@ def _outcome_from_manifest(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class PlannedCrawl:
+    site: Site
+    run_id: str
+    known_pages: Path | None = None
+
+
 def run_crawl(
     site: Site,
     run_id: str,
@@ -172,24 +212,50 @@ def run_crawl(
     overruns it by more than SHUTDOWN_GRACE_SECONDS. Raises CrawlError only if the process
     cannot be started.
     """
+    return run_crawls(
+        [PlannedCrawl(site, run_id, known_pages)],
+        landing_dir,
+        log_dir,
+        timeout_seconds=timeout_seconds,
+        download_timeout_seconds=download_timeout_seconds,
+        retry_after_max_seconds=retry_after_max_seconds,
+    )[0]
+
+
+def run_crawls(
+    crawls: Sequence[PlannedCrawl],
+    landing_dir: Path,
+    log_dir: Path,
+    timeout_seconds: int = DEFAULT_CRAWL_SECONDS,
+    download_timeout_seconds: float = 30,
+    retry_after_max_seconds: float = 30,
+    parallel: int = settings.PARALLEL_CRAWLS,
+) -> list[CrawlOutcome]:
+    """Crawl several sites, each in its own process forked from one spider process, at most
+    `parallel` at once; outcomes in the order of `crawls`, as run_crawl gives them."""
     started_at = datetime.now(timezone.utc)
-    landing_file, manifest_file = run_paths(landing_dir, site.name, run_id, f"{started_at:%Y-%m-%d}")
     log_dir.mkdir(parents=True, exist_ok=True)
-    log_file = log_dir / f"{run_id}.log"
-    job = {
-        "site": encode_site(site),
-        "run_id": run_id,
-        "started_at": started_at.isoformat(),
-        "landing_file": str(landing_file),
-        "manifest_file": str(manifest_file),
-        "log_file": str(log_file),
-        "known_pages": str(known_pages) if known_pages else None,
-        "crawl_seconds": timeout_seconds,
-        "download_timeout_seconds": download_timeout_seconds,
-        "retry_after_max_seconds": retry_after_max_seconds,
-    }
-    # A retry of the same run replaces its files; an earlier attempt's manifest must not pass for this one's.
-    manifest_file.unlink(missing_ok=True)
+    jobs = []
+    for crawl in crawls:
+        landing_file, manifest_file = run_paths(landing_dir, crawl.site.name, crawl.run_id, f"{started_at:%Y-%m-%d}")
+        jobs.append(
+            {
+                "site": encode_site(crawl.site),
+                "run_id": crawl.run_id,
+                "started_at": started_at.isoformat(),
+                "landing_file": str(landing_file),
+                "manifest_file": str(manifest_file),
+                "log_file": str(log_dir / f"{crawl.run_id}.log"),
+                "known_pages": str(crawl.known_pages) if crawl.known_pages else None,
+                "crawl_seconds": timeout_seconds,
+                "download_timeout_seconds": download_timeout_seconds,
+                "retry_after_max_seconds": retry_after_max_seconds,
+            }
+        )
+        # A retry of the same run replaces its files; an earlier attempt's manifest must not pass for this one's.
+        manifest_file.unlink(missing_ok=True)
+    rounds = -(-len(jobs) // max(1, parallel))
+    budget = rounds * timeout_seconds
     environment = dict(os.environ)
     environment["PYTHONPATH"] = os.pathsep.join(
         filter(None, [str(settings.PROJECT_ROOT), environment.get("PYTHONPATH")])
@@ -205,12 +271,15 @@ def run_crawl(
             text=True,
         )
     except OSError as error:
-        raise CrawlError(f"cannot start the spider process for {site.name}: {error}") from error
+        names = ", ".join(crawl.site.name for crawl in crawls)
+        raise CrawlError(f"cannot start the spider process for {names}: {error}") from error
     try:
-        stdout, stderr = process.communicate(json.dumps(job), timeout=timeout_seconds + SHUTDOWN_GRACE_SECONDS)
+        stdout, stderr = process.communicate(
+            json.dumps({"parallel": parallel, "jobs": jobs}), timeout=budget + SHUTDOWN_GRACE_SECONDS
+        )
         problem = None if process.returncode == 0 else f"spider process exited with {process.returncode}: {_tail(stderr)}"
     except subprocess.TimeoutExpired:
-        # SIGTERM lets Scrapy close the spider and write its files; SIGKILL if it cannot.
+        # SIGTERM, passed on to every crawl, lets Scrapy close its spider and write its files; SIGKILL if it cannot.
         process.terminate()
         try:
             stdout, stderr = process.communicate(timeout=SHUTDOWN_GRACE_SECONDS)
@@ -220,25 +289,16 @@ def run_crawl(
         problem = f"spider process overran its {timeout_seconds}s budget and was stopped"
     if stdout:
         print(stdout, end="" if stdout.endswith("\n") else "\n")
-    if stderr.strip():
-        # Whatever escaped Scrapy's log (a crash before logging started) belongs with the run's log.
-        with open(log_file, "a", encoding="utf-8") as log:
-            log.write(stderr)
-    if manifest_file.exists():
-        manifest = RunManifest.from_json(manifest_file.read_text(encoding="utf-8"))
-    else:
-        # The child died before writing its manifest: record the run as failed so the load sees it.
-        manifest = RunManifest(
-            run_id=run_id,
-            site=site.name,
-            started_at=started_at,
-            finished_at=datetime.now(timezone.utc),
-            finish_reason=None,
-            status="failed",
-            error=problem or "spider process ended without a manifest",
-            log_file=str(log_file),
-        )
-        for leftover in landing_file.parent.glob(f".{landing_file.name}.tmp-*"):
-            leftover.unlink()
-        write_manifest(manifest_file, manifest)
-    return _outcome_from_manifest(manifest, landing_file, manifest_file, log_file)
+    outcomes = []
+    for job in jobs:
+        landing_file, manifest_file, log_file = (Path(job[key]) for key in ("landing_file", "manifest_file", "log_file"))
+        if stderr.strip():
+            # Whatever escaped the crawls' own logs (a crash before forking) belongs with each run's log.
+            with open(log_file, "a", encoding="utf-8") as log:
+                log.write(stderr)
+        if manifest_file.exists():
+            manifest = RunManifest.from_json(manifest_file.read_text(encoding="utf-8"))
+        else:
+            manifest = write_failed_manifest(job, problem or "spider process ended without a manifest")
+        outcomes.append(_outcome_from_manifest(manifest, landing_file, manifest_file, log_file))
+    return outcomes

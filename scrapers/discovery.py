@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from lxml import etree
 
@@ -20,6 +20,7 @@ class DiscoveryError(ValueError):
 class SitemapLinks:
     sitemaps: tuple[str, ...]  # children of a sitemap index
     pages: tuple[str, ...]
+    lastmods: dict[str, str] = field(default_factory=dict)  # <lastmod> text by <loc>, where given
 
 
 def _parser() -> etree.XMLParser:
@@ -61,16 +62,23 @@ def _local_name(element: etree._Element) -> str:
 
 
 def sitemap_links(data: bytes, max_bytes: int = MAX_SITEMAP_BYTES) -> SitemapLinks:
-    """The <loc> entries of a sitemap (plain or gzipped): child sitemaps of an index, or pages."""
+    """The <loc> entries of a sitemap (plain or gzipped): child sitemaps of an index, or pages
+    with the <lastmod> their entry gives."""
     root = _xml_root(data, max_bytes)
-    locations = tuple(
-        element.text.strip()
-        for element in root.iter()
-        if _local_name(element) == "loc" and element.text and element.text.strip()
-    )
+    locations: list[str] = []
+    lastmods: dict[str, str] = {}
+    for element in root.iter():
+        if _local_name(element) != "loc" or not element.text or not element.text.strip():
+            continue
+        location = element.text.strip()
+        locations.append(location)
+        entry = element.getparent()
+        for sibling in entry if entry is not None else ():
+            if _local_name(sibling) == "lastmod" and sibling.text and sibling.text.strip():
+                lastmods[location] = sibling.text.strip()
     if _local_name(root) == "sitemapindex":
-        return SitemapLinks(sitemaps=locations, pages=())
-    return SitemapLinks(sitemaps=(), pages=locations)
+        return SitemapLinks(sitemaps=tuple(locations), pages=())
+    return SitemapLinks(sitemaps=(), pages=tuple(locations), lastmods=lastmods)
 
 
 def feed_links(data: bytes, max_bytes: int = MAX_SITEMAP_BYTES) -> tuple[str, ...]:

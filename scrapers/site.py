@@ -8,13 +8,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin
-
-import jsonschema
-import yaml
 
 from provnews import settings
 from transforms.records import Selectors
+
+if TYPE_CHECKING:
+    import jsonschema
 
 SCHEMA_PATH = Path(__file__).with_name("site.schema.json")
 
@@ -30,6 +31,17 @@ class Discovery:
     categories: tuple[str, ...] = ()
     pagination: str | None = None
     max_category_pages: int = 5
+
+
+@dataclass(frozen=True, slots=True)
+class RevisitPolicy:
+    """Which already-landed articles a crawl asks for again; see README, "Revisits"."""
+
+    # A known article published longer ago than this is not requested again, unless a sitemap
+    # <lastmod> newer than the landed copy says it changed.
+    max_age_days: int = settings.REVISIT_MAX_AGE_DAYS
+    # Category pagination stops at the first listing page whose article links are all known.
+    stop_pagination_at_known: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +68,7 @@ class Site:
     concurrent_requests_per_domain: int = 2
     obey_robots: bool = True
     max_pages: int | None = None
+    revisit: RevisitPolicy = RevisitPolicy()
     path: Path | None = field(default=None, compare=False)
 
     @cached_property
@@ -96,6 +109,9 @@ def _offending_key(error: jsonschema.ValidationError) -> str:
 
 def parse_site(document: object, path: Path | None = None, mirror_port: int | None = None) -> Site:
     """Validate one site document (already read from YAML) and build the Site."""
+    # Imported here: the spider process rebuilds sites from JSON and never validates a file.
+    import jsonschema
+
     where = str(path) if path else "site file"
     validator = jsonschema.Draft202012Validator(_schema())
     errors = sorted(validator.iter_errors(document), key=lambda error: list(error.absolute_path))
@@ -150,11 +166,14 @@ def parse_site(document: object, path: Path | None = None, mirror_port: int | No
         ),
         obey_robots=politeness.get("obey_robots", True),
         max_pages=document.get("max_pages"),
+        revisit=RevisitPolicy(**document.get("revisit", {})),
         path=path,
     )
 
 
 def load_site_file(path: Path, mirror_port: int | None = None) -> Site:
+    import yaml
+
     try:
         document = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:

@@ -19,6 +19,7 @@ from scrapers.crawl import KnownPage
 from scrapers.discovery import DiscoveryError, feed_links, sitemap_links
 from scrapers.landing import PageWriter
 from scrapers.middlewares import RefusedRequest, RobotsDisallowed
+from scrapers.revisit import RevisitDecision, decide, sitemap_lastmod
 from scrapers.site import Site
 from scrapers.urls import canonical_url, fetchable_url
 
@@ -98,6 +99,10 @@ class SiteSpider(scrapy.Spider):
         # fetch, because requests carry dont_filter so redirects always reach the site guard.
         self._scheduled: set[str] = set()
         self._articles_scheduled = 0
+        self._started_at = datetime.now(timezone.utc)
+        # Known articles a sitemap vouched for: a feed or listing naming them later changes nothing.
+        self._unchanged: set[str] = set()
+        self._not_revisited: set[str] = set()
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         if self.site.obey_robots:
@@ -123,7 +128,12 @@ class SiteSpider(scrapy.Spider):
                 yield request
 
     def _request(
-        self, url: str, kind: str, callback: Any, listing_page: int | None = None
+        self,
+        url: str,
+        kind: str,
+        callback: Any,
+        listing_page: int | None = None,
+        lastmod: str | None = None,
     ) -> scrapy.Request | None:
         url = fetchable_url(url, self.site.base_url)
         key = canonical_url(url)
@@ -131,6 +141,8 @@ class SiteSpider(scrapy.Spider):
             return None
         headers: dict[str, str] = {}
         if kind == "article":
+            if not self._worth_revisiting(key, lastmod):
+                return None
             if self.site.max_pages is not None and self._articles_scheduled >= self.site.max_pages:
                 self.crawler.stats.inc_value("provnews/articles_over_max_pages")
                 return None
@@ -151,12 +163,41 @@ class SiteSpider(scrapy.Spider):
             meta={"page_kind": kind, "listing_page": listing_page, "handle_httpstatus_list": HANDLED_STATUSES},
         )
 
-    def _article_requests(self, urls: Iterable[str]) -> Iterator[scrapy.Request]:
+    def _worth_revisiting(self, key: str, lastmod: str | None) -> bool:
+        """False for a known article the revisit policy skips tonight (scrapers.revisit)."""
+        known = self.known_pages.get(key)
+        if known is None:
+            return True
+        if lastmod is None and key in self._unchanged:
+            return False
+        decision = decide(
+            known,
+            sitemap_lastmod(lastmod, self.site.timezone),
+            self._started_at,
+            self.site.revisit.max_age_days,
+        )
+        if decision is RevisitDecision.REQUEST:
+            return True
+        if decision is RevisitDecision.UNCHANGED:
+            self._unchanged.add(key)
+        self._not_revisited.add(key)
+        return False
+
+    def _article_requests(
+        self, urls: Iterable[str], lastmods: dict[str, str] | None = None
+    ) -> Iterator[scrapy.Request]:
         for url in urls:
             if self.site.is_article(canonical_url(url)):
-                request = self._request(url, "article", self.parse_article)
+                lastmod = lastmods.get(url) if lastmods else None
+                request = self._request(url, "article", self.parse_article, lastmod=lastmod)
                 if request is not None:
                     yield request
+
+    def closed(self, reason: str) -> None:
+        # Counted at the end: a page skipped on a feed's word may still be requested on a sitemap's.
+        self.crawler.stats.set_value(
+            "provnews/articles_not_revisited", len(self._not_revisited - self._scheduled)
+        )
 
     def _land_response(self, response: Response, error: str | None = None) -> bool:
         """Write the response's row and count it; True if it is a 2xx page worth reading."""
@@ -252,7 +293,8 @@ class SiteSpider(scrapy.Spider):
             request = self._request(response.urljoin(url), "sitemap", self.parse_sitemap)
             if request is not None:
                 yield request
-        yield from self._article_requests(response.urljoin(url) for url in links.pages)
+        lastmods = {response.urljoin(url): lastmod for url, lastmod in links.lastmods.items()}
+        yield from self._article_requests((response.urljoin(url) for url in links.pages), lastmods)
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
         links, error = None, None
@@ -268,15 +310,28 @@ class SiteSpider(scrapy.Spider):
     def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
         if not self._land_response(response) or not hasattr(response, "css"):
             return
-        yield from self._article_requests(response.urljoin(href) for href in response.css("a::attr(href)").getall())
+        links = [response.urljoin(href) for href in response.css("a::attr(href)").getall()]
+        yield from self._article_requests(links)
         page = response.meta.get("listing_page") or 1
         pagination = self.site.discovery.pagination
+        if pagination and self.site.revisit.stop_pagination_at_known and self._only_known_articles(links):
+            # Listings run newest first: a page of known articles means the next ones hold no new story.
+            self.crawler.stats.inc_value("provnews/pagination_stopped_at_known")
+            return
         if pagination and page < self.site.discovery.max_category_pages:
             next_href = response.css(pagination).css("::attr(href)").get()
             if next_href:
                 request = self._request(response.urljoin(next_href), "listing", self.parse_listing, page + 1)
                 if request is not None:
                     yield request
+
+    def _only_known_articles(self, links: Iterable[str]) -> bool:
+        articles = [
+            canonical_url(fetchable_url(link, self.site.base_url))
+            for link in links
+            if self.site.is_article(canonical_url(link))
+        ]
+        return bool(articles) and all(article in self.known_pages for article in articles)
 
     def parse_article(self, response: Response) -> None:
         if self._land_response(response):

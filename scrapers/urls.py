@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 # Parameters that only say where a reader came from; the page is the same without them.
@@ -47,6 +48,12 @@ def _article_path(path: str) -> str:
     return quote(path, safe=_PATH_SAFE)
 
 
+# A night's discovery names each article many times (feeds, listings, sitemaps, the known pages)
+# and each name is canonicalised more than once on its way to a request: thousands of URLs a site.
+URL_CACHE_SIZE = 1 << 16
+
+
+@lru_cache(maxsize=URL_CACHE_SIZE)
 def canonical_url(url: str) -> str:
     """The canonical spelling of an http(s) URL; other strings come back stripped but unchanged."""
     url = url.strip()
@@ -70,6 +77,7 @@ def canonical_url(url: str) -> str:
     return urlunsplit((scheme, netloc, _article_path(parts.path), urlencode(query), ""))
 
 
+@lru_cache(maxsize=URL_CACHE_SIZE)
 def fetchable_url(url: str, base_url: str) -> str:
     """canonical_url(url), but on the site's own spelling of its host (with "www." if the site uses it)."""
     canonical = canonical_url(url)

@@ -45,9 +45,10 @@ def test_known_pages_round_trip_by_canonical_url(tmp_path: Path) -> None:
         path,
     )
     known = read_known_pages(path)
-    # A page with neither ETag nor Last-Modified cannot be revalidated, so it is left out.
-    assert list(known) == ["https://baoquangninh.vn/a-3391234.html"]
+    # A page without validators is still known: the revisit policy may skip it, pagination stop at it.
+    assert list(known) == ["https://baoquangninh.vn/a-3391234.html", "https://baoquangninh.vn/b-3391235.html"]
     assert known["https://baoquangninh.vn/a-3391234.html"].etag == '"v1"'
+    assert known["https://baoquangninh.vn/b-3391235.html"].landed_at is None
 
 
 def test_missing_known_pages_file_means_no_known_pages(tmp_path: Path) -> None:

@@ -6,9 +6,10 @@ import json
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
-from tests.warehouse_samples import landing_run, open_warehouse, page, page_id, parsed_article
+from tests.warehouse_samples import START, landing_run, open_warehouse, page, page_id, parsed_article
 from warehouse.articles import store_articles
 from warehouse.connection import connect, load_full_text_search
 from warehouse.load import load_runs
@@ -49,7 +50,7 @@ def add_articles(warehouse: Path, landing: Path, run_id: str, count: int) -> Non
 
 def test_published_copy_has_views_and_search(tmp_path: Path) -> None:
     add_articles(tmp_path / "warehouse.duckdb", tmp_path / "landing", "run-1", 2)
-    published = publish(tmp_path / "warehouse.duckdb", tmp_path / "published" / "warehouse.duckdb")
+    published = publish(tmp_path / "warehouse.duckdb", tmp_path / "published" / "warehouse.duckdb").path
     reader = connect(published, read_only=True)
     load_full_text_search(reader)
     stories = reader.execute("SELECT count(*) FROM v_articles").fetchone()[0]
@@ -83,3 +84,56 @@ def test_readers_see_whole_copies_while_publish_runs_twice(tmp_path: Path) -> No
     outcome = json.loads(output)
     assert outcome["errors"] == []
     assert set(outcome["seen"]) <= {1, 3, 4} and 4 in outcome["seen"]
+
+
+def search_hits(published: Path, query: str) -> int:
+    reader = connect(published, read_only=True)
+    try:
+        load_full_text_search(reader)
+        return reader.execute("SELECT count(*) FROM search_articles(?)", [query]).fetchone()[0]
+    finally:
+        reader.close()
+
+
+def test_publish_with_nothing_changed_is_skipped_and_leaves_the_file_alone(tmp_path: Path) -> None:
+    warehouse, published = tmp_path / "warehouse.duckdb", tmp_path / "published" / "warehouse.duckdb"
+    add_articles(warehouse, tmp_path / "landing", "run-1", 1)
+    assert publish(warehouse, published).action == "published"
+    before = published.stat()
+    again = publish(warehouse, published)
+    assert (again.action, again.tables_changed) == ("skipped", ())
+    assert (published.stat().st_ino, published.stat().st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+
+
+def test_a_night_of_304s_refreshes_its_runs_in_the_last_copy_and_keeps_search(tmp_path: Path) -> None:
+    warehouse, landing = tmp_path / "warehouse.duckdb", tmp_path / "landing"
+    published = tmp_path / "published" / "warehouse.duckdb"
+    add_articles(warehouse, landing, "run-1", 1)
+    publish(warehouse, published)
+    night = START + timedelta(days=1)
+    connection = open_warehouse(warehouse)
+    unchanged = page("https://baoquangninh.vn/run-1-0.html", body=None, status=304, fetched_at=night)
+    load_runs(connection, [landing_run(landing, "run-2", [unchanged], started_at=night)])
+    connection.close()
+    publication = publish(warehouse, published)
+    assert publication.action == "refreshed"
+    assert {"crawl_runs", "pages", "articles"} <= set(publication.tables_changed)
+    reader = connect(published, read_only=True)
+    runs, last_seen = reader.execute(
+        "SELECT (SELECT count(*) FROM v_run_health), (SELECT max(last_seen_at) FROM articles)"
+    ).fetchone()
+    reader.close()
+    assert (runs, last_seen) == (2, night)
+    assert search_hits(published, "hộ nghèo") == 1
+    assert publish(warehouse, published).action == "skipped"
+
+
+def test_new_article_text_publishes_a_new_copy_with_search_rebuilt(tmp_path: Path) -> None:
+    warehouse, landing = tmp_path / "warehouse.duckdb", tmp_path / "landing"
+    published = tmp_path / "published" / "warehouse.duckdb"
+    add_articles(warehouse, landing, "run-1", 1)
+    publish(warehouse, published)
+    add_articles(warehouse, landing, "run-2", 2)
+    publication = publish(warehouse, published)
+    assert publication.action == "published"
+    assert search_hits(published, "hộ nghèo") == 3

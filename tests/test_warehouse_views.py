@@ -93,7 +93,7 @@ def test_warehouse_counts_rows_per_table(warehouse: duckdb.DuckDBPyConnection) -
 
 def test_every_table_view_and_column_of_the_warehouse_is_commented(tmp_path: Path, warehouse: duckdb.DuckDBPyConnection) -> None:
     warehouse.close()
-    published = publish(tmp_path / "warehouse.duckdb", tmp_path / "published" / "warehouse.duckdb")
+    published = publish(tmp_path / "warehouse.duckdb", tmp_path / "published" / "warehouse.duckdb").path
     reader = duckdb.connect(str(published), read_only=True)
     objects = MY_TABLES + MY_VIEWS
     uncommented = reader.execute(
@@ -116,7 +116,7 @@ def test_every_table_view_and_column_of_the_warehouse_is_commented(tmp_path: Pat
 
 def test_export_writes_one_parquet_file_per_table_and_view(tmp_path: Path, warehouse: duckdb.DuckDBPyConnection) -> None:
     warehouse.close()
-    published = publish(tmp_path / "warehouse.duckdb", tmp_path / "published" / "warehouse.duckdb")
+    published = publish(tmp_path / "warehouse.duckdb", tmp_path / "published" / "warehouse.duckdb").path
     written = export_parquet(published, tmp_path / "export")
     names = {path.stem for path in written}
     assert set(MY_TABLES + MY_VIEWS) <= names
