@@ -172,13 +172,17 @@ def crawl_figures(result: dict) -> list[Figure]:
 
 def second_night_figures(result: dict) -> list[Figure]:
     """Figures of bench.pipeline.second_night()."""
+    first, second = result["first_crawl"], result["second_crawl"]
     return [
         at_most(
             "second night / first night (end to end)",
             result["ratio"],
             "",
             result["target"],
-            f"provnews run --with-mirror: {result['first_seconds']:.1f} s then {result['second_seconds']:.1f} s; "
+            f"provnews run on the mirror with {first['articles_in_warehouse']:,} articles: "
+            f"{result['first_seconds']:.1f} s then {result['second_seconds']:.1f} s; the second night requested "
+            f"{second['pages_requested']} pages ({second['articles_requested']} articles, {second['not_modified']} "
+            f"answered 304) and left {second['articles_not_revisited']:,} known articles alone (revisit policy); "
             f"second night by stage: {_stages(result['second_stages'])} (the rest is process start and imports)",
         )
     ]
