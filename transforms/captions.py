@@ -26,6 +26,7 @@ _PLACEHOLDERS = frozenset(
 _LAZY_SOURCES = ("data-src", "data-original", "data-lazy-src", "data-srcset", "src", "srcset")
 _CAPTION_CLASS = re.compile(r"caption|desc|chu-?thich|image_note|img-note|note-image", re.IGNORECASE)
 _EMPHASIS = frozenset(("em", "i"))
+_PARAGRAPH_TAGS = frozenset(("p", "div", "span", "em", "i"))
 
 
 def split_credit(text: str) -> tuple[str, str | None]:
@@ -93,6 +94,9 @@ def take_captions(root: LexborNode, url: str, caption_selector: str | None, titl
     holders: dict[int, _Photo] = {}
     doomed: list[LexborNode] = []
     keys = _Keys()
+    caption_nodes = root.css(caption_selector) if caption_selector else []
+    # A paragraph matches the selector when it is or holds one of these; one query serves every photo.
+    captioned = _ancestors_within(caption_nodes, root)
     for image in root.css("img"):
         if _inside(image, "noscript", root):
             continue
@@ -105,14 +109,13 @@ def take_captions(root: LexborNode, url: str, caption_selector: str | None, titl
             holders[holder.mem_id] = photo
             photos.append(photo)
             photo.attributes.extend(_attribute_texts(attributes))
-            _read_holder(holder, photo, caption_selector, doomed, keys)
+            _read_holder(holder, photo, captioned, doomed, keys)
             doomed.append(holder)
         else:
             photo.attributes.extend(_attribute_texts(attributes))
     for node in root.css("noscript"):
         doomed.append(node)
-    if caption_selector:
-        _attach_loose_captions(root, caption_selector, photos, holders, doomed, keys)
+    _attach_loose_captions(caption_nodes, photos, holders, doomed, keys)
     for node in doomed:
         if node.parent is not None:
             node.decompose()
@@ -165,9 +168,17 @@ def _is_empty_wrapper(node: LexborNode) -> bool:
     return not (node.text() or "").strip()
 
 
-def _read_holder(
-    holder: LexborNode, photo: _Photo, caption_selector: str | None, doomed: list[LexborNode], keys: _Keys
-) -> None:
+def _ancestors_within(nodes: list[LexborNode], root: LexborNode) -> set[int]:
+    """The mem_id of each node and of its ancestors below root: the elements that hold one of the nodes."""
+    holding: set[int] = set()
+    for node in nodes:
+        while node is not None and node.mem_id != root.mem_id and node.mem_id not in holding:
+            holding.add(node.mem_id)
+            node = node.parent
+    return holding
+
+
+def _read_holder(holder: LexborNode, photo: _Photo, captioned: set[int], doomed: list[LexborNode], keys: _Keys) -> None:
     """Collect the visible caption texts inside the holder and right after it."""
     # Walking the few nodes of a photo is cheaper than compiling a CSS selector for each.
     inside = list(holder.traverse())
@@ -185,9 +196,11 @@ def _read_holder(
             and (text := normalise_text(cell.text()))
         )
     follower = _next_element(holder)
-    if follower is None or not _is_caption_paragraph(follower, caption_selector):
+    if follower is None or follower.tag not in _PARAGRAPH_TAGS:
         return
     text = normalise_text(follower.text())
+    if not _is_caption_paragraph(follower, text, captioned):
+        return
     # Under a photo that already has its caption, an italic paragraph is article text unless it repeats it.
     known = {keys[known] for known in photo.visible + photo.attributes}
     if not photo.visible or keys[text] in known:
@@ -204,25 +217,21 @@ def _next_element(node: LexborNode) -> LexborNode | None:
     return sibling
 
 
-def _is_caption_paragraph(node: LexborNode, caption_selector: str | None) -> bool:
-    """A paragraph right under a photo that is all emphasis or marked as a caption."""
-    if node.tag not in ("p", "div", "span", "em", "i"):
-        return False
+def _is_caption_paragraph(node: LexborNode, text: str, captioned: set[int]) -> bool:
+    """A paragraph right under a photo that is all emphasis or marked as a caption, by class or by selector."""
     if _CAPTION_CLASS.search(node.attributes.get("class") or ""):
         return True
-    text = normalise_text(node.text())
     if text and len(text) <= 400:
         if node.tag in _EMPHASIS:
             return True
         emphasised = "".join(child.text() or "" for child in node.traverse() if child.tag in _EMPHASIS)
         if normalise_text(emphasised) == text:
             return True
-    return bool(caption_selector) and node.css_matches(caption_selector)
+    return node.mem_id in captioned
 
 
 def _attach_loose_captions(
-    root: LexborNode,
-    caption_selector: str,
+    caption_nodes: list[LexborNode],
     photos: list[_Photo],
     holders: dict[int, _Photo],
     doomed: list[LexborNode],
@@ -230,7 +239,7 @@ def _attach_loose_captions(
 ) -> None:
     """Caption elements the site's selector names that no photo holder has claimed yet."""
     claimed = {keys[text] for photo in photos for text in photo.visible}
-    for node in root.css(caption_selector):
+    for node in caption_nodes:
         text = normalise_text(node.text())
         if not text or keys[text] in claimed:
             continue

@@ -50,7 +50,9 @@ def remove_noise(root: LexborNode, drop: tuple[str, ...] = ()) -> None:
     for node in root.css("[class], [id]"):
         if node.parent is not None and _is_box(node):
             node.decompose()
-    labels = [node for node in root.traverse(include_text=True) if node.is_text_node and is_box_label(node.text_content)]
+    # Whitespace between tags is no label, and skipping it spares a node object for each.
+    texts = root.traverse(include_text=True, skip_empty=True)
+    labels = [node for node in texts if node.is_text_node and is_box_label(node.text_content)]
     for label in labels:
         element = label.parent
         # A label loose inside a bigger element ("Tags:" in the article column) names no box of its own.
