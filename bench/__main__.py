@@ -143,15 +143,16 @@ def memory_figures(result: dict) -> list[Figure]:
     """Figures of bench.pipeline.memory_growth()."""
     sizes = list(result["peak_mb"])
     peaks = " vs ".join(f"{int(size):,} pages {result['peak_mb'][size]:.0f} MB" for size in sizes)
-    low, high = result["page_text_characters"]
+    small, large = sizes[0], sizes[-1]
+    per_thousand = (result["peak_mb"][large] - result["peak_mb"][small]) / (int(large) - int(small)) * 1000
     return [
         at_most(
             "parse stage peak memory growth",
             abs(result["growth"]) * 100,
             "%",
             result["tolerance"] * 100,
-            f"{peaks}; small pages ({low}–{high} characters of text, no chrome) so the larger corpus fits "
-            "the time (PROVNEWS_BENCH_MEMORY_PAGES=20000,100000 for the full sizes)",
+            f"{peaks} (100 KB pages), {per_thousand:+.1f} MB per 1,000 more pages; "
+            "PROVNEWS_BENCH_MEMORY_PAGES=20000,100000 for the issue's sizes",
         )
     ]
 

@@ -125,8 +125,10 @@ def test_crawl_benchmark_lands_the_added_articles():
 
 @pytest.mark.slow
 def test_second_night_benchmark_times_two_runs():
-    result = pipeline.second_night()
+    result = pipeline.second_night(extra_articles=10)
     assert result["first_seconds"] > 0 and result["second_seconds"] > 0
+    assert result["first_crawl"]["articles_landed"] > 10
+    assert result["second_crawl"]["articles_landed"] == 0
 
 
 # --- the aggregator ---------------------------------------------------------------------------
