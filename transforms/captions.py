@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborNode
@@ -29,6 +30,9 @@ _EMPHASIS = frozenset(("em", "i"))
 _PARAGRAPH_TAGS = frozenset(("p", "div", "span", "em", "i"))
 
 
+# A page repeats each caption in alt, title, figcaption and an italic line, and parse compares
+# captions with paragraphs again: the two functions below are asked about the same texts many times.
+@lru_cache(maxsize=4096)
 def split_credit(text: str) -> tuple[str, str | None]:
     """("caption", "Ảnh: X") from "caption (Ảnh: X)" or "caption. Ảnh: X"; credit None when absent."""
     text = normalise_text(text)
@@ -52,6 +56,7 @@ def _credit_after(text: str) -> re.Match[str] | None:
     return _CREDIT_AFTER.search(text, max(0, start.start() - 3)) if start else None
 
 
+@lru_cache(maxsize=4096)
 def caption_key(text: str) -> str:
     """How two repetitions of one caption are recognised: credit off, case and tone marks folded."""
     caption, _ = split_credit(text)
@@ -60,23 +65,6 @@ def caption_key(text: str) -> str:
 
 def _key(caption: str) -> str:
     return comparison_key(caption).rstrip(" .")
-
-
-class _Keys(dict[str, str]):
-    """caption_key and split_credit of each text, once per page: the same caption is compared many times."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.splits: dict[str, tuple[str, str | None]] = {}
-
-    def __missing__(self, text: str) -> str:
-        key = self[text] = _key(self.split(text)[0])
-        return key
-
-    def split(self, text: str) -> tuple[str, str | None]:
-        if text not in self.splits:
-            self.splits[text] = split_credit(text)
-        return self.splits[text]
 
 
 @dataclass(slots=True)
@@ -93,7 +81,6 @@ def take_captions(root: LexborNode, url: str, caption_selector: str | None, titl
     photos: list[_Photo] = []
     holders: dict[int, _Photo] = {}
     doomed: list[LexborNode] = []
-    keys = _Keys()
     caption_nodes = root.css(caption_selector) if caption_selector else []
     # A paragraph matches the selector when it is or holds one of these; one query serves every photo.
     captioned = _ancestors_within(caption_nodes, root)
@@ -109,17 +96,17 @@ def take_captions(root: LexborNode, url: str, caption_selector: str | None, titl
             holders[holder.mem_id] = photo
             photos.append(photo)
             photo.attributes.extend(_attribute_texts(attributes))
-            _read_holder(holder, photo, captioned, doomed, keys)
+            _read_holder(holder, photo, captioned, doomed)
             doomed.append(holder)
         else:
             photo.attributes.extend(_attribute_texts(attributes))
     for node in root.css("noscript"):
         doomed.append(node)
-    _attach_loose_captions(caption_nodes, photos, holders, doomed, keys)
+    _attach_loose_captions(caption_nodes, photos, holders, doomed)
     for node in doomed:
         if node.parent is not None:
             node.decompose()
-    return _merge(photos, comparison_key(title), keys)
+    return _merge(photos, comparison_key(title))
 
 
 def _inside(node: LexborNode, tag: str, root: LexborNode) -> bool:
@@ -178,7 +165,7 @@ def _ancestors_within(nodes: list[LexborNode], root: LexborNode) -> set[int]:
     return holding
 
 
-def _read_holder(holder: LexborNode, photo: _Photo, captioned: set[int], doomed: list[LexborNode], keys: _Keys) -> None:
+def _read_holder(holder: LexborNode, photo: _Photo, captioned: set[int], doomed: list[LexborNode]) -> None:
     """Collect the visible caption texts inside the holder and right after it."""
     # Walking the few nodes of a photo is cheaper than compiling a CSS selector for each.
     inside = list(holder.traverse())
@@ -202,8 +189,8 @@ def _read_holder(holder: LexborNode, photo: _Photo, captioned: set[int], doomed:
     if not _is_caption_paragraph(follower, text, captioned):
         return
     # Under a photo that already has its caption, an italic paragraph is article text unless it repeats it.
-    known = {keys[known] for known in photo.visible + photo.attributes}
-    if not photo.visible or keys[text] in known:
+    known = {caption_key(known) for known in photo.visible + photo.attributes}
+    if not photo.visible or caption_key(text) in known:
         photo.visible.append(text)
         doomed.append(follower)
 
@@ -235,13 +222,12 @@ def _attach_loose_captions(
     photos: list[_Photo],
     holders: dict[int, _Photo],
     doomed: list[LexborNode],
-    keys: _Keys,
 ) -> None:
     """Caption elements the site's selector names that no photo holder has claimed yet."""
-    claimed = {keys[text] for photo in photos for text in photo.visible}
+    claimed = {caption_key(text) for photo in photos for text in photo.visible}
     for node in caption_nodes:
         text = normalise_text(node.text())
-        if not text or keys[text] in claimed:
+        if not text or caption_key(text) in claimed:
             continue
         # The caption belongs to the last photo before it; its holder is an ancestor or precedes it.
         owner = next((photo for mem_id, photo in holders.items() if _has_ancestor(node, mem_id)), None)
@@ -249,7 +235,7 @@ def _attach_loose_captions(
             owner = photos[-1]
         if owner is not None:
             owner.visible.append(text)
-            claimed.add(keys[text])
+            claimed.add(caption_key(text))
             doomed.append(node)
 
 
@@ -271,17 +257,17 @@ def _image_url(attributes: dict[str, str | None], url: str) -> str | None:
     return None
 
 
-def _merge(photos: list[_Photo], title_key: str, keys: _Keys) -> tuple[Caption, ...]:
+def _merge(photos: list[_Photo], title_key: str) -> tuple[Caption, ...]:
     """One Caption per distinct caption text, with the count of every repetition on the page."""
     captions: list[Caption] = []
     seen: dict[str, int] = {}
     for photo in photos:
-        texts = [text for text in photo.visible if _is_caption_text(text, keys[text], title_key)]
+        texts = [text for text in photo.visible if _is_caption_text(text, caption_key(text), title_key)]
         if not texts:
             continue
-        text, credit = keys.split(texts[0])
-        key = keys[texts[0]]
-        occurrences = sum(1 for repeat in photo.visible + photo.attributes if keys[repeat] == key)
+        text, credit = split_credit(texts[0])
+        key = caption_key(texts[0])
+        occurrences = sum(1 for repeat in photo.visible + photo.attributes if caption_key(repeat) == key)
         if key in seen:
             index = seen[key]
             previous = captions[index]

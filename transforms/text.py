@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
+from functools import lru_cache
 
 # Zero-width characters and soft hyphens that CMS editors paste in; str.split() folds the spaces.
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
@@ -43,6 +44,9 @@ def normalise_text(text: str) -> str:
     return " ".join(_INVISIBLE.sub("", composed).split())
 
 
+# Keys are asked for again and again: names against each other, captions against their repetitions
+# and the paragraphs, box labels that every page of a site repeats.
+@lru_cache(maxsize=4096)
 def comparison_key(text: str) -> str:
     """Lower-case NFC text with one tone-mark placement (hoà → hòa, khoẻ → khỏe, thuý → thúy)."""
     return tone_key(normalise_text(text))
