@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
 from operator import attrgetter
+from typing import NamedTuple
 
 from transforms.numbers import DIGITS_PATTERN, SCALE_PATTERN, digits_value, scaled_value
 from transforms.people import LOWER, UPPER, find_people
@@ -47,6 +48,26 @@ _FACT = re.compile(
 
 # Where _FACT can start: a digit or the "+" of "+84" that no word, number or link runs into.
 # The look-behind comes after the character so the regex engine can skip plain text quickly.
+
+
+class _Groups(NamedTuple):
+    """The groups of a _FACT match, in the pattern's order: one groups() call costs less than
+    looking several of them up by name."""
+
+    phone: str | None
+    date: str | None
+    doc_number: str | None
+    amount: str
+    denominator: str | None
+    scale: str | None
+    percent: str | None
+    currency: str | None
+    per_unit: str | None
+    measure: str | None
+    word: str | None
+    second_word: str | None
+
+
 _CANDIDATE_START = re.compile(r"[\d+](?<![\w.,/+-].)")
 
 # Words after which a number names a level, an ordinal, a stage or a place rather than
@@ -162,38 +183,41 @@ _PERIOD = re.compile(
     rf"|\((?P<bracketed>{_YEARS})\)"
 )
 _PLACE_WORDS = (
-    r"(?:tỉnh|Tỉnh|thành phố|Thành phố|TP\.?|huyện|Huyện|thị xã|Thị xã|TX|xã|Xã|phường|Phường|"
-    r"thị trấn|Thị trấn|quận|Quận|đặc khu|Đặc khu)"
+    "tỉnh", "Tỉnh", "thành phố", "Thành phố", "TP.", "TP", "huyện", "Huyện", "thị xã", "Thị xã", "TX", "xã", "Xã",
+    "phường", "Phường", "thị trấn", "Thị trấn", "quận", "Quận", "đặc khu", "Đặc khu",
 )
-_PLACE = re.compile(rf"(?<![\w]){_PLACE_WORDS}\s+[{UPPER}][{LOWER}]*(?:\s+[{UPPER}][{LOWER}]*(?![\w]))*")
-# _PLACE opens with a look-behind, which keeps the regex engine from skipping ahead; the bare
-# words let it hop between the few offsets where a place can start.
-_PLACE_START = re.compile(_PLACE_WORDS)
+# Each place word checks after itself that no letter runs into it: a look-behind ahead of the
+# words would keep the regex engine from skipping quickly to where a place word can start.
+_PLACE = re.compile(
+    "(?:" + "|".join(rf"{re.escape(word)}(?<!\w{re.escape(word)})" for word in _PLACE_WORDS) + ")"
+    rf"\s+[{UPPER}][{LOWER}]*(?:\s+[{UPPER}][{LOWER}]*(?![\w]))*"
+)
 
 
 class _Text:
     """One text being scanned, with its sentences and the provenance its facts carry."""
 
-    __slots__ = (
-        "text", "source", "paragraph", "sentence_ends", "sentences", "clause_breaks", "semicolons", "periods",
-        "places",
-    )
+    __slots__ = ("text", "source", "paragraph", "sentence_ends", "sentences", "contexts")
 
     def __init__(self, text: str, source: str, paragraph: int | None) -> None:
         self.text = text
         self.source = source
         self.paragraph = paragraph
         self.sentence_ends = [match.end() for match in _SENTENCE_END.finditer(text)]
-        # Several facts share a sentence and a clause: their bounds, places and periods are
-        # found once, however many facts stand in them.
+        # Several facts share a sentence: its bounds, clauses, places and periods are found once,
+        # however many facts stand in it.
         self.sentences: dict[int, tuple[int, int, str]] = {}
-        self.clause_breaks: list[int] = []
-        self.semicolons: list[int] = []
-        if _CANDIDATE_START.search(text):
-            self.clause_breaks = [match.start() for match in _CLAUSE_BREAK.finditer(text)]
-            self.semicolons = [position for position in self.clause_breaks if text[position] == ";"]
-        self.periods: dict[tuple[int, int], list[tuple[int, int, str]]] = {}
-        self.places: dict[tuple[int, int], str | None] = {}
+        self.contexts: dict[int, _SentenceContext] = {}
+
+
+class _SentenceContext(NamedTuple):
+    """What the numeric facts of one sentence take from it: offsets of its clause breaks and of its
+    semicolons, and its periods and places with their offsets."""
+
+    clause_breaks: list[int]
+    semicolons: list[int]
+    periods: list[tuple[int, int, str]]
+    places: list[tuple[int, str]]
 
 
 def extract_facts(article: Article) -> list[Fact]:
@@ -222,30 +246,31 @@ def _numbers_and_documents(scanned: _Text) -> list[Fact]:
     text = scanned.text
     facts: list[Fact] = []
     for match in _fact_candidates(text):
-        if match["phone"] or match["date"]:
+        groups = _Groups._make(match.groups())
+        if groups.phone or groups.date:
             continue
-        if match["doc_number"]:
+        if groups.doc_number:
             document = _legal_reference(scanned, match)
             if document is not None:
                 facts.append(document)
             continue
-        if match["percent"]:
-            value = scaled_value(match["amount"], match["scale"])
+        if groups.percent:
+            value = scaled_value(groups.amount, groups.scale)
             facts.append(_measured(scanned, "percent", _fact_start(text, match), match.end(), value=value))
-        elif match["currency"]:
-            facts.append(_money(scanned, match, _fact_start(text, match)))
-        elif match["denominator"]:
-            if _is_ratio(text, match):
+        elif groups.currency:
+            facts.append(_money(scanned, match, groups, _fact_start(text, match)))
+        elif groups.denominator:
+            if _is_ratio(text, match, groups):
                 facts.append(
                     _fact(scanned, "ratio", _fact_start(text, match), match.end(),
-                          value=float(digits_value(match["amount"])),
-                          denominator=float(digits_value(match["denominator"])),
+                          value=float(digits_value(groups.amount)),
+                          denominator=float(digits_value(groups.denominator)),
                           subject=_subject_after(text, match.end()))
                 )
-        elif match["word"] == "dân" and _approximation_before(text, match.start()) == "trên":
+        elif groups.word == "dân" and _approximation_before(text, match.start()) == "trên":
             facts = _with_population_base(text, facts, match)
-        elif match["measure"] or match["word"]:
-            number = _count(scanned, match)
+        elif groups.measure or groups.word:
+            number = _count(scanned, match, groups)
             if number is not None:
                 facts.append(number)
     return facts
@@ -269,25 +294,26 @@ def _fact_candidates(text: str) -> Iterator[re.Match[str]]:
             position = match.end()
 
 
-def _count(scanned: _Text, match: re.Match[str]) -> Fact | None:
+def _count(scanned: _Text, match: re.Match[str], groups: _Groups) -> Fact | None:
     """A `number` fact when the amount is followed by a measure or a counting noun, not a level or year."""
     text = scanned.text
-    if match["measure"]:
-        unit, end = match["measure"], match.end("measure")
-    elif match["second_word"] and f"{match['word']} {match['second_word']}".lower() in _COMPOUND_UNITS:
-        unit, end = f"{match['word']} {match['second_word']}", match.end("second_word")
-    elif match["word"] and match["word"].lower() not in _NOT_UNIT_WORDS:
-        unit, end = match["word"], match.end("word")
+    word, second_word = groups.word, groups.second_word
+    if groups.measure:
+        unit, end = groups.measure, match.end("measure")
+    elif second_word and f"{word} {second_word}".lower() in _COMPOUND_UNITS:
+        unit, end = f"{word} {second_word}", match.end("second_word")
+    elif word and word.lower() not in _NOT_UNIT_WORDS:
+        unit, end = word, match.end("word")
     else:
         return None
-    if _is_year(match) or _is_slogan(text, match) or _names_a_level(text, match.start()):
+    if _is_year(groups) or _is_slogan(text, match.start()) or _names_a_level(text, match.start()):
         return None
     if unit == "tháng" and _MONTHS_OF_YEAR_AFTER.match(text, end):
         return None
     start = _fact_start(text, match)
     if unit in _CLOCK_UNITS and not _is_duration(text, start, end):
         return None
-    value = scaled_value(match["amount"], match["scale"])
+    value = scaled_value(groups.amount, groups.scale)
     # The unit heads the subject even when it is a word that would end a phrase ("chỉ tiêu").
     subject = " ".join(filter(None, (unit, _subject_after(text, end))))
     if text.startswith(" rưỡi", end):
@@ -317,15 +343,15 @@ def _with_population_base(text: str, facts: list[Fact], base: re.Match[str]) -> 
     ]
 
 
-def _money(scanned: _Text, match: re.Match[str], start: int) -> Fact:
+def _money(scanned: _Text, match: re.Match[str], groups: _Groups, start: int) -> Fact:
     """A `money` fact in currency units, keeping "/người" or "cho mỗi thôn" as the per-unit."""
-    value = scaled_value(match["amount"], match["scale"])
-    per_unit = match["per_unit"]
+    value = scaled_value(groups.amount, groups.scale)
+    per_unit = groups.per_unit
     if per_unit is None:
         each = _EACH_AFTER.match(scanned.text, match.end())
         per_unit = each[1] if each else None
     return _measured(scanned, "money", start, match.end(), value=value,
-                     unit=_CURRENCIES[match["currency"]], per_unit=per_unit)
+                     unit=_CURRENCIES[groups.currency], per_unit=per_unit)
 
 
 def _measured(scanned: _Text, kind: str, start: int, end: int, **fields: object) -> Fact:
@@ -344,9 +370,12 @@ def _approximation_before(text: str, start: int) -> str | None:
     """The word such as "khoảng" or "hơn" that stands, followed by one space, right before `start`."""
     if start < 2 or text[start - 1] != " ":
         return None
-    words = text[max(0, start - 24) : start - 1].lower().split(" ")
-    if words[-1].lstrip(_OPENING_QUOTES) not in _APPROXIMATION_LAST_WORDS:
+    window_start = max(0, start - 24)
+    # Most numbers follow no approximation, which their last word alone tells without lowering more.
+    last_word = text[max(window_start, text.rfind(" ", window_start, start - 1) + 1) : start - 1]
+    if last_word.lower().lstrip(_OPENING_QUOTES) not in _APPROXIMATION_LAST_WORDS:
         return None
+    words = text[window_start : start - 1].lower().split(" ")
     for length in (2, 1):
         phrase = " ".join(words[-length:]).lstrip(_OPENING_QUOTES)
         phrase_start = start - 1 - len(phrase)
@@ -359,22 +388,24 @@ def _approximation_before(text: str, start: int) -> str | None:
 
 def _names_a_level(text: str, start: int) -> bool:
     """Whether the number at `start` follows a level word, itself or through a list ("mức độ 3, 4")."""
-    words = text[max(0, start - 40) : start].lower().replace(",", " , ").split()
-    while words and (words[-1] in _LEVEL_LIST_GLUE or words[-1].isdigit()):
+    # Lowering word by word gives the same words; only the last few are ever lowered.
+    words = text[max(0, start - 40) : start].replace(",", " , ").split()
+    while words and ((word := words[-1].lower()) in _LEVEL_LIST_GLUE or word.isdigit()):
         words.pop()
-    if not words or " ".join(words[-2:]) in _NOT_LEVEL_PHRASES:
+    if not words or ((last_word := words[-1].lower()) != "số" and last_word not in _LEVEL_LAST_WORDS):
+        return False
+    words = [word.lower() for word in words[-3:]]
+    if " ".join(words[-2:]) in _NOT_LEVEL_PHRASES:
         return False
     if words[-1] == "số":
         return len(words) < 2 or words[-2] != _COUNTING_BEFORE_NUMBER_WORD
-    if words[-1] not in _LEVEL_LAST_WORDS:
-        return False
     return any(" ".join(words[-length:]) in _LEVEL_WORDS for length in (1, 2, 3))
 
 
-def _is_ratio(text: str, match: re.Match[str]) -> bool:
+def _is_ratio(text: str, match: re.Match[str], groups: _Groups) -> bool:
     """Whether "a/b" is a part of a whole rather than a day and month ("Sáng 12/2", "ngày 2/9")."""
-    numerator = digits_value(match["amount"])
-    denominator = digits_value(match["denominator"])
+    numerator = digits_value(groups.amount)
+    denominator = digits_value(groups.denominator)
     if numerator > denominator or denominator == 0:
         return False
     if 1900 <= numerator <= 2100 and 1900 <= denominator <= 2100:
@@ -385,15 +416,14 @@ def _is_ratio(text: str, match: re.Match[str]) -> bool:
     return not previous_words or previous_words[-1].lower() not in _DATE_WORDS
 
 
-def _is_year(match: re.Match[str]) -> bool:
+def _is_year(groups: _Groups) -> bool:
     """Whether the amount is written like a year: four bare digits between 1900 and 2100."""
-    amount = match["amount"]
-    return len(amount) == 4 and amount.isdigit() and 1900 <= int(amount) <= 2100 and not match["scale"]
+    amount = groups.amount
+    return len(amount) == 4 and amount.isdigit() and 1900 <= int(amount) <= 2100 and not groups.scale
 
 
-def _is_slogan(text: str, match: re.Match[str]) -> bool:
-    """Whether the number opens a short quoted slogan such as “3 trước” or “4 tại chỗ”."""
-    start = match.start()
+def _is_slogan(text: str, start: int) -> bool:
+    """Whether the number at `start` opens a short quoted slogan such as “3 trước” or “4 tại chỗ”."""
     if start == 0 or text[start - 1] not in "“\"'‘":
         return False
     return any(quote in text[start : start + 20] for quote in "”\"'’")
@@ -430,8 +460,9 @@ def _fact(scanned: _Text, kind: str, start: int, end: int, **fields: object) -> 
     """A fact of `kind` at text[start:end] with its provenance, and period and place for numeric kinds."""
     sentence_start, sentence_end, sentence = _sentence(scanned, start)
     if kind in NUMERIC_KINDS:
-        fields["period"] = _period(scanned, sentence_start, sentence_end, start, end)
-        fields["place"] = _place(scanned, sentence_start, sentence_end, start, end)
+        context = _sentence_context(scanned, sentence_start, sentence_end)
+        fields["period"] = _period(context, sentence_start, sentence_end, start, end)
+        fields["place"] = _place(context, sentence_start, sentence_end, start, end)
     return Fact(
         kind=kind, text=scanned.text[start:end], sentence=sentence, source=scanned.source, start=start, end=end,
         paragraph=scanned.paragraph, extractor_version=EXTRACTOR_VERSION, **fields,  # type: ignore[arg-type]
@@ -449,26 +480,43 @@ def _sentence(scanned: _Text, position: int) -> tuple[int, int, str]:
     return sentence
 
 
+def _sentence_context(scanned: _Text, sentence_start: int, sentence_end: int) -> _SentenceContext:
+    """The clause breaks, semicolons, periods and places of the sentence at text[sentence_start:sentence_end]."""
+    context = scanned.contexts.get(sentence_start)
+    if context is None:
+        text = scanned.text
+        # A period or a place holds no clause break, so each one found in the whole sentence is
+        # the one a search within its clause would find.
+        clause_breaks = [match.start() for match in _CLAUSE_BREAK.finditer(text, sentence_start, sentence_end)]
+        context = scanned.contexts[sentence_start] = _SentenceContext(
+            clause_breaks,
+            [position for position in clause_breaks if text[position] == ";"],
+            [
+                (period.start(), period.end(), period["bracketed"] or period[0])
+                for period in _PERIOD.finditer(text, sentence_start, sentence_end)
+            ],
+            [(place.start(), place[0]) for place in _PLACE.finditer(text, sentence_start, sentence_end)],
+        )
+    return context
+
+
 def _clause(breaks: list[int], sentence_start: int, sentence_end: int, start: int, end: int) -> tuple[int, int]:
     """Offsets of the stretch of the sentence around text[start:end] that no break in `breaks` cuts."""
     index = bisect_left(breaks, start)
-    clause_start = breaks[index - 1] + 1 if index and breaks[index - 1] >= sentence_start else sentence_start
+    clause_start = breaks[index - 1] + 1 if index else sentence_start
     index = bisect_left(breaks, end, index)
-    clause_end = breaks[index] if index < len(breaks) and breaks[index] < sentence_end else sentence_end
-    return clause_start, clause_end
+    return clause_start, breaks[index] if index < len(breaks) else sentence_end
 
 
-def _period(scanned: _Text, sentence_start: int, sentence_end: int, start: int, end: int) -> str | None:
+def _period(context: _SentenceContext, sentence_start: int, sentence_end: int, start: int, end: int) -> str | None:
     """The period nearest before the fact within its clause of the sentence, else the nearest after."""
-    segment = _clause(scanned.semicolons, sentence_start, sentence_end, start, end)
-    periods = scanned.periods.get(segment)
-    if periods is None:
-        periods = scanned.periods[segment] = [
-            (period.start(), period.end(), period["bracketed"] or period[0])
-            for period in _PERIOD.finditer(scanned.text, *segment)
-        ]
+    if not context.periods:
+        return None
+    segment_start, segment_end = _clause(context.semicolons, sentence_start, sentence_end, start, end)
     before: str | None = None
-    for period_start, period_end, period in periods:
+    for period_start, period_end, period in context.periods:
+        if period_start < segment_start or period_end > segment_end:
+            continue
         if period_end <= start:
             before = period
         elif period_start >= end:
@@ -476,23 +524,14 @@ def _period(scanned: _Text, sentence_start: int, sentence_end: int, start: int, 
     return before
 
 
-def _place(scanned: _Text, sentence_start: int, sentence_end: int, start: int, end: int) -> str | None:
+def _place(context: _SentenceContext, sentence_start: int, sentence_end: int, start: int, end: int) -> str | None:
     """A named place ("huyện Ba Chẽ") in the same comma-delimited clause as the fact."""
-    clause = _clause(scanned.clause_breaks, sentence_start, sentence_end, start, end)
-    if clause not in scanned.places:
-        place = _first_place(scanned.text, *clause)
-        scanned.places[clause] = place[0] if place else None
-    return scanned.places[clause]
-
-
-def _first_place(text: str, start: int, end: int) -> re.Match[str] | None:
-    """What _PLACE.search(text, start, end) finds, trying only the offsets where a place word stands."""
-    position = start
-    while candidate := _PLACE_START.search(text, position, end):
-        place = _PLACE.match(text, candidate.start(), end)
-        if place is not None:
-            return place
-        position = candidate.start() + 1
+    if not context.places:
+        return None
+    clause_start, clause_end = _clause(context.clause_breaks, sentence_start, sentence_end, start, end)
+    for place_start, place in context.places:
+        if place_start >= clause_start:
+            return place if place_start < clause_end else None
     return None
 
 
