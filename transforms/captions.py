@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborNode
 
@@ -24,6 +24,9 @@ _PLACEHOLDERS = frozenset(
     comparison_key(text)
     for text in ("chú thích ảnh", "ảnh minh họa", "ảnh minh hoạ", "ảnh", "image", "photo", "hình ảnh", "ảnh tư liệu")
 )
+# An absolute URL that urljoin would give back unchanged: lower-case http(s), a plain host, and no
+# parameters, fragment, empty query or whitespace for it to drop.
+_PLAIN_ABSOLUTE = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]+)?(?:/[^?#;\s]*)?(?:\?[^#\s]+)?")
 _LAZY_SOURCES = ("data-src", "data-original", "data-lazy-src", "data-srcset", "src", "srcset")
 _CAPTION_CLASS = re.compile(r"caption|desc|chu-?thich|image_note|img-note|note-image", re.IGNORECASE)
 _EMPHASIS = frozenset(("em", "i"))
@@ -253,8 +256,17 @@ def _image_url(attributes: dict[str, str | None], url: str) -> str | None:
     for name in _LAZY_SOURCES:
         value = (attributes.get(name) or "").strip()
         if value and not value.startswith("data:"):
-            return urljoin(url, value.split(",")[0].split(" ")[0])
+            return _absolute(url, value.split(",")[0].split(" ")[0])
     return None
+
+
+def _absolute(url: str, value: str) -> str:
+    """urljoin(url, value), without its cost for the usual photo URL that is already absolute."""
+    if _PLAIN_ABSOLUTE.fullmatch(value):
+        # urljoin would still reject a malformed page URL; urlsplit remembers the ones it has read.
+        urlsplit(url)
+        return value
+    return urljoin(url, value)
 
 
 def _merge(photos: list[_Photo], title_key: str) -> tuple[Caption, ...]:
