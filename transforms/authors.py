@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from transforms.text import comparison_key, normalise_text
 
@@ -37,6 +38,13 @@ def normal_case(name: str) -> str:
 
 def split_names(text: str) -> list[str]:
     """The people named in an author field or byline, in normal case, each once."""
+    return list(_split_names(text))
+
+
+# parse meets one byline up to three times (the author element, the closing paragraph, the merge
+# of all authors); this and _byline_authors work its names out once. Tuples: a cached list could be changed.
+@lru_cache(maxsize=4096)
+def _split_names(text: str) -> tuple[str, ...]:
     names: list[str] = []
     for part in _NAME_SEPARATORS.split(normalise_text(text).strip(" .")):
         part = part.strip(" .()")
@@ -44,7 +52,7 @@ def split_names(text: str) -> list[str]:
             name = normal_case(part)
             if comparison_key(name) not in {comparison_key(known) for known in names}:
                 names.append(name)
-    return names
+    return tuple(names)
 
 
 def is_name(text: str) -> bool:
@@ -57,6 +65,12 @@ def is_name(text: str) -> bool:
 
 def byline_authors(line: str) -> list[str] | None:
     """Authors named by one byline line ("HÀ CHI", "Nội dung: Hà Chi"); None when it is not a byline."""
+    names = _byline_authors(line)
+    return None if names is None else list(names)
+
+
+@lru_cache(maxsize=4096)
+def _byline_authors(line: str) -> tuple[str, ...] | None:
     text = normalise_text(line)
     if not text or len(text) > 80:
         return None
@@ -64,10 +78,10 @@ def byline_authors(line: str) -> list[str] | None:
     if role_line:
         role = comparison_key(role_line.group(1))
         if role in _WRITER_ROLES:
-            return split_names(role_line.group(2)) or None
+            return _split_names(role_line.group(2)) or None
         if role in _OTHER_ROLES:
-            return []
+            return ()
         return None
-    names = split_names(text)
+    names = _split_names(text)
     parts = [part for part in _NAME_SEPARATORS.split(text.strip(" .")) if part.strip(" .()")]
     return names if names and len(names) == len(parts) else None
