@@ -96,6 +96,11 @@ _APPROXIMATIONS = frozenset(
 )
 # Every approximation ends with one of these words: most numbers follow none of them.
 _APPROXIMATION_LAST_WORDS = frozenset(phrase.split()[-1] for phrase in _APPROXIMATIONS)
+# Every character whose lower case is the last letter of one of those words: that letter in either
+# case, as a check over all code points confirms.
+_APPROXIMATION_LAST_LETTERS = frozenset(
+    character for word in _APPROXIMATION_LAST_WORDS for character in (word[-1], word[-1].upper())
+)
 _OPENING_QUOTES = "(“\"'"
 _COMPARATIVES = frozenset(
     "cao thấp nhiều ít lớn nhỏ sớm muộn chậm nhanh tốt kém dài ngắn rộng hẹp đông mạnh".split()
@@ -368,14 +373,12 @@ def _measured(scanned: _Text, kind: str, start: int, end: int, **fields: object)
 
 def _approximation_before(text: str, start: int) -> str | None:
     """The word such as "khoảng" or "hơn" that stands, followed by one space, right before `start`."""
-    if start < 2 or text[start - 1] != " ":
+    # Most numbers follow a word that ends in none of the letters an approximation ends in.
+    if start < 2 or text[start - 1] != " " or text[start - 2] not in _APPROXIMATION_LAST_LETTERS:
         return None
-    window_start = max(0, start - 24)
-    # Most numbers follow no approximation, which their last word alone tells without lowering more.
-    last_word = text[max(window_start, text.rfind(" ", window_start, start - 1) + 1) : start - 1]
-    if last_word.lower().lstrip(_OPENING_QUOTES) not in _APPROXIMATION_LAST_WORDS:
+    words = text[max(0, start - 24) : start - 1].lower().split(" ")
+    if words[-1].lstrip(_OPENING_QUOTES) not in _APPROXIMATION_LAST_WORDS:
         return None
-    words = text[window_start : start - 1].lower().split(" ")
     for length in (2, 1):
         phrase = " ".join(words[-length:]).lstrip(_OPENING_QUOTES)
         phrase_start = start - 1 - len(phrase)
@@ -554,7 +557,9 @@ def _subject_before(scanned: _Text, start: int) -> str | None:
     # A comma, semicolon, colon or bracket always ends a piece of the split, so the last piece
     # lies after the last of them and splitting only that tail gives it.
     last_mark = max(before.rfind(","), before.rfind(";"), before.rfind(":"), before.rfind("("))
-    clause = _CLAUSE_BEFORE_SUBJECT.split(before[last_mark + 1 :])[-1]
+    clause = before[last_mark + 1 :]
+    if "với" in clause:
+        clause = _CLAUSE_BEFORE_SUBJECT.split(clause)[-1]
     clause = _PERIOD.sub(" ", clause)
     words = clause.split()[-8:]
     while words and words[0].lower() in _SUBJECT_LEADING_WORDS:
