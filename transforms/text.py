@@ -101,8 +101,9 @@ def _is_composed(utf8: bytes) -> bool:
     An ASCII character never reorders and never composes with the character before it, so it
     cuts the text into pieces that normalise apart. The one composition it starts is with a
     combining mark of U+0300–U+036F (lead bytes CC and CD); without those the text is NFC
-    when its non-ASCII characters, run together, are. On a Vietnamese page they are about a
-    tenth of the characters, which makes this check ten times cheaper than reading them all.
+    when its non-ASCII characters, run together, are. On a Vietnamese page they are under a
+    tenth of the characters: deleting the ASCII bytes and checking the rest costs a third of
+    checking the whole page.
     """
     if b"\xcc" in utf8 or b"\xcd" in utf8:
         return False
