@@ -105,9 +105,16 @@ def body_hash(body: Iterable[str], captions: Iterable[str] = ()) -> str:
     return words_hash(word_hashes([comparison_text(body, captions)])[0])
 
 
-def body_hashes(bodies: Sequence[Iterable[str]]) -> list[str]:
-    """body_hash of each body (no captions) in one numpy pass: for a single body the calls cost more than the hashing."""
-    return [words_hash(words) for words in word_hashes([comparison_text(body) for body in bodies])]
+def body_hashes(bodies: Sequence[Iterable[str]], chunk: int = 64) -> list[str]:
+    """body_hash of each body (no captions), a chunk of bodies per numpy pass.
+
+    For a single body the calls cost more than the hashing; a whole batch at once would hold
+    word matrices of a hundred megabytes.
+    """
+    texts = [comparison_text(body) for body in bodies]
+    return [
+        words_hash(words) for first in range(0, len(texts), chunk) for words in word_hashes(texts[first : first + chunk])
+    ]
 
 
 def words_hash(words: np.ndarray) -> str:

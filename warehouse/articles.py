@@ -15,9 +15,14 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from transforms.records import Article
 from warehouse.connection import transaction
+
+
+# Rows of a landing file read at once: a few megabytes of raw pages.
+BODY_READ_ROWS = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +109,7 @@ def pages_to_parse(
         scope.append("CAST(timezone('Asia/Ho_Chi_Minh', fetched_at) AS DATE) <= $to_date")
         parameters["to_date"] = to_date
     # The pending list (no bodies) is kept in a temporary table, not in Python, so a reparse
-    # of a year of pages stays small; it is read file by file, a batch at a time, and the
+    # of a year of pages stays small; Python holds one landing file's rows at a time, and the
     # caller may write to the same connection between batches.
     connection.execute(
         "CREATE OR REPLACE TEMP TABLE pending_pages AS " + _PENDING_PAGES.format(scope=" AND ".join(scope)),
@@ -115,20 +120,15 @@ def pages_to_parse(
     ).fetchall()
     batch: list[PageToParse] = []
     for (landing_file,) in files:
-        offset = 0
-        while True:
-            rows = connection.execute(
-                """
-                SELECT page_id, run_id, site, url, final_url, fetched_at, content_type, landing_file
-                FROM pending_pages WHERE landing_file = $landing_file
-                ORDER BY url LIMIT $limit OFFSET $offset
-                """,
-                {"landing_file": landing_file, "limit": batch_size - len(batch), "offset": offset},
-            ).fetchall()
-            if not rows:
-                break
-            offset += len(rows)
-            batch.extend(_read_bodies(connection, landing_file, rows))
+        rows = connection.execute(
+            """
+            SELECT page_id, run_id, site, url, final_url, fetched_at, content_type, landing_file
+            FROM pending_pages WHERE landing_file = $landing_file
+            """,
+            {"landing_file": landing_file},
+        ).fetchall()
+        for page in _pages_of_file(landing_file, rows):
+            batch.append(page)
             if len(batch) >= batch_size:
                 yield batch
                 batch = []
@@ -138,48 +138,43 @@ def pages_to_parse(
     connection.execute("DROP TABLE temp.pending_pages")
 
 
-def _read_bodies(
-    connection: duckdb.DuckDBPyConnection, landing_file: str, rows: list[tuple]
-) -> list[PageToParse]:
-    """The pages of these rows with their bodies, read from one landing file."""
-    if not Path(landing_file).exists():
-        # Someone removed raw data: the pages become parse failures, the rest goes on.
-        bodies: dict[str, bytes] = {}
-    else:
-        bodies = _bodies_by_url(connection, landing_file, rows)
-    return [
-        PageToParse(
-            page_id=page_id,
-            run_id=run_id,
-            site=site,
-            url=url,
-            final_url=final_url,
-            fetched_at=fetched_at,
-            content_type=content_type,
-            body=bodies.get(url),
-            landing_file=landing_file,
-        )
-        for page_id, run_id, site, url, final_url, fetched_at, content_type, _ in rows
-    ]
+def _pages_of_file(landing_file: str, rows: list[tuple]) -> Iterator[PageToParse]:
+    """The pending pages of one landing file with their bodies, in file order, reading the file once.
+
+    The file is streamed a row group at a time: a join per batch would read every body of the
+    file again for each batch, and hold far more than the batch in memory while doing it.
+    """
+    pending = {(row[3], row[5]): row for row in rows}
+    if Path(landing_file).exists():
+        landing = pq.ParquetFile(landing_file)
+        for record_batch in landing.iter_batches(batch_size=BODY_READ_ROWS, columns=["url", "fetched_at", "body"]):
+            urls = record_batch.column("url").to_pylist()
+            fetched = record_batch.column("fetched_at").to_pylist()
+            bodies = record_batch.column("body")
+            for index, key in enumerate(zip(urls, fetched)):
+                row = pending.pop(key, None)
+                if row is not None:
+                    yield _page(row, bodies[index].as_py())
+            if not pending:
+                return
+    # Someone removed raw data (the file, or rows of it): those pages become parse failures.
+    for row in pending.values():
+        yield _page(row, None)
 
 
-def _bodies_by_url(
-    connection: duckdb.DuckDBPyConnection, landing_file: str, rows: list[tuple]
-) -> dict[str, bytes]:
-    # A registered Arrow table joins far faster than a long list parameter.
-    connection.register("wanted_pages", pa.table({"url": [row[3] for row in rows]}))
-    try:
-        return dict(
-            connection.execute(
-                """
-                SELECT url, body FROM read_parquet($landing_file) JOIN wanted_pages USING (url)
-                QUALIFY row_number() OVER (PARTITION BY url ORDER BY fetched_at DESC) = 1
-                """,
-                {"landing_file": landing_file},
-            ).fetchall()
-        )
-    finally:
-        connection.unregister("wanted_pages")
+def _page(row: tuple, body: bytes | None) -> PageToParse:
+    page_id, run_id, site, url, final_url, fetched_at, content_type, landing_file = row
+    return PageToParse(
+        page_id=page_id,
+        run_id=run_id,
+        site=site,
+        url=url,
+        final_url=final_url,
+        fetched_at=fetched_at,
+        content_type=content_type,
+        body=body,
+        landing_file=landing_file,
+    )
 
 
 _ARTICLE_SCHEMA = pa.schema(
