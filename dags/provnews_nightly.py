@@ -105,7 +105,11 @@ def checks() -> dict:
 
 
 @task(
-    doc_md="Copy the warehouse atomically to the published file; updates the provnews.* assets.",
+    doc_md=(
+        "Bring the published file up to the warehouse atomically: skipped when nothing changed, "
+        "tables refreshed when search text did not change, else copied with search rebuilt; "
+        "updates the provnews.* assets."
+    ),
     pool=WAREHOUSE_POOL,
     outlets=published_assets(),
 )
