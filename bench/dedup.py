@@ -35,7 +35,7 @@ from transforms.dedup import (
     word_hashes,
 )
 from warehouse.connection import connect
-from warehouse.dedup import dedup_articles
+from warehouse.dedup import CHUNK_ARTICLES, dedup_articles
 from warehouse.schema import migrate
 
 ARTICLES = 20_000
@@ -205,11 +205,14 @@ def run(articles: int = ARTICLES, seed: int = 20251008) -> dict[str, object]:
     )
     figures: dict[str, object] = {"articles": articles, "second_night_articles": len(second.ids)}
 
-    # The signature step alone, as the stage runs it: words, MinHash, band keys. Process CPU
-    # time is the one-core cost; wall time also counts whatever else the machine is running.
+    # The signature step alone, as the stage runs it: words, MinHash, band keys, a chunk of
+    # CHUNK_ARTICLES bodies at a time. Process CPU time is the one-core cost; wall time also
+    # counts whatever else the machine is running.
     signing_started, signing_cpu = time.perf_counter(), time.process_time()
-    word_lists = word_hashes([comparison_text(body) for body in first.bodies])
-    first_bands = band_keys(signatures(word_lists))
+    chunks = [first.bodies[start : start + CHUNK_ARTICLES] for start in range(0, len(first.bodies), CHUNK_ARTICLES)]
+    first_bands = np.concatenate(
+        [band_keys(signatures(word_hashes([comparison_text(body) for body in chunk]))) for chunk in chunks]
+    )
     figures["signatures_per_cpu_second"] = articles / (time.process_time() - signing_cpu)
     figures["signatures_per_wall_second"] = articles / (time.perf_counter() - signing_started)
 
