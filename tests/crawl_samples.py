@@ -1,13 +1,30 @@
-"""Running a crawl in a test and reading what it landed."""
+"""Running a crawl in a test and reading what it landed; the mirror and its site files as fixtures.
+
+A test module that crawls the mirror imports the `mirror` and `sites` fixtures from here.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyarrow.parquet as pq
+import pytest
 
+from mirror.server import MirrorServer
 from scrapers.crawl import CrawlOutcome, run_crawl
-from scrapers.site import Site
+from scrapers.site import Site, load_sites
+
+
+@pytest.fixture(scope="module")
+def mirror() -> Iterator[MirrorServer]:
+    with MirrorServer() as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def sites(mirror: MirrorServer) -> dict[str, Site]:
+    return load_sites(mirror_port=mirror.port)
 
 
 def crawl(site: Site, tmp: Path, run_id: str, **options: object) -> CrawlOutcome:

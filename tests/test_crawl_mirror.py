@@ -13,20 +13,9 @@ from scrapers.crawl import CrawlOutcome, KnownPage, write_known_pages
 from scrapers.landing import RunManifest
 from scrapers.site import Site, load_sites
 from scrapers.urls import canonical_url
-from tests.crawl_samples import crawl, rows
+from tests.crawl_samples import crawl, mirror, rows, sites  # noqa: F401 (mirror, sites: fixtures)
 
 CONTENT_SITES = ("mirror-baoquangninh", "mirror-quangninh-gov", "mirror-tuoitrethudo", "mirror-faulty")
-
-
-@pytest.fixture(scope="module")
-def mirror() -> Iterator[MirrorServer]:
-    with MirrorServer() as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def sites(mirror: MirrorServer) -> dict[str, Site]:
-    return load_sites(mirror_port=mirror.port)
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from scrapers.landing import RunManifest
 from scrapers.revisit import RevisitDecision, decide, sitemap_lastmod
 from scrapers.site import Site, load_sites
 from scrapers.urls import canonical_url
-from tests.crawl_samples import crawl, rows
+from tests.crawl_samples import crawl, mirror, rows, sites  # noqa: F401 (mirror, sites: fixtures)
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
 LANDED = KnownPage("https://a.vn/x-1.html", None, "Mon, 16 Nov 2026 03:00:00 GMT", None, NOW - timedelta(days=1), NOW - timedelta(days=7))
@@ -51,17 +50,6 @@ def test_a_lastmod_day_stands_for_the_end_of_that_day() -> None:
     assert sitemap_lastmod("2026-11-20T10:00:00", "Asia/Ho_Chi_Minh") == datetime(2026, 11, 20, 3, 0, tzinfo=timezone.utc)
     assert sitemap_lastmod("2026-11-20T10:00:00Z", "Asia/Ho_Chi_Minh") == datetime(2026, 11, 20, 10, 0, tzinfo=timezone.utc)
     assert sitemap_lastmod("last tuesday", "Asia/Ho_Chi_Minh") is None
-
-
-@pytest.fixture(scope="module")
-def mirror() -> Iterator[MirrorServer]:
-    with MirrorServer() as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def sites(mirror: MirrorServer) -> dict[str, Site]:
-    return load_sites(mirror_port=mirror.port)
 
 
 @pytest.fixture(scope="module")
