@@ -286,7 +286,7 @@ def run_crawls(
         except subprocess.TimeoutExpired:
             process.kill()
             stdout, stderr = process.communicate()
-        problem = f"spider process overran its {timeout_seconds}s budget and was stopped"
+        problem = f"spider process overran its {budget}s budget and was stopped"
     if stdout:
         print(stdout, end="" if stdout.endswith("\n") else "\n")
     outcomes = []
