@@ -323,15 +323,18 @@ def memory_growth(sizes: Sequence[int] | None = None) -> dict:
     }
 
 
-# The child reports its own high-water mark: ru_maxrss of a child also counts the memory of the
-# parent it was forked from, which here holds the other benchmarks' data.
+# The stage's process reports the high-water mark of itself and of its chunk processes; it
+# can't be read from outside, where ru_maxrss of the benchmark's child would also count the
+# benchmark it was forked from, which holds the other benchmarks' data. A chunk process's
+# resident set counts the pages it shares with the stage's process, so the larger of the two
+# is the stage's peak.
 PARSE_WITH_PEAK = """
-import sys
+import resource, sys
 from provnews.cli import main
 code = main(["parse"])
 with open("/proc/self/status") as status:
-    peak = next(line for line in status if line.startswith("VmHWM:"))
-print(peak.split()[1])
+    own = int(next(line for line in status if line.startswith("VmHWM:")).split()[1])
+print(max(own, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
 sys.exit(code)
 """
 

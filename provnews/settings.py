@@ -27,3 +27,5 @@ CLOSESPIDER_TIMEOUT = int(os.environ.get("PROVNEWS_CLOSESPIDER_TIMEOUT", "1800")
 REVISIT_MAX_AGE_DAYS = int(os.environ.get("PROVNEWS_REVISIT_MAX_AGE_DAYS", "7"))
 # Sites crawled at once by `provnews run`, each in its own process forked from one spider process.
 PARALLEL_CRAWLS = int(os.environ.get("PROVNEWS_PARALLEL_CRAWLS", "4"))
+# Pages parsed by one process of the parse stage: the stage's peak memory is that of one chunk.
+PARSE_CHUNK_PAGES = int(os.environ.get("PROVNEWS_PARSE_CHUNK_PAGES", "2000"))

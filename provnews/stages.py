@@ -7,18 +7,32 @@ be re-run. Each writing stage opens the warehouse, does its work in one transact
 
 from __future__ import annotations
 
+import ctypes
+import multiprocessing
 import os
+import signal
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import date, datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 import duckdb
 
 from provnews import settings
 from scrapers.site import Site, get_site, load_sites
+
+if TYPE_CHECKING:
+    from warehouse.articles import PageKey, PageScope
+
+T = TypeVar("T")
+
+# Linux's prctl option that has the kernel signal a process when its parent ends.
+_PR_SET_PDEATHSIG = 1
 
 
 class CrawlFailed(RuntimeError):
@@ -159,26 +173,82 @@ def parse(
     to_date: str | date | None = None,
     reparse: bool = False,
 ) -> dict:
-    """Parse pending pages (or, with reparse, every page in scope) into articles and captions."""
+    """Parse pending pages (or, with reparse, every page in scope) into articles and captions.
+
+    Each chunk of PARSE_CHUNK_PAGES pages is parsed by a process of its own, forked from this
+    one, which never opens the warehouse itself. A process keeps much of the memory it has once
+    held (the allocators' arenas), so one process parsing 10,000 pages peaked a fifth higher
+    than one parsing 2,000; a process per chunk peaks as one chunk does.
+    """
+    from warehouse.articles import PageScope
+
+    started = time.monotonic()
+    scope = PageScope(
+        sites=tuple(sites) if sites is not None else None,
+        from_date=_as_date(from_date),
+        to_date=_as_date(to_date),
+        reparse=reparse,
+    )
+    chunk_ends = _in_a_process_of_its_own("listing the pending pages", _chunk_ends, scope)
+    parsed_count = failed_count = 0
+    after = None
+    for through in chunk_ends:
+        parsed, failed = _in_a_process_of_its_own(
+            f"parsing the pages after {after} through {through}", _parse_chunk, scope, after, through
+        )
+        parsed_count += parsed
+        failed_count += failed
+        after = through
+    return {"articles": parsed_count, "failures": failed_count, "seconds": _timed(started)}
+
+
+def _in_a_process_of_its_own(what: str, function: Callable[..., T], *arguments: object) -> T:
+    """Run function(*arguments) in a process forked from this one; its exceptions are raised here."""
+    with ProcessPoolExecutor(
+        max_workers=1,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_end_with_the_stage,
+        initargs=(os.getpid(),),
+    ) as pool:
+        try:
+            return pool.submit(function, *arguments).result()
+        except BrokenProcessPool as error:
+            raise RuntimeError(
+                f"the process {what} died; what the processes before it stored is kept, "
+                "and running the stage again carries on from there"
+            ) from error
+
+
+def _end_with_the_stage(stage_pid: int) -> None:
+    """In a stage's child process: die with the stage's process, so a killed stage leaves no writer behind."""
+    # Airflow and operators stop a stage by signalling its process alone; without this its
+    # child would go on writing, and hold the warehouse, after the stage had ended.
+    ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != stage_pid:
+        os._exit(1)
+
+
+def _chunk_ends(scope: PageScope) -> list[PageKey]:
+    from warehouse.articles import pending_chunk_ends
+
+    with open_warehouse(views=False) as connection:
+        return pending_chunk_ends(connection, scope, settings.PARSE_CHUNK_PAGES)
+
+
+def _parse_chunk(scope: PageScope, after: PageKey | None, through: PageKey) -> tuple[int, int]:
+    """Parse and store the pending pages after `after` through `through`; (articles, failures)."""
     from provnews.parsing import parse_batch
     from warehouse.articles import pages_to_parse, store_articles
 
-    started = time.monotonic()
     site_files = load_sites()
     parsed_count = failed_count = 0
     with open_warehouse(views=False) as connection:
-        for batch in pages_to_parse(
-            connection,
-            sites=sites,
-            from_date=_as_date(from_date),
-            to_date=_as_date(to_date),
-            reparse=reparse,
-        ):
+        for batch in pages_to_parse(connection, scope, after, through):
             parsed, failures = parse_batch(batch, site_files)
             store_articles(connection, parsed, failures)
             parsed_count += len(parsed)
             failed_count += len(failures)
-    return {"articles": parsed_count, "failures": failed_count, "seconds": _timed(started)}
+    return parsed_count, failed_count
 
 
 def dedup() -> dict:

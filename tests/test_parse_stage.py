@@ -1,12 +1,21 @@
-"""The parse stage's glue: every landed page becomes an article or a recorded failure."""
+"""The parse stage: every landed page becomes an article or a recorded failure, a chunk of pages per process."""
 
 from __future__ import annotations
 
+import os
+import signal
 from datetime import datetime, timezone
+from pathlib import Path
 
+import duckdb
+import pytest
+
+from provnews import settings, stages
 from provnews.parsing import parse_batch
 from scrapers.site import load_sites
-from warehouse.articles import PageToParse
+from tests.warehouse_samples import landing_run, open_warehouse, page
+from warehouse.articles import PageKey, PageScope, PageToParse
+from warehouse.load import load_runs
 
 FETCHED_AT = datetime(2026, 11, 20, 1, 0, tzinfo=timezone.utc)
 ARTICLE_PAGE = """<html><head><title>Hạ Long đón khách</title></head><body>
@@ -44,3 +53,58 @@ def test_pages_parse_into_articles_and_broken_ones_into_failures():
     assert parsed[0].word_count > 20
     assert [failure.page_id for failure in failures] == ["2", "3"]
     assert "raw page missing from /data/landing/run-1.parquet" == failures[1].reason
+
+
+def landed_warehouse(data: Path, urls: list[str]) -> Path:
+    """A warehouse with one loaded run of article pages, each page its own story."""
+    path = data / "warehouse.duckdb"
+    pages = [page(url, body=ARTICLE_PAGE.replace("2,7 triệu", f"{number} triệu")) for number, url in enumerate(urls)]
+    connection = open_warehouse(path)
+    load_runs(connection, [landing_run(data / "landing", "run-1", pages)])
+    connection.close()
+    return path
+
+
+def stored_articles(path: Path) -> list[tuple[str, str]]:
+    with duckdb.connect(str(path), read_only=True) as connection:
+        return connection.execute("SELECT url, body FROM articles ORDER BY url").fetchall()
+
+
+URLS = [f"https://baoquangninh.vn/bai-{number}.html" for number in range(7)]
+
+
+def test_the_stage_parses_chunk_by_chunk_to_the_same_articles(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    whole = landed_warehouse(tmp_path / "whole", URLS)
+    monkeypatch.setattr(settings, "WAREHOUSE", whole)
+    assert stages.parse()["articles"] == 7
+    chunked = landed_warehouse(tmp_path / "chunked", URLS)
+    monkeypatch.setattr(settings, "WAREHOUSE", chunked)
+    monkeypatch.setattr(settings, "PARSE_CHUNK_PAGES", 3)
+    assert stages.parse()["articles"] == 7
+    assert stored_articles(chunked) == stored_articles(whole)
+    assert len(stored_articles(chunked)) == 7
+
+
+def killed_after_the_first_chunk(scope: PageScope, after: PageKey | None, through: PageKey) -> tuple[int, int]:
+    if after is not None:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return stages_parse_chunk(scope, after, through)
+
+
+stages_parse_chunk = stages._parse_chunk
+
+
+def test_a_chunk_process_that_dies_fails_the_stage_and_keeps_the_chunks_before_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = landed_warehouse(tmp_path, URLS)
+    monkeypatch.setattr(settings, "WAREHOUSE", path)
+    monkeypatch.setattr(settings, "PARSE_CHUNK_PAGES", 3)
+    monkeypatch.setattr(stages, "_parse_chunk", killed_after_the_first_chunk)
+    with pytest.raises(RuntimeError, match="the process parsing the pages after .* died"):
+        stages.parse()
+    assert len(stored_articles(path)) == 3
+    monkeypatch.undo()
+    monkeypatch.setattr(settings, "WAREHOUSE", path)
+    assert stages.parse()["articles"] == 4
+    assert [url for url, _ in stored_articles(path)] == sorted(URLS)

@@ -148,14 +148,36 @@ def kill_when(arguments: list[str], environment: dict[str, str], ready: Callable
         while stage.poll() is None and not ready(stage.pid):
             time.sleep(0.005)
         # A stage that has just ended is not signalled: its exit code tells.
+        children = child_pids(stage.pid)
         stage.send_signal(signal.SIGKILL)
         returncode = stage.wait(timeout=30)
+        # The stage's own processes (parse's chunks) die with it, leaving no writer behind.
+        assert wait_for_exit(children, timeout=5), f"provnews {' '.join(arguments)} left {children} running"
     finally:
         if stage.poll() is None:
             stage.kill()
             stage.wait()
     assert returncode in (0, -signal.SIGKILL), f"provnews {' '.join(arguments)} failed with {returncode}"
     return returncode == -signal.SIGKILL
+
+
+def child_pids(pid: int) -> set[int]:
+    children: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            children.update(int(child) for child in (task / "children").read_text().split())
+        except FileNotFoundError:
+            continue
+    return children
+
+
+def wait_for_exit(pids: set[int], timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not any(Path(f"/proc/{pid}").exists() for pid in pids):
+            return True
+        time.sleep(0.01)
+    return False
 
 
 def after_seconds(seconds: float) -> Callable[[int], bool]:

@@ -18,15 +18,15 @@ from tests.warehouse_samples import (
     parsed_article,
 )
 from transforms.records import Caption
-from warehouse.articles import ParseFailure, pages_to_parse, store_articles
+from warehouse.articles import PageScope, ParseFailure, pages_to_parse, pending_chunk_ends, store_articles
 from warehouse.load import load_runs
 
 URL = "https://baoquangninh.vn/giam-ngheo-3254001.html"
 LATER = START + timedelta(days=1)
 
 
-def pending_page_ids(connection: duckdb.DuckDBPyConnection, **scope: object) -> list[str]:
-    return [page.page_id for batch in pages_to_parse(connection, **scope) for page in batch]
+def pending_page_ids(connection: duckdb.DuckDBPyConnection, scope: PageScope = PageScope()) -> list[str]:
+    return [page.page_id for batch in pages_to_parse(connection, scope) for page in batch]
 
 
 def warehouse_with_two_runs(tmp_path: Path) -> duckdb.DuckDBPyConnection:
@@ -84,12 +84,12 @@ def test_parsed_page_is_no_longer_pending(tmp_path: Path) -> None:
 def test_reparse_returns_parsed_pages_of_the_scope(tmp_path: Path) -> None:
     connection = warehouse_with_two_runs(tmp_path)
     store_articles(connection, [parsed_article(page_id("run-2", URL), URL, fetched_at=LATER)], [])
-    assert pending_page_ids(connection, run_ids=["run-1"], reparse=True) == [page_id("run-2", URL)]
+    assert pending_page_ids(connection, PageScope(run_ids=("run-1",), reparse=True)) == [page_id("run-2", URL)]
 
 
 def test_scope_by_site_leaves_other_sites_out(tmp_path: Path) -> None:
     connection = warehouse_with_two_runs(tmp_path)
-    assert pending_page_ids(connection, sites=["tuoitrethudo"]) == []
+    assert pending_page_ids(connection, PageScope(sites=("tuoitrethudo",))) == []
 
 
 def test_scope_by_fetch_day_in_vietnam(tmp_path: Path) -> None:
@@ -99,7 +99,7 @@ def test_scope_by_fetch_day_in_vietnam(tmp_path: Path) -> None:
     other = "https://baoquangninh.vn/toi-3254005.html"
     load_runs(connection, [landing_run(tmp_path / "landing", "run-1", [page(URL), page(other, fetched_at=evening)])])
     next_day = (START + timedelta(days=1)).date()
-    assert pending_page_ids(connection, from_date=next_day, to_date=next_day) == [page_id("run-1", other)]
+    assert pending_page_ids(connection, PageScope(from_date=next_day, to_date=next_day)) == [page_id("run-1", other)]
 
 
 def test_batches_hold_at_most_batch_size_pages(tmp_path: Path) -> None:
@@ -107,6 +107,24 @@ def test_batches_hold_at_most_batch_size_pages(tmp_path: Path) -> None:
     pages = [page(f"https://baoquangninh.vn/bai-{number}.html") for number in range(5)]
     load_runs(connection, [landing_run(tmp_path / "landing", "run-1", pages)])
     assert [len(batch) for batch in pages_to_parse(connection, batch_size=2)] == [2, 2, 1]
+
+
+def test_chunks_cut_the_pending_pages_in_order_and_hold_while_they_are_parsed(tmp_path: Path) -> None:
+    connection = open_warehouse(tmp_path / "warehouse.duckdb")
+    urls = [f"https://baoquangninh.vn/bai-{number}.html" for number in range(5)]
+    load_runs(connection, [landing_run(tmp_path / "landing", "run-1", [page(url) for url in urls])])
+    ends = pending_chunk_ends(connection, PageScope(), chunk_pages=2)
+    assert [url for _, url in ends] == [urls[1], urls[3], urls[4]]
+    chunks = []
+    after = None
+    for through in ends:
+        chunk = [page for batch in pages_to_parse(connection, after=after, through=through) for page in batch]
+        # Storing a chunk takes its pages out of the pending list; the next chunk's bounds stay put.
+        store_articles(connection, [parsed_article(pending.page_id, pending.url) for pending in chunk], [])
+        chunks.append([pending.url for pending in chunk])
+        after = through
+    assert chunks == [urls[0:2], urls[2:4], urls[4:5]]
+    assert pending_chunk_ends(connection, PageScope(), chunk_pages=2) == []
 
 
 def test_same_bytes_fetched_again_are_not_parsed_again(tmp_path: Path) -> None:

@@ -72,6 +72,7 @@ SELECT latest.page_id, latest.run_id, latest.site, latest.url, latest.final_url,
        latest.fetched_at, latest.content_type, latest.landing_file
 FROM latest
 WHERE latest.url IN (SELECT url FROM pages WHERE {scope})
+  AND {window}
   AND ($reparse OR (
         NOT EXISTS (
             SELECT 1 FROM parsed
@@ -83,38 +84,97 @@ ORDER BY latest.landing_file, latest.url
 """
 
 
+# Pending pages are parsed in (landing file, address) order; a page's key is its place in it.
+PageKey = tuple[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class PageScope:
+    """The landed pages a parse looks at; with reparse, pages already parsed are pending too."""
+
+    run_ids: tuple[str, ...] | None = None
+    sites: tuple[str, ...] | None = None
+    from_date: date | None = None
+    to_date: date | None = None
+    reparse: bool = False
+
+
+def _pending_pages_query(
+    scope: PageScope, after: PageKey | None = None, through: PageKey | None = None
+) -> tuple[str, dict[str, object]]:
+    conditions = ["page_kind = 'article'"]
+    parameters: dict[str, object] = {"reparse": scope.reparse}
+    if scope.run_ids is not None:
+        conditions.append("list_contains($run_ids, run_id)")
+        parameters["run_ids"] = list(scope.run_ids)
+    if scope.sites is not None:
+        conditions.append("list_contains($sites, site)")
+        parameters["sites"] = list(scope.sites)
+    # Days are fetch days in Vietnam, the days operators see in run lists.
+    if scope.from_date is not None:
+        conditions.append("CAST(timezone('Asia/Ho_Chi_Minh', fetched_at) AS DATE) >= $from_date")
+        parameters["from_date"] = scope.from_date
+    if scope.to_date is not None:
+        conditions.append("CAST(timezone('Asia/Ho_Chi_Minh', fetched_at) AS DATE) <= $to_date")
+        parameters["to_date"] = scope.to_date
+    window = ["TRUE"]
+    if after is not None:
+        window.append(
+            "(latest.landing_file > $after_file"
+            " OR (latest.landing_file = $after_file AND latest.url > $after_url))"
+        )
+        parameters["after_file"], parameters["after_url"] = after
+    if through is not None:
+        window.append(
+            "(latest.landing_file < $through_file"
+            " OR (latest.landing_file = $through_file AND latest.url <= $through_url))"
+        )
+        parameters["through_file"], parameters["through_url"] = through
+    query = _PENDING_PAGES.format(scope=" AND ".join(conditions), window=" AND ".join(window))
+    return query, parameters
+
+
+def pending_chunk_ends(
+    connection: duckdb.DuckDBPyConnection, scope: PageScope, chunk_pages: int
+) -> list[PageKey]:
+    """Keys that cut the pending pages into chunks of `chunk_pages`: chunk k is after end k-1 through end k.
+
+    Keys, not offsets: the pages of a chunk parsed stop being pending, and the bounds of the
+    chunks after it must not move.
+    """
+    query, parameters = _pending_pages_query(scope)
+    rows = connection.execute(
+        f"""
+        SELECT landing_file, url FROM (
+            SELECT landing_file, url,
+                   row_number() OVER (ORDER BY landing_file, url) AS place,
+                   count(*) OVER () AS pending
+            FROM ({query})
+        )
+        WHERE place % $chunk_pages = 0 OR place = pending
+        ORDER BY landing_file, url
+        """,
+        {**parameters, "chunk_pages": chunk_pages},
+    ).fetchall()
+    return [(landing_file, url) for landing_file, url in rows]
+
+
 def pages_to_parse(
     connection: duckdb.DuckDBPyConnection,
-    run_ids: Sequence[str] | None = None,
-    sites: Sequence[str] | None = None,
-    from_date: date | None = None,
-    to_date: date | None = None,
-    reparse: bool = False,
+    scope: PageScope = PageScope(),
+    after: PageKey | None = None,
+    through: PageKey | None = None,
     batch_size: int = 500,
 ) -> Iterator[list[PageToParse]]:
-    """Batches of pending article pages with their raw bodies, read file by file from landing."""
-    scope = ["page_kind = 'article'"]
-    parameters: dict[str, object] = {"reparse": reparse}
-    if run_ids is not None:
-        scope.append("list_contains($run_ids, run_id)")
-        parameters["run_ids"] = list(run_ids)
-    if sites is not None:
-        scope.append("list_contains($sites, site)")
-        parameters["sites"] = list(sites)
-    # Days are fetch days in Vietnam, the days operators see in run lists.
-    if from_date is not None:
-        scope.append("CAST(timezone('Asia/Ho_Chi_Minh', fetched_at) AS DATE) >= $from_date")
-        parameters["from_date"] = from_date
-    if to_date is not None:
-        scope.append("CAST(timezone('Asia/Ho_Chi_Minh', fetched_at) AS DATE) <= $to_date")
-        parameters["to_date"] = to_date
+    """Batches of pending article pages with their raw bodies, read file by file from landing.
+
+    `after` and `through` narrow the pending pages to the keys after the one and up to the other.
+    """
+    query, parameters = _pending_pages_query(scope, after, through)
     # The pending list (no bodies) is kept in a temporary table, not in Python, so a reparse
     # of a year of pages stays small; Python holds one landing file's rows at a time, and the
     # caller may write to the same connection between batches.
-    connection.execute(
-        "CREATE OR REPLACE TEMP TABLE pending_pages AS " + _PENDING_PAGES.format(scope=" AND ".join(scope)),
-        parameters,
-    )
+    connection.execute("CREATE OR REPLACE TEMP TABLE pending_pages AS " + query, parameters)
     files = connection.execute(
         "SELECT DISTINCT landing_file FROM pending_pages ORDER BY landing_file"
     ).fetchall()
