@@ -85,13 +85,14 @@ def test_the_stage_parses_chunk_by_chunk_to_the_same_articles(tmp_path: Path, mo
     assert len(stored_articles(chunked)) == 7
 
 
+parse_chunk = stages._parse_chunk
+
+
 def killed_after_the_first_chunk(scope: PageScope, after: PageKey | None, through: PageKey) -> tuple[int, int]:
+    """Stands in for the stage's chunk function in the chunk's process: the second chunk's process dies."""
     if after is not None:
         os.kill(os.getpid(), signal.SIGKILL)
-    return stages_parse_chunk(scope, after, through)
-
-
-stages_parse_chunk = stages._parse_chunk
+    return parse_chunk(scope, after, through)
 
 
 def test_a_chunk_process_that_dies_fails_the_stage_and_keeps_the_chunks_before_it(
