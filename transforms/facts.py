@@ -48,6 +48,7 @@ _FACT = re.compile(
 
 # Where _FACT can start: a digit or the "+" of "+84" that no word, number or link runs into.
 # The look-behind comes after the character so the regex engine can skip plain text quickly.
+_CANDIDATE_START = re.compile(r"[\d+](?<![\w.,/+-].)")
 
 
 class _Groups(NamedTuple):
@@ -67,8 +68,6 @@ class _Groups(NamedTuple):
     word: str | None
     second_word: str | None
 
-
-_CANDIDATE_START = re.compile(r"[\d+](?<![\w.,/+-].)")
 
 # Words after which a number names a level, an ordinal, a stage or a place rather than
 # counting something: "mức độ 3, 4", "mũi 3", "thôn 2", "giai đoạn 2", "năm 2022", "Đề án 196".
