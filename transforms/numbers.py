@@ -18,6 +18,8 @@ SCALE_WORDS: dict[str, Decimal] = {
     "tỉ": Decimal(10**9),
 }
 
+_SCALE_EXPONENTS = {word: scale.adjusted() for word, scale in SCALE_WORDS.items()}
+
 # "2,4 nghìn tỷ" stacks scale words: each one multiplies.
 SCALE_PATTERN = r"(?:\s+(?:nghìn|ngàn|vạn|triệu|tỷ|tỉ)(?!\w))*"
 
@@ -29,12 +31,19 @@ def digits_value(digits: str) -> Decimal:
     return Decimal(digits.replace(".", "").replace(",", "."))
 
 
+# Up to this many digits, Decimal scales a number exactly: each scale word only adds zeros.
+_EXACT_DIGITS = 28
+
+
 def scaled_value(digits: str, scale_words: str) -> float:
     """Value of digits multiplied by every scale word in `scale_words` ("2,4", "nghìn tỷ" -> 2.4e12)."""
+    number = digits.replace(".", "").replace(",", ".")
     if not scale_words:
-        # Decimal only matters for the scaling: the float of the digit string is the same number.
-        return float(digits.replace(".", "").replace(",", "."))
-    # Decimal keeps "825.950,55 triệu" exact; binary floats would drift in the last digit.
+        return float(number)
+    # Scaling in binary floats would drift in the last digit ("825.950,55 triệu"). float() of
+    # "825950.55e6" rounds the exact product once, as float() of the exact Decimal product does.
+    if len(digits) <= _EXACT_DIGITS:
+        return float(f"{number}e{sum(_SCALE_EXPONENTS[word] for word in scale_words.split())}")
     value = digits_value(digits)
     for word in scale_words.split():
         value *= SCALE_WORDS[word]
