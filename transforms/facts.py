@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
 from operator import attrgetter
-from typing import NamedTuple
 
 from transforms.numbers import DIGITS_PATTERN, SCALE_PATTERN, digits_value, scaled_value
 from transforms.people import LOWER, UPPER, find_people
@@ -49,24 +47,6 @@ _FACT = re.compile(
 # Where _FACT can start: a digit or the "+" of "+84" that no word, number or link runs into.
 # The look-behind comes after the character so the regex engine can skip plain text quickly.
 _CANDIDATE_START = re.compile(r"[\d+](?<![\w.,/+-].)")
-
-
-class _Groups(NamedTuple):
-    """The groups of a _FACT match, in the pattern's order: one groups() call costs less than
-    looking several of them up by name."""
-
-    phone: str | None
-    date: str | None
-    doc_number: str | None
-    amount: str
-    denominator: str | None
-    scale: str | None
-    percent: str | None
-    currency: str | None
-    per_unit: str | None
-    measure: str | None
-    word: str | None
-    second_word: str | None
 
 
 # Words after which a number names a level, an ordinal, a stage or a place rather than
@@ -198,30 +178,37 @@ _PLACE = re.compile(
 )
 
 
+class _Sentence:
+    """One sentence of a text being scanned: its offsets and its text without the spaces around it,
+    and, once a numeric fact in it asks, what such facts take from it: the offsets of its clause
+    breaks and of its semicolons, and its periods and places with their offsets."""
+
+    __slots__ = ("start", "end", "text", "clause_breaks", "semicolons", "periods", "places")
+
+    def __init__(self, start: int, end: int, text: str) -> None:
+        self.start = start
+        self.end = end
+        self.text = text
+        self.clause_breaks: list[int] | None = None
+        self.semicolons: list[int] = []
+        self.periods: list[tuple[int, int, str]] = []
+        self.places: list[tuple[int, str]] = []
+
+
 class _Text:
     """One text being scanned, with its sentences and the provenance its facts carry."""
 
-    __slots__ = ("text", "source", "paragraph", "sentence_ends", "sentences", "contexts")
+    __slots__ = ("text", "source", "paragraph", "sentence_ends", "sentence")
 
     def __init__(self, text: str, source: str, paragraph: int | None) -> None:
         self.text = text
         self.source = source
         self.paragraph = paragraph
-        self.sentence_ends = [match.end() for match in _SENTENCE_END.finditer(text)]
-        # Several facts share a sentence: its bounds, clauses, places and periods are found once,
-        # however many facts stand in it.
-        self.sentences: dict[int, tuple[int, int, str]] = {}
-        self.contexts: dict[int, _SentenceContext] = {}
-
-
-class _SentenceContext(NamedTuple):
-    """What the numeric facts of one sentence take from it: offsets of its clause breaks and of its
-    semicolons, and its periods and places with their offsets."""
-
-    clause_breaks: list[int]
-    semicolons: list[int]
-    periods: list[tuple[int, int, str]]
-    places: list[tuple[int, str]]
+        # Found when the first fact asks: many texts hold no fact at all.
+        self.sentence_ends: list[int] | None = None
+        # Numbers and documents are found left to right, so most facts stand in the sentence of
+        # the fact before them, and a sentence's clauses, places and periods are found once.
+        self.sentence: _Sentence | None = None
 
 
 def extract_facts(article: Article) -> list[Fact]:
@@ -239,9 +226,12 @@ def extract_facts_from_text(text: str, source: str, paragraph: int | None = None
     """Facts of one text in order of position; `source` and `paragraph` are copied onto each fact."""
     scanned = _Text(text, source, paragraph)
     facts = _numbers_and_documents(scanned)
-    for person in find_people(text):
-        facts.append(_fact(scanned, "person", person.start, person.end, name=person.name, role=person.role))
-    facts.sort(key=attrgetter("start"))
+    people = find_people(text)
+    if people:
+        for person in people:
+            facts.append(_fact(scanned, "person", person.start, person.end, name=person.name, role=person.role))
+        # Numbers and documents come in order of position already: only people need sorting in.
+        facts.sort(key=attrgetter("start"))
     return facts
 
 
@@ -249,80 +239,77 @@ def _numbers_and_documents(scanned: _Text) -> list[Fact]:
     """Money, percent, ratio, number and legal_ref facts found in one pass over the text."""
     text = scanned.text
     facts: list[Fact] = []
-    for match in _fact_candidates(text):
-        groups = _Groups._make(match.groups())
-        if groups.phone or groups.date:
+    # The non-overlapping matches of the fact pattern, left to right, as finditer would give them:
+    # hopping between the offsets where a candidate can start is several times faster than
+    # letting the large pattern try every offset.
+    covered = 0
+    for candidate in _CANDIDATE_START.finditer(text):
+        start = candidate.start()
+        if start < covered or (match := _FACT.match(text, start)) is None:
             continue
-        if groups.doc_number:
+        end = covered = match.end()
+        # One groups() call costs less than looking several of them up by name.
+        (phone, day, doc_number, amount, denominator, scale, percent, currency, per_unit, measure, word,
+         second_word) = match.groups()
+        if phone or day:
+            continue
+        if doc_number:
             document = _legal_reference(scanned, match)
             if document is not None:
                 facts.append(document)
-            continue
-        if groups.percent:
-            value = scaled_value(groups.amount, groups.scale)
-            facts.append(_measured(scanned, "percent", _fact_start(text, match), match.end(), value=value))
-        elif groups.currency:
-            facts.append(_money(scanned, match, groups, _fact_start(text, match)))
-        elif groups.denominator:
-            if _is_ratio(text, match, groups):
-                facts.append(
-                    _fact(scanned, "ratio", _fact_start(text, match), match.end(),
-                          value=float(digits_value(groups.amount)),
-                          denominator=float(digits_value(groups.denominator)),
-                          subject=_subject_after(text, match.end()))
-                )
-        elif groups.word == "dân" and _approximation_before(text, match.start()) == "trên":
+        elif percent:
+            facts.append(_measured(scanned, "percent", _fact_start(text, start), end, scaled_value(amount, scale)))
+        elif currency:
+            facts.append(_money(scanned, _fact_start(text, start), end, amount, scale, currency, per_unit))
+        elif denominator:
+            ratio = _ratio(scanned, start, end, amount, denominator)
+            if ratio is not None:
+                facts.append(ratio)
+        elif word == "dân" and _approximation_before(text, start) == "trên":
             facts = _with_population_base(text, facts, match)
-        elif groups.measure or groups.word:
-            number = _count(scanned, match, groups)
+        elif measure or word:
+            number = _count(scanned, match, amount, scale, measure, word, second_word)
             if number is not None:
                 facts.append(number)
     return facts
 
 
-def _fact_start(text: str, match: re.Match[str]) -> int:
-    """Where the fact begins: at its approximation word ("khoảng 300 ngàn ca") or at its number."""
-    approximation = _approximation_before(text, match.start())
-    return match.start() - len(approximation) - 1 if approximation else match.start()
+def _fact_start(text: str, start: int) -> int:
+    """Where the fact of the number at `start` begins: at its approximation word ("khoảng 300 ngàn
+    ca") or at the number."""
+    approximation = _approximation_before(text, start)
+    return start - len(approximation) - 1 if approximation else start
 
 
-def _fact_candidates(text: str) -> Iterator[re.Match[str]]:
-    """The non-overlapping matches of the fact pattern, left to right, as finditer would give them."""
-    # Hopping between the offsets where a candidate can start is several times faster than
-    # letting the large pattern try every offset.
-    position = 0
-    for candidate in _CANDIDATE_START.finditer(text):
-        start = candidate.start()
-        if start >= position and (match := _FACT.match(text, start)):
-            yield match
-            position = match.end()
-
-
-def _count(scanned: _Text, match: re.Match[str], groups: _Groups) -> Fact | None:
+def _count(
+    scanned: _Text, match: re.Match[str], amount: str, scale: str, measure: str | None, word: str | None,
+    second_word: str | None,
+) -> Fact | None:
     """A `number` fact when the amount is followed by a measure or a counting noun, not a level or year."""
     text = scanned.text
-    word, second_word = groups.word, groups.second_word
-    if groups.measure:
-        unit, end = groups.measure, match.end("measure")
+    if measure:
+        unit, end = measure, match.end("measure")
     elif second_word and f"{word} {second_word}".lower() in _COMPOUND_UNITS:
         unit, end = f"{word} {second_word}", match.end("second_word")
     elif word and word.lower() not in _NOT_UNIT_WORDS:
         unit, end = word, match.end("word")
     else:
         return None
-    if _is_year(groups) or _is_slogan(text, match.start()) or _names_a_level(text, match.start()):
+    number_start = match.start()
+    if _is_year(amount, scale) or _is_slogan(text, number_start) or _names_a_level(text, number_start):
         return None
     if unit == "tháng" and _MONTHS_OF_YEAR_AFTER.match(text, end):
         return None
-    start = _fact_start(text, match)
+    start = _fact_start(text, number_start)
     if unit in _CLOCK_UNITS and not _is_duration(text, start, end):
         return None
-    value = scaled_value(groups.amount, groups.scale)
+    value = scaled_value(amount, scale)
     # The unit heads the subject even when it is a word that would end a phrase ("chỉ tiêu").
-    subject = " ".join(filter(None, (unit, _subject_after(text, end))))
+    subject_after = _subject_after(text, end)
+    subject = f"{unit} {subject_after}" if subject_after else unit
     if text.startswith(" rưỡi", end):
         value, end = value + 0.5, end + len(" rưỡi")
-    return _fact(scanned, "number", start, end, value=value, unit=unit, subject=subject)
+    return _numeric_fact(scanned, _numeric_sentence(scanned, start), "number", start, end, value, subject, unit=unit)
 
 
 def _is_duration(text: str, start: int, end: int) -> bool:
@@ -347,27 +334,52 @@ def _with_population_base(text: str, facts: list[Fact], base: re.Match[str]) -> 
     ]
 
 
-def _money(scanned: _Text, match: re.Match[str], groups: _Groups, start: int) -> Fact:
+def _money(
+    scanned: _Text, start: int, end: int, amount: str, scale: str, currency: str, per_unit: str | None
+) -> Fact:
     """A `money` fact in currency units, keeping "/người" or "cho mỗi thôn" as the per-unit."""
-    value = scaled_value(groups.amount, groups.scale)
-    per_unit = groups.per_unit
+    value = scaled_value(amount, scale)
     if per_unit is None:
-        each = _EACH_AFTER.match(scanned.text, match.end())
+        each = _EACH_AFTER.match(scanned.text, end)
         per_unit = each[1] if each else None
-    return _measured(scanned, "money", start, match.end(), value=value,
-                     unit=_CURRENCIES[groups.currency], per_unit=per_unit)
+    return _measured(scanned, "money", start, end, value, unit=_CURRENCIES[currency], per_unit=per_unit)
 
 
-def _measured(scanned: _Text, kind: str, start: int, end: int, **fields: object) -> Fact:
+def _measured(
+    scanned: _Text, kind: str, start: int, end: int, value: float, unit: str | None = None,
+    per_unit: str | None = None,
+) -> Fact:
     """A money or percent fact; its subject follows it ("0,04%/tổng số ca mắc") or precedes it."""
     text = scanned.text
+    sentence = _numeric_sentence(scanned, start)
     subject_start = end
     while subject_start < len(text) and text[subject_start] in " /":
         subject_start += 1
     subject = _subject_after(text, subject_start) if text[subject_start : subject_start + 1].islower() else None
     if subject is None:
-        subject = _subject_before(scanned, start)
-    return _fact(scanned, kind, start, end, subject=subject, **fields)
+        subject = _subject_before(text, sentence, start)
+    return _numeric_fact(scanned, sentence, kind, start, end, value, subject, unit=unit, per_unit=per_unit)
+
+
+def _ratio(scanned: _Text, start: int, end: int, amount: str, denominator: str) -> Fact | None:
+    """A `ratio` fact when "a/b" is a part of a whole rather than a day and month ("Sáng 12/2")."""
+    text = scanned.text
+    numerator_value = digits_value(amount)
+    denominator_value = digits_value(denominator)
+    if numerator_value > denominator_value or denominator_value == 0:
+        return None
+    if 1900 <= numerator_value <= 2100 and 1900 <= denominator_value <= 2100:
+        return None
+    if numerator_value == denominator_value and _ROUND_THE_CLOCK_UNITS.match(text, end):
+        return None
+    previous_words = text[max(0, start - 12) : start].split()
+    if previous_words and previous_words[-1].lower() in _DATE_WORDS:
+        return None
+    fact_start = _fact_start(text, start)
+    return _numeric_fact(
+        scanned, _numeric_sentence(scanned, fact_start), "ratio", fact_start, end, float(numerator_value),
+        _subject_after(text, end), denominator=float(denominator_value),
+    )
 
 
 def _approximation_before(text: str, start: int) -> str | None:
@@ -404,24 +416,9 @@ def _names_a_level(text: str, start: int) -> bool:
     return any(" ".join(words[-length:]) in _LEVEL_WORDS for length in (1, 2, 3))
 
 
-def _is_ratio(text: str, match: re.Match[str], groups: _Groups) -> bool:
-    """Whether "a/b" is a part of a whole rather than a day and month ("Sáng 12/2", "ngày 2/9")."""
-    numerator = digits_value(groups.amount)
-    denominator = digits_value(groups.denominator)
-    if numerator > denominator or denominator == 0:
-        return False
-    if 1900 <= numerator <= 2100 and 1900 <= denominator <= 2100:
-        return False
-    if numerator == denominator and _ROUND_THE_CLOCK_UNITS.match(text, match.end()):
-        return False
-    previous_words = text[max(0, match.start() - 12) : match.start()].split()
-    return not previous_words or previous_words[-1].lower() not in _DATE_WORDS
-
-
-def _is_year(groups: _Groups) -> bool:
+def _is_year(amount: str, scale: str) -> bool:
     """Whether the amount is written like a year: four bare digits between 1900 and 2100."""
-    amount = groups.amount
-    return len(amount) == 4 and amount.isdigit() and 1900 <= int(amount) <= 2100 and not groups.scale
+    return len(amount) == 4 and amount.isdigit() and 1900 <= int(amount) <= 2100 and not scale
 
 
 def _is_slogan(text: str, start: int) -> bool:
@@ -441,7 +438,7 @@ def _legal_reference(scanned: _Text, match: re.Match[str]) -> Fact | None:
     codes = [code for code in _DOCUMENT_NUMBER_SEPARATOR.split(number)[1:] if not code.isdigit()]
     if len(codes) < 2 and not (stated_type or (before and before["number_word"])):
         return None
-    sentence_start, _, _ = _sentence(scanned, match.start())
+    sentence_start = _sentence(scanned, match.start()).start
     issued = _ISSUED_AFTER.match(text, match.end()) or _ISSUED_BEFORE.search(text, sentence_start, before.start())
     doc_type = stated_type or _DOCUMENT_TYPES_BY_CODE.get(codes[0] if codes else "")
     return _fact(scanned, "legal_ref", match.start("doc_number"), match.end("doc_number"),
@@ -459,64 +456,75 @@ def _issue_date(issued: re.Match[str] | None) -> date | None:
 
 
 def _fact(scanned: _Text, kind: str, start: int, end: int, **fields: object) -> Fact:
-    """A fact of `kind` at text[start:end] with its provenance, and period and place for numeric kinds."""
-    sentence_start, sentence_end, sentence = _sentence(scanned, start)
-    if kind in NUMERIC_KINDS:
-        context = _sentence_context(scanned, sentence_start, sentence_end)
-        fields["period"] = _period(context, sentence_start, sentence_end, start, end)
-        fields["place"] = _place(context, sentence_start, sentence_end, start, end)
+    """A legal_ref or person fact at text[start:end] with its provenance."""
     return Fact(
-        kind=kind, text=scanned.text[start:end], sentence=sentence, source=scanned.source, start=start, end=end,
-        paragraph=scanned.paragraph, extractor_version=EXTRACTOR_VERSION, **fields,  # type: ignore[arg-type]
+        kind=kind, text=scanned.text[start:end], sentence=_sentence(scanned, start).text, source=scanned.source,
+        start=start, end=end, paragraph=scanned.paragraph, extractor_version=EXTRACTOR_VERSION,
+        **fields,  # type: ignore[arg-type]
     )
 
 
-def _sentence(scanned: _Text, position: int) -> tuple[int, int, str]:
-    """Offsets of the sentence holding `position`, and its text without the spaces around it."""
-    index = bisect_right(scanned.sentence_ends, position)
-    sentence = scanned.sentences.get(index)
-    if sentence is None:
-        start = scanned.sentence_ends[index - 1] if index else 0
-        end = scanned.sentence_ends[index] if index < len(scanned.sentence_ends) else len(scanned.text)
-        sentence = scanned.sentences[index] = (start, end, scanned.text[start:end].strip())
+def _numeric_fact(
+    scanned: _Text, sentence: _Sentence, kind: str, start: int, end: int, value: float, subject: str | None,
+    denominator: float | None = None, unit: str | None = None, per_unit: str | None = None,
+) -> Fact:
+    """A money, percent, ratio or number fact at text[start:end] in `sentence`, with its provenance
+    and the period and place of its clause."""
+    return Fact(
+        kind=kind, text=scanned.text[start:end], sentence=sentence.text, source=scanned.source, start=start,
+        end=end, value=value, denominator=denominator, unit=unit, per_unit=per_unit, subject=subject,
+        period=_period(sentence, start, end) if sentence.periods else None,
+        place=_place(sentence, start, end) if sentence.places else None,
+        paragraph=scanned.paragraph, extractor_version=EXTRACTOR_VERSION,
+    )
+
+
+def _sentence(scanned: _Text, position: int) -> _Sentence:
+    """The sentence holding `position`."""
+    sentence = scanned.sentence
+    if sentence is not None and sentence.start <= position < sentence.end:
+        return sentence
+    text = scanned.text
+    sentence_ends = scanned.sentence_ends
+    if sentence_ends is None:
+        sentence_ends = scanned.sentence_ends = [match.end() for match in _SENTENCE_END.finditer(text)]
+    index = bisect_right(sentence_ends, position)
+    start = sentence_ends[index - 1] if index else 0
+    end = sentence_ends[index] if index < len(sentence_ends) else len(text)
+    sentence = scanned.sentence = _Sentence(start, end, text[start:end].strip())
     return sentence
 
 
-def _sentence_context(scanned: _Text, sentence_start: int, sentence_end: int) -> _SentenceContext:
-    """The clause breaks, semicolons, periods and places of the sentence at text[sentence_start:sentence_end]."""
-    context = scanned.contexts.get(sentence_start)
-    if context is None:
-        text = scanned.text
+def _numeric_sentence(scanned: _Text, position: int) -> _Sentence:
+    """The sentence holding `position`, with the clause breaks, periods and places its numeric facts take."""
+    sentence = _sentence(scanned, position)
+    if sentence.clause_breaks is None:
+        text, start, end = scanned.text, sentence.start, sentence.end
         # A period or a place holds no clause break, so each one found in the whole sentence is
         # the one a search within its clause would find.
-        clause_breaks = [match.start() for match in _CLAUSE_BREAK.finditer(text, sentence_start, sentence_end)]
-        context = scanned.contexts[sentence_start] = _SentenceContext(
-            clause_breaks,
-            [position for position in clause_breaks if text[position] == ";"],
-            [
-                (period.start(), period.end(), period["bracketed"] or period[0])
-                for period in _PERIOD.finditer(text, sentence_start, sentence_end)
-            ],
-            [(place.start(), place[0]) for place in _PLACE.finditer(text, sentence_start, sentence_end)],
-        )
-    return context
+        clause_breaks = sentence.clause_breaks = [match.start() for match in _CLAUSE_BREAK.finditer(text, start, end)]
+        sentence.semicolons = [position for position in clause_breaks if text[position] == ";"]
+        sentence.periods = [
+            (period.start(), period.end(), period["bracketed"] or period[0])
+            for period in _PERIOD.finditer(text, start, end)
+        ]
+        sentence.places = [(place.start(), place[0]) for place in _PLACE.finditer(text, start, end)]
+    return sentence
 
 
-def _clause(breaks: list[int], sentence_start: int, sentence_end: int, start: int, end: int) -> tuple[int, int]:
+def _clause(breaks: list[int], sentence: _Sentence, start: int, end: int) -> tuple[int, int]:
     """Offsets of the stretch of the sentence around text[start:end] that no break in `breaks` cuts."""
     index = bisect_left(breaks, start)
-    clause_start = breaks[index - 1] + 1 if index else sentence_start
+    clause_start = breaks[index - 1] + 1 if index else sentence.start
     index = bisect_left(breaks, end, index)
-    return clause_start, breaks[index] if index < len(breaks) else sentence_end
+    return clause_start, breaks[index] if index < len(breaks) else sentence.end
 
 
-def _period(context: _SentenceContext, sentence_start: int, sentence_end: int, start: int, end: int) -> str | None:
+def _period(sentence: _Sentence, start: int, end: int) -> str | None:
     """The period nearest before the fact within its clause of the sentence, else the nearest after."""
-    if not context.periods:
-        return None
-    segment_start, segment_end = _clause(context.semicolons, sentence_start, sentence_end, start, end)
+    segment_start, segment_end = _clause(sentence.semicolons, sentence, start, end)
     before: str | None = None
-    for period_start, period_end, period in context.periods:
+    for period_start, period_end, period in sentence.periods:
         if period_start < segment_start or period_end > segment_end:
             continue
         if period_end <= start:
@@ -526,12 +534,10 @@ def _period(context: _SentenceContext, sentence_start: int, sentence_end: int, s
     return before
 
 
-def _place(context: _SentenceContext, sentence_start: int, sentence_end: int, start: int, end: int) -> str | None:
+def _place(sentence: _Sentence, start: int, end: int) -> str | None:
     """A named place ("huyện Ba Chẽ") in the same comma-delimited clause as the fact."""
-    if not context.places:
-        return None
-    clause_start, clause_end = _clause(context.clause_breaks, sentence_start, sentence_end, start, end)
-    for place_start, place in context.places:
+    clause_start, clause_end = _clause(sentence.clause_breaks, sentence, start, end)  # type: ignore[arg-type]
+    for place_start, place in sentence.places:
         if place_start >= clause_start:
             return place if place_start < clause_end else None
     return None
@@ -549,17 +555,21 @@ def _subject_after(text: str, position: int) -> str | None:
     return " ".join(words) or None
 
 
-def _subject_before(scanned: _Text, start: int) -> str | None:
+def _subject_before(text: str, sentence: _Sentence, start: int) -> str | None:
     """The noun phrase of the clause before `start` ("GRDP bình quân đầu người" in "… đạt 7.614 USD")."""
-    sentence_start, _, _ = _sentence(scanned, start)
-    before = scanned.text[sentence_start:start]
     # A comma, semicolon, colon or bracket always ends a piece of the split, so the last piece
     # lies after the last of them and splitting only that tail gives it.
-    last_mark = max(before.rfind(","), before.rfind(";"), before.rfind(":"), before.rfind("("))
-    clause = before[last_mark + 1 :]
+    sentence_start = sentence.start
+    last_mark = max(
+        text.rfind(",", sentence_start, start), text.rfind(";", sentence_start, start),
+        text.rfind(":", sentence_start, start), text.rfind("(", sentence_start, start),
+    )
+    clause = text[max(sentence_start, last_mark + 1) : start]
     if "với" in clause:
         clause = _CLAUSE_BEFORE_SUBJECT.split(clause)[-1]
-    clause = _PERIOD.sub(" ", clause)
+    # A period the clause holds is one the sentence holds: in a sentence without any, there is none to drop.
+    if sentence.periods:
+        clause = _PERIOD.sub(" ", clause)
     words = clause.split()[-8:]
     while words and words[0].lower() in _SUBJECT_LEADING_WORDS:
         words.pop(0)
