@@ -180,19 +180,20 @@ _PLACE = re.compile(
 
 class _Sentence:
     """One sentence of a text being scanned: its offsets and its text without the spaces around it,
-    and, once a numeric fact in it asks, what such facts take from it: the offsets of its clause
-    breaks and of its semicolons, and its periods and places with their offsets."""
+    and, once a numeric fact in it asks, what such facts take from it: its periods and places with
+    their offsets, and the offsets of the clause breaks and semicolons that bound them."""
 
-    __slots__ = ("start", "end", "text", "clause_breaks", "semicolons", "periods", "places")
+    __slots__ = ("start", "end", "text", "periods", "places", "clause_breaks", "semicolons")
 
     def __init__(self, start: int, end: int, text: str) -> None:
         self.start = start
         self.end = end
         self.text = text
-        self.clause_breaks: list[int] | None = None
-        self.semicolons: list[int] = []
         self.periods: list[tuple[int, int, str]] = []
-        self.places: list[tuple[int, str]] = []
+        self.places: list[tuple[int, str]] | None = None
+        # Only a sentence with a place or a period needs its clauses: most have neither.
+        self.clause_breaks: list[int] | None = None
+        self.semicolons: list[int] | None = None
 
 
 class _Text:
@@ -473,8 +474,8 @@ def _numeric_fact(
     return Fact(
         kind=kind, text=scanned.text[start:end], sentence=sentence.text, source=scanned.source, start=start,
         end=end, value=value, denominator=denominator, unit=unit, per_unit=per_unit, subject=subject,
-        period=_period(sentence, start, end) if sentence.periods else None,
-        place=_place(sentence, start, end) if sentence.places else None,
+        period=_period(scanned.text, sentence, start, end) if sentence.periods else None,
+        place=_place(scanned.text, sentence, start, end) if sentence.places else None,
         paragraph=scanned.paragraph, extractor_version=EXTRACTOR_VERSION,
     )
 
@@ -498,18 +499,30 @@ def _sentence(scanned: _Text, position: int) -> _Sentence:
 def _numeric_sentence(scanned: _Text, position: int) -> _Sentence:
     """The sentence holding `position`, with the clause breaks, periods and places its numeric facts take."""
     sentence = _sentence(scanned, position)
-    if sentence.clause_breaks is None:
+    if sentence.places is None:
         text, start, end = scanned.text, sentence.start, sentence.end
         # A period or a place holds no clause break, so each one found in the whole sentence is
         # the one a search within its clause would find.
-        clause_breaks = sentence.clause_breaks = [match.start() for match in _CLAUSE_BREAK.finditer(text, start, end)]
-        sentence.semicolons = [position for position in clause_breaks if text[position] == ";"]
         sentence.periods = [
             (period.start(), period.end(), period["bracketed"] or period[0])
             for period in _PERIOD.finditer(text, start, end)
         ]
         sentence.places = [(place.start(), place[0]) for place in _PLACE.finditer(text, start, end)]
     return sentence
+
+
+def _clause_breaks(text: str, sentence: _Sentence) -> list[int]:
+    """Offsets of the commas, semicolons and brackets of the sentence."""
+    if sentence.clause_breaks is None:
+        sentence.clause_breaks = [match.start() for match in _CLAUSE_BREAK.finditer(text, sentence.start, sentence.end)]
+    return sentence.clause_breaks
+
+
+def _semicolons(text: str, sentence: _Sentence) -> list[int]:
+    """Offsets of the semicolons of the sentence."""
+    if sentence.semicolons is None:
+        sentence.semicolons = [position for position in _clause_breaks(text, sentence) if text[position] == ";"]
+    return sentence.semicolons
 
 
 def _clause(breaks: list[int], sentence: _Sentence, start: int, end: int) -> tuple[int, int]:
@@ -520,9 +533,9 @@ def _clause(breaks: list[int], sentence: _Sentence, start: int, end: int) -> tup
     return clause_start, breaks[index] if index < len(breaks) else sentence.end
 
 
-def _period(sentence: _Sentence, start: int, end: int) -> str | None:
+def _period(text: str, sentence: _Sentence, start: int, end: int) -> str | None:
     """The period nearest before the fact within its clause of the sentence, else the nearest after."""
-    segment_start, segment_end = _clause(sentence.semicolons, sentence, start, end)
+    segment_start, segment_end = _clause(_semicolons(text, sentence), sentence, start, end)
     before: str | None = None
     for period_start, period_end, period in sentence.periods:
         if period_start < segment_start or period_end > segment_end:
@@ -534,10 +547,10 @@ def _period(sentence: _Sentence, start: int, end: int) -> str | None:
     return before
 
 
-def _place(sentence: _Sentence, start: int, end: int) -> str | None:
+def _place(text: str, sentence: _Sentence, start: int, end: int) -> str | None:
     """A named place ("huyện Ba Chẽ") in the same comma-delimited clause as the fact."""
-    clause_start, clause_end = _clause(sentence.clause_breaks, sentence, start, end)  # type: ignore[arg-type]
-    for place_start, place in sentence.places:
+    clause_start, clause_end = _clause(_clause_breaks(text, sentence), sentence, start, end)
+    for place_start, place in sentence.places:  # type: ignore[union-attr]
         if place_start >= clause_start:
             return place if place_start < clause_end else None
     return None
