@@ -82,13 +82,24 @@ _TAIL_STOP = (
 # Numbers stay in a role when they name a unit: "Trưởng thôn 2", "Bí thư Chi bộ khu 5".
 _TAIL_WORD = rf"(?:và(?=\s+[{UPPER}])|[-–]|\d+(?![\w/])|(?!{_TAIL_STOP})(?:{_CAPITALISED_WORD}|[{LOWER}]+(?![\w])))"
 
-# The scan starts at family names (a literal alternation the regex engine can skip to
-# quickly) and only then looks back for an honorific or a title.
-_NAME = re.compile(rf"(?:{'|'.join(FAMILY_NAMES)})(?![\w])(?:\s+{_SYLLABLE}){{1,3}}(?!\s+[{UPPER}])")
+
+def _by_first_letter(words: list[str]) -> str:
+    """An alternation of `words` that groups them by their first letter, keeping their order: the
+    regex engine then tries only the words that start with the letter it stands on."""
+    groups: dict[str, list[str]] = {}
+    for word in words:
+        groups.setdefault(word[0], []).append(re.escape(word[1:]))
+    return "|".join(f"{re.escape(first)}(?:{'|'.join(rests)})" for first, rests in groups.items())
+
+
+# The scan starts at family names (literals the regex engine can skip to quickly) and only
+# then looks back for an honorific or a title.
+_NAME = re.compile(rf"(?:{_by_first_letter(FAMILY_NAMES)})(?![\w])(?:\s+{_SYLLABLE}){{1,3}}(?!\s+[{UPPER}])")
 _BEFORE_NAME = re.compile(
     rf"(?<![\w])(?:(?P<honorific>{'|'.join(HONORIFICS)})|(?P<title>{_ROLE_HEAD}(?:\s+{_TAIL_WORD}){{0,8}}))\s+$"
 )
 _LOOK_BEHIND = 90
+_LONGEST_HONORIFIC = max(map(len, HONORIFICS))
 # _BEFORE_NAME tries every offset of its look-behind; most names have no title there at all,
 # and finding that out with a plain alternation of the titles is far cheaper.
 _ROLE_TITLE = re.compile(_ROLE_TITLES)
@@ -124,9 +135,13 @@ def _honorific_or_title(text: str, start: int) -> re.Match[str] | None:
     """The honorific or the title that ends, followed by spaces, right before the name at `start`."""
     window_start = max(0, start - _LOOK_BEHIND)
     preceding = text[window_start:start]
-    # Either match holds an honorific just before the spaces, or one of the titles somewhere.
-    if not preceding.rstrip().endswith(HONORIFICS) and _ROLE_TITLE.search(preceding) is None:
-        return None
+    # Either match holds one of the titles somewhere, or an honorific just before the spaces.
+    if _ROLE_TITLE.search(preceding) is None:
+        before_spaces = preceding.rstrip()
+        if not before_spaces.endswith(HONORIFICS):
+            return None
+        # Only an honorific can match, and only right before the spaces: search just there.
+        window_start += max(0, len(before_spaces) - _LONGEST_HONORIFIC)
     return _BEFORE_NAME.search(text, window_start, start)
 
 
