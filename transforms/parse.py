@@ -6,12 +6,11 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from transforms.authors import byline_authors, split_names
-from transforms.captions import caption_key, take_captions
+from transforms.captions import absolute_url, caption_key, take_captions
 from transforms.clean import generic_paragraphs, is_box_label, paragraphs, remove_noise
 from transforms.dates import parse_date
 from transforms.records import Article, Caption, Selectors
@@ -276,7 +275,7 @@ def read_metadata(tree: LexborHTMLParser, url: str) -> PageMetadata:
     publisher = linked.get("publisher")
     meta_author = meta.get("author") or meta.get("article:author")
     return PageMetadata(
-        canonical_url=urljoin(url, href) if href else None,
+        canonical_url=absolute_url(url, href) if href else None,
         title=_text(linked.get("headline")) or meta.get("og:title"),
         published=published,
         linked_authors=_people(linked.get("author")),
