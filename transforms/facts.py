@@ -166,6 +166,8 @@ _PERIOD = re.compile(
     r"|năm\s*\d{4}(?!\d)|tháng \d{1,2}/\s*\d{4}(?!\d)|quý [IV]+/\s*\d{4}(?!\d)"
     rf"|\((?P<bracketed>{_YEARS})\)"
 )
+# Every period starts with one of these: most sentences hold none of them.
+_PERIOD_OPENINGS = ("năm", "(", "tháng ", "quý ", "kỳ", "giai đoạn")
 _PLACE_WORDS = (
     "tỉnh", "Tỉnh", "thành phố", "Thành phố", "TP.", "TP", "huyện", "Huyện", "thị xã", "Thị xã", "TX", "xã", "Xã",
     "phường", "Phường", "thị trấn", "Thị trấn", "quận", "Quận", "đặc khu", "Đặc khu",
@@ -403,8 +405,18 @@ def _approximation_before(text: str, start: int) -> str | None:
 
 def _names_a_level(text: str, start: int) -> bool:
     """Whether the number at `start` follows a level word, itself or through a list ("mức độ 3, 4")."""
+    window_start = max(0, start - 40)
+    # Most numbers follow, after one space, a plain word that is neither a level word nor list
+    # glue: that word alone settles it, without splitting the window.
+    if text[start - 1 : start] == " ":
+        space = text.rfind(" ", window_start, start - 1)
+        previous_word = text[space + 1 : start - 1]
+        if space >= 0 and previous_word.isalpha():
+            previous_word = previous_word.lower()
+            if previous_word not in _LEVEL_LAST_WORDS and previous_word not in _LEVEL_LIST_GLUE:
+                return False
     # Lowering word by word gives the same words; only the last few are ever lowered.
-    words = text[max(0, start - 40) : start].replace(",", " , ").split()
+    words = text[window_start:start].replace(",", " , ").split()
     while words and ((word := words[-1].lower()) in _LEVEL_LIST_GLUE or word.isdigit()):
         words.pop()
     if not words or ((last_word := words[-1].lower()) != "số" and last_word not in _LEVEL_LAST_WORDS):
@@ -503,10 +515,12 @@ def _numeric_sentence(scanned: _Text, position: int) -> _Sentence:
         text, start, end = scanned.text, sentence.start, sentence.end
         # A period or a place holds no clause break, so each one found in the whole sentence is
         # the one a search within its clause would find.
-        sentence.periods = [
-            (period.start(), period.end(), period["bracketed"] or period[0])
-            for period in _PERIOD.finditer(text, start, end)
-        ]
+        sentence_text = sentence.text
+        if any(word in sentence_text for word in _PERIOD_OPENINGS):
+            sentence.periods = [
+                (period.start(), period.end(), period["bracketed"] or period[0])
+                for period in _PERIOD.finditer(text, start, end)
+            ]
         sentence.places = [(place.start(), place[0]) for place in _PLACE.finditer(text, start, end)]
     return sentence
 
@@ -561,7 +575,7 @@ def _subject_after(text: str, position: int) -> str | None:
     window = text[position : position + 120]
     cut = _SUBJECT_END.search(window)
     words: list[str] = []
-    for word in (window[: cut.start()] if cut else window).split()[:9]:
+    for word in (window[: cut.start()] if cut else window).split(maxsplit=9)[:9]:
         if word.lower() in _SUBJECT_STOP_WORDS:
             break
         words.append(word)
@@ -583,7 +597,7 @@ def _subject_before(text: str, sentence: _Sentence, start: int) -> str | None:
     # A period the clause holds is one the sentence holds: in a sentence without any, there is none to drop.
     if sentence.periods:
         clause = _PERIOD.sub(" ", clause)
-    words = clause.split()[-8:]
+    words = clause.rsplit(maxsplit=8)[-8:]
     while words and words[0].lower() in _SUBJECT_LEADING_WORDS:
         words.pop(0)
     while words and words[-1].lower() in _SUBJECT_TRAILING_WORDS:
