@@ -9,7 +9,7 @@ from datetime import date
 from operator import attrgetter
 
 from transforms.numbers import DIGITS_PATTERN, SCALE_PATTERN, digits_value, scaled_value
-from transforms.people import LOWER, UPPER, find_people
+from transforms.people import LOWER, UPPER, by_first_letter, find_people
 from transforms.records import Article, Fact
 
 EXTRACTOR_VERSION = "facts-1"
@@ -175,7 +175,7 @@ _PLACE_WORDS = (
 # Each place word checks after itself that no letter runs into it: a look-behind ahead of the
 # words would keep the regex engine from skipping quickly to where a place word can start.
 _PLACE = re.compile(
-    "(?:" + "|".join(rf"{re.escape(word)}(?<!\w{re.escape(word)})" for word in _PLACE_WORDS) + ")"
+    "(?:" + by_first_letter(_PLACE_WORDS, lambda word: rf"(?<!\w{re.escape(word)})") + ")"
     rf"\s+[{UPPER}][{LOWER}]*(?:\s+[{UPPER}][{LOWER}]*(?![\w]))*"
 )
 

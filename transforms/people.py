@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 
@@ -28,6 +29,17 @@ def _latin_letters(predicate_name: str) -> str:
 
 UPPER = _latin_letters("isupper")
 LOWER = _latin_letters("islower")
+
+
+def by_first_letter(words: Iterable[str], after: Callable[[str], str] = lambda word: "") -> str:
+    """A regex alternation of `words`, each followed by the pattern `after` gives for it, that
+    groups them by their first letter, keeping their order: the regex engine then tries only the
+    words that start with the letter it stands on."""
+    groups: dict[str, list[str]] = {}
+    for word in words:
+        groups.setdefault(word[0], []).append(re.escape(word[1:]) + after(word))
+    return "|".join(f"{re.escape(first)}(?:{'|'.join(rests)})" for first, rests in groups.items())
+
 
 # A name syllable is capitalised and fully lower-case after its first letter, so
 # abbreviations such as UBND, HĐND or TP never read as part of a name.
@@ -59,44 +71,38 @@ HONORIFICS = (
     "cô", "Cô", "chú", "Chú", "bác", "Bác", "cụ", "Cụ", "thầy", "Thầy", "cháu", "Cháu",
 )
 
-_ROLE_TITLES = (
-    r"(?:Bí thư|Chủ tịch|Giám đốc|Thủ tướng|Bộ trưởng|Thứ trưởng|Trưởng ban|Trưởng phòng|"
-    r"Trưởng Công an|Trưởng thôn|Trưởng bản|Trưởng khu|Chánh Văn phòng|Chánh án|Viện trưởng|"
-    r"Chủ nhiệm|Hiệu trưởng|Tư lệnh|Chỉ huy trưởng|Cục trưởng|Vụ trưởng|Chi cục trưởng|"
-    r"Đại tướng|Thượng tướng|Trung tướng|Thiếu tướng|Đại tá|Thượng tá|Trung tá|Thiếu tá|"
-    r"Bác sĩ|Tiến sĩ|Thạc sĩ|Nhà giáo|Nghệ nhân|Nghệ sĩ|Đại biểu|Phó Trưởng ban)"
+_ROLE_TITLE_WORDS = (
+    "Bí thư", "Chủ tịch", "Giám đốc", "Thủ tướng", "Bộ trưởng", "Thứ trưởng", "Trưởng ban", "Trưởng phòng",
+    "Trưởng Công an", "Trưởng thôn", "Trưởng bản", "Trưởng khu", "Chánh Văn phòng", "Chánh án", "Viện trưởng",
+    "Chủ nhiệm", "Hiệu trưởng", "Tư lệnh", "Chỉ huy trưởng", "Cục trưởng", "Vụ trưởng", "Chi cục trưởng",
+    "Đại tướng", "Thượng tướng", "Trung tướng", "Thiếu tướng", "Đại tá", "Thượng tá", "Trung tá", "Thiếu tá",
+    "Bác sĩ", "Tiến sĩ", "Thạc sĩ", "Nhà giáo", "Nghệ nhân", "Nghệ sĩ", "Đại biểu", "Phó Trưởng ban",
 )
+_ROLE_TITLES = f"(?:{by_first_letter(_ROLE_TITLE_WORDS)})"
 _ROLE_HEAD = rf"(?:(?:Phó|Quyền|Nguyên|nguyên|Tổng|Ủy viên|Uỷ viên)\s+)*{_ROLE_TITLES}"
 
 # Words that end an organisation name after a role: verbs, function words, honorifics.
 # Organisation names keep lower-case words ("Sở Giao thông vận tải"), so the tail of a
 # role runs until one of these rather than until the first lower-case word.
-_TAIL_STOP = (
-    r"(?:đã|đang|sẽ|vừa|với|của|cho|làm|là|được|tại|có|các|những|này|đó|khi|thì|mà|để|về|"
-    r"đến|từ|trong|trên|theo|cùng|một|ông|bà|anh|chị|đồng chí|khẳng định|chia sẻ|cho biết|"
-    r"nhấn mạnh|phát biểu|cho rằng|đề nghị|yêu cầu|kiểm tra|xem xét|trao|thăm|chỉ đạo|báo cáo|"
-    r"tặng|dự|chủ trì|tham dự|động viên|hướng dẫn|giới thiệu|trả lời|khảo sát|đánh giá|tiếp|"
-    r"phát động|ký|trình bày|nói|gặp|và|hoặc|nhưng|đồng thời|nêu|lưu ý|biểu dương|ghi nhận|"
-    r"thông tin|quán triệt|mong|cần|phải|không|chưa|rất)(?![\w])"
+_TAIL_STOP_WORDS = (
+    "đã", "đang", "sẽ", "vừa", "với", "của", "cho", "làm", "là", "được", "tại", "có", "các", "những", "này", "đó",
+    "khi", "thì", "mà", "để", "về", "đến", "từ", "trong", "trên", "theo", "cùng", "một", "ông", "bà", "anh", "chị",
+    "đồng chí", "khẳng định", "chia sẻ", "cho biết", "nhấn mạnh", "phát biểu", "cho rằng", "đề nghị", "yêu cầu",
+    "kiểm tra", "xem xét", "trao", "thăm", "chỉ đạo", "báo cáo", "tặng", "dự", "chủ trì", "tham dự", "động viên",
+    "hướng dẫn", "giới thiệu", "trả lời", "khảo sát", "đánh giá", "tiếp", "phát động", "ký", "trình bày", "nói",
+    "gặp", "và", "hoặc", "nhưng", "đồng thời", "nêu", "lưu ý", "biểu dương", "ghi nhận", "thông tin", "quán triệt",
+    "mong", "cần", "phải", "không", "chưa", "rất",
 )
+_TAIL_STOP = rf"(?:{by_first_letter(_TAIL_STOP_WORDS)})(?![\w])"
 # Numbers stay in a role when they name a unit: "Trưởng thôn 2", "Bí thư Chi bộ khu 5".
 _TAIL_WORD = rf"(?:và(?=\s+[{UPPER}])|[-–]|\d+(?![\w/])|(?!{_TAIL_STOP})(?:{_CAPITALISED_WORD}|[{LOWER}]+(?![\w])))"
 
-
-def _by_first_letter(words: list[str]) -> str:
-    """An alternation of `words` that groups them by their first letter, keeping their order: the
-    regex engine then tries only the words that start with the letter it stands on."""
-    groups: dict[str, list[str]] = {}
-    for word in words:
-        groups.setdefault(word[0], []).append(re.escape(word[1:]))
-    return "|".join(f"{re.escape(first)}(?:{'|'.join(rests)})" for first, rests in groups.items())
-
-
 # The scan starts at family names (literals the regex engine can skip to quickly) and only
 # then looks back for an honorific or a title.
-_NAME = re.compile(rf"(?:{_by_first_letter(FAMILY_NAMES)})(?![\w])(?:\s+{_SYLLABLE}){{1,3}}(?!\s+[{UPPER}])")
+_NAME = re.compile(rf"(?:{by_first_letter(FAMILY_NAMES)})(?![\w])(?:\s+{_SYLLABLE}){{1,3}}(?!\s+[{UPPER}])")
 _BEFORE_NAME = re.compile(
-    rf"(?<![\w])(?:(?P<honorific>{'|'.join(HONORIFICS)})|(?P<title>{_ROLE_HEAD}(?:\s+{_TAIL_WORD}){{0,8}}))\s+$"
+    rf"(?<![\w])(?:(?P<honorific>{by_first_letter(HONORIFICS)})"
+    rf"|(?P<title>{_ROLE_HEAD}(?:\s+{_TAIL_WORD}){{0,8}}))\s+$"
 )
 _LOOK_BEHIND = 90
 _LONGEST_HONORIFIC = max(map(len, HONORIFICS))
