@@ -21,7 +21,7 @@ import pyarrow as pa
 
 from scrapers.landing import LANDING_SCHEMA, RunManifest, run_paths, write_manifest, write_pages
 from transforms.records import Article, Caption, Fact
-from warehouse.articles import ParsedArticle, pages_to_parse, store_articles
+from warehouse.articles import ParsedArticle, pages_to_parse, queue_pending_pages, store_articles
 from warehouse.connection import connect
 from warehouse.facts import articles_needing_facts, store_facts
 from warehouse.load import load_runs
@@ -106,6 +106,7 @@ def main(articles: int) -> int:
         migrate(connection)
         timed("load_runs", articles, "pages", lambda: load_runs(connection, [manifest]))
         pages: list = []
+        timed("queue_pending_pages", articles, "pages", lambda: queue_pending_pages(connection))
         timed("pages_to_parse", articles, "pages",
               lambda: pages.extend(page for batch in pages_to_parse(connection) for page in batch))
         ready = parsed(pages)

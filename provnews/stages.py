@@ -175,8 +175,9 @@ def parse(
 ) -> dict:
     """Parse pending pages (or, with reparse, every page in scope) into articles and captions.
 
-    Each chunk of PARSE_CHUNK_PAGES pages is parsed by a process of its own, forked from this
-    one, which never opens the warehouse itself. A process keeps much of the memory it has once
+    The pending pages are listed once, in parse_queue, by a process of its own; each chunk of
+    PARSE_CHUNK_PAGES of them is then parsed by another, forked from this one, which never opens
+    the warehouse itself. A process keeps much of the memory it has once
     held (the allocators' arenas), so one process parsing 10,000 pages peaked a fifth higher
     than one parsing 2,000; a process per chunk peaks as one chunk does.
     """
@@ -189,12 +190,12 @@ def parse(
         to_date=_as_date(to_date),
         reparse=reparse,
     )
-    chunk_ends = _in_a_process_of_its_own("listing the pending pages", _chunk_ends, scope)
+    chunk_ends = _in_a_process_of_its_own("listing the pending pages", _queue_pending_pages, scope)
     parsed_count = failed_count = 0
     after = None
     for through in chunk_ends:
         parsed, failed = _in_a_process_of_its_own(
-            f"parsing the pages after {after} through {through}", _parse_chunk, scope, after, through
+            f"parsing the pages after {after} through {through}", _parse_chunk, after, through
         )
         parsed_count += parsed
         failed_count += failed
@@ -228,26 +229,27 @@ def _end_with_the_stage(stage_pid: int) -> None:
         os._exit(1)
 
 
-def _chunk_ends(scope: PageScope) -> list[PageKey]:
-    from warehouse.articles import pending_chunk_ends
+def _queue_pending_pages(scope: PageScope) -> list[PageKey]:
+    from warehouse.articles import queue_pending_pages
 
     with open_warehouse(views=False) as connection:
-        return pending_chunk_ends(connection, scope, settings.PARSE_CHUNK_PAGES)
+        return queue_pending_pages(connection, scope, settings.PARSE_CHUNK_PAGES)
 
 
-def _parse_chunk(scope: PageScope, after: PageKey | None, through: PageKey) -> tuple[int, int]:
-    """Parse and store the pending pages after `after` through `through`; (articles, failures)."""
+def _parse_chunk(after: PageKey | None, through: PageKey) -> tuple[int, int]:
+    """Parse and store the queued pages after `after` through `through`; (articles, failures)."""
     from provnews.parsing import parse_batch
-    from warehouse.articles import pages_to_parse, store_articles
+    from warehouse.articles import dequeue_pages, pages_to_parse, store_articles
 
     site_files = load_sites()
     parsed_count = failed_count = 0
     with open_warehouse(views=False) as connection:
-        for batch in pages_to_parse(connection, scope, after, through):
+        for batch in pages_to_parse(connection, after, through):
             parsed, failures = parse_batch(batch, site_files)
             store_articles(connection, parsed, failures)
             parsed_count += len(parsed)
             failed_count += len(failures)
+        dequeue_pages(connection, after, through)
     return parsed_count, failed_count
 
 

@@ -14,7 +14,7 @@ from provnews import settings, stages
 from provnews.parsing import parse_batch
 from scrapers.site import load_sites
 from tests.warehouse_samples import landing_run, open_warehouse, page
-from warehouse.articles import PageKey, PageScope, PageToParse
+from warehouse.articles import PageKey, PageToParse
 from warehouse.load import load_runs
 
 FETCHED_AT = datetime(2026, 11, 20, 1, 0, tzinfo=timezone.utc)
@@ -70,6 +70,11 @@ def stored_articles(path: Path) -> list[tuple[str, str]]:
         return connection.execute("SELECT url, body FROM articles ORDER BY url").fetchall()
 
 
+def queued_urls(path: Path) -> list[str]:
+    with duckdb.connect(str(path), read_only=True) as connection:
+        return [url for (url,) in connection.execute("SELECT url FROM parse_queue ORDER BY url").fetchall()]
+
+
 URLS = [f"https://baoquangninh.vn/bai-{number}.html" for number in range(7)]
 
 
@@ -88,11 +93,11 @@ def test_the_stage_parses_chunk_by_chunk_to_the_same_articles(tmp_path: Path, mo
 parse_chunk = stages._parse_chunk
 
 
-def killed_after_the_first_chunk(scope: PageScope, after: PageKey | None, through: PageKey) -> tuple[int, int]:
+def killed_after_the_first_chunk(after: PageKey | None, through: PageKey) -> tuple[int, int]:
     """Stands in for the stage's chunk function in the chunk's process: the second chunk's process dies."""
     if after is not None:
         os.kill(os.getpid(), signal.SIGKILL)
-    return parse_chunk(scope, after, through)
+    return parse_chunk(after, through)
 
 
 def test_a_chunk_process_that_dies_fails_the_stage_and_keeps_the_chunks_before_it(
@@ -105,7 +110,9 @@ def test_a_chunk_process_that_dies_fails_the_stage_and_keeps_the_chunks_before_i
     with pytest.raises(RuntimeError, match="the process parsing the pages after .* died"):
         stages.parse()
     assert len(stored_articles(path)) == 3
+    assert queued_urls(path) == sorted(URLS)[3:]
     monkeypatch.undo()
     monkeypatch.setattr(settings, "WAREHOUSE", path)
     assert stages.parse()["articles"] == 4
     assert [url for url, _ in stored_articles(path)] == sorted(URLS)
+    assert queued_urls(path) == []

@@ -18,7 +18,14 @@ from tests.warehouse_samples import (
     parsed_article,
 )
 from transforms.records import Caption
-from warehouse.articles import PageScope, ParseFailure, pages_to_parse, pending_chunk_ends, store_articles
+from warehouse.articles import (
+    PageScope,
+    ParseFailure,
+    dequeue_pages,
+    pages_to_parse,
+    queue_pending_pages,
+    store_articles,
+)
 from warehouse.load import load_runs
 
 URL = "https://baoquangninh.vn/giam-ngheo-3254001.html"
@@ -26,7 +33,8 @@ LATER = START + timedelta(days=1)
 
 
 def pending_page_ids(connection: duckdb.DuckDBPyConnection, scope: PageScope = PageScope()) -> list[str]:
-    return [page.page_id for batch in pages_to_parse(connection, scope) for page in batch]
+    queue_pending_pages(connection, scope)
+    return [page.page_id for batch in pages_to_parse(connection) for page in batch]
 
 
 def warehouse_with_two_runs(tmp_path: Path) -> duckdb.DuckDBPyConnection:
@@ -46,6 +54,7 @@ def warehouse_with_two_runs(tmp_path: Path) -> duckdb.DuckDBPyConnection:
 def test_pending_page_carries_its_raw_body_from_landing(tmp_path: Path) -> None:
     connection = open_warehouse(tmp_path / "warehouse.duckdb")
     load_runs(connection, [landing_run(tmp_path / "landing", "run-1", [page(URL, body="<p>Hộ nghèo</p>")])])
+    queue_pending_pages(connection)
     [[pending]] = list(pages_to_parse(connection))
     assert (pending.url, pending.body) == (URL, "<p>Hộ nghèo</p>".encode())
 
@@ -55,6 +64,7 @@ def test_a_removed_landing_file_gives_pages_without_body(tmp_path: Path) -> None
     manifest = landing_run(tmp_path / "landing", "run-1", [page(URL)])
     load_runs(connection, [manifest])
     manifest.with_suffix(".parquet").unlink()
+    queue_pending_pages(connection)
     [[pending]] = list(pages_to_parse(connection))
     assert pending.body is None
 
@@ -106,25 +116,40 @@ def test_batches_hold_at_most_batch_size_pages(tmp_path: Path) -> None:
     connection = open_warehouse(tmp_path / "warehouse.duckdb")
     pages = [page(f"https://baoquangninh.vn/bai-{number}.html") for number in range(5)]
     load_runs(connection, [landing_run(tmp_path / "landing", "run-1", pages)])
+    queue_pending_pages(connection)
     assert [len(batch) for batch in pages_to_parse(connection, batch_size=2)] == [2, 2, 1]
 
 
-def test_chunks_cut_the_pending_pages_in_order_and_hold_while_they_are_parsed(tmp_path: Path) -> None:
+def test_chunks_cut_the_queued_pages_in_order_and_hold_while_they_are_parsed(tmp_path: Path) -> None:
     connection = open_warehouse(tmp_path / "warehouse.duckdb")
     urls = [f"https://baoquangninh.vn/bai-{number}.html" for number in range(5)]
     load_runs(connection, [landing_run(tmp_path / "landing", "run-1", [page(url) for url in urls])])
-    ends = pending_chunk_ends(connection, PageScope(), chunk_pages=2)
+    ends = queue_pending_pages(connection, PageScope(), chunk_pages=2)
     assert [url for _, url in ends] == [urls[1], urls[3], urls[4]]
     chunks = []
     after = None
     for through in ends:
         chunk = [page for batch in pages_to_parse(connection, after=after, through=through) for page in batch]
-        # Storing a chunk takes its pages out of the pending list; the next chunk's bounds stay put.
         store_articles(connection, [parsed_article(pending.page_id, pending.url) for pending in chunk], [])
+        # Dequeuing a chunk leaves the bounds of the next one where they were.
+        dequeue_pages(connection, after, through)
         chunks.append([pending.url for pending in chunk])
         after = through
     assert chunks == [urls[0:2], urls[2:4], urls[4:5]]
-    assert pending_chunk_ends(connection, PageScope(), chunk_pages=2) == []
+    assert connection.execute("SELECT count(*) FROM parse_queue").fetchone()[0] == 0
+    assert queue_pending_pages(connection, PageScope(), chunk_pages=2) == []
+
+
+def test_queueing_replaces_what_an_interrupted_stage_left_in_the_queue(tmp_path: Path) -> None:
+    connection = open_warehouse(tmp_path / "warehouse.duckdb")
+    urls = [f"https://baoquangninh.vn/bai-{number}.html" for number in range(3)]
+    load_runs(connection, [landing_run(tmp_path / "landing", "run-1", [page(url) for url in urls])])
+    queue_pending_pages(connection)
+    first = next(pages_to_parse(connection, batch_size=1))[0]
+    store_articles(connection, [parsed_article(first.page_id, first.url)], [])
+    # The stage died before dequeuing: the next one lists what is pending now, once.
+    queue_pending_pages(connection)
+    assert [page.url for batch in pages_to_parse(connection) for page in batch] == urls[1:]
 
 
 def test_same_bytes_fetched_again_are_not_parsed_again(tmp_path: Path) -> None:

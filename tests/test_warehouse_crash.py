@@ -12,7 +12,7 @@ import duckdb
 
 from tests.support import PROJECT_ROOT
 from tests.warehouse_samples import landing_run, open_warehouse, page, parsed_article
-from warehouse.articles import pages_to_parse, store_articles
+from warehouse.articles import pages_to_parse, queue_pending_pages, store_articles
 from warehouse.load import load_runs
 
 ARTICLES = 20_000
@@ -22,9 +22,10 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 from transforms.records import Caption
-from warehouse.articles import pages_to_parse, store_articles
+from warehouse.articles import pages_to_parse, queue_pending_pages, store_articles
 from tests.warehouse_samples import open_warehouse, parsed_article
 connection = open_warehouse(Path(sys.argv[1]))
+queue_pending_pages(connection)
 pages = [page for batch in pages_to_parse(connection, batch_size=100_000) for page in batch]
 caption = Caption("Cán bộ huyện thăm hộ nghèo.", None, 1, 0)
 parsed = [parsed_article(page.page_id, page.url, captions=(caption,)) for page in pages]
@@ -108,6 +109,7 @@ for _ in range(50):
 
 def test_killed_store_facts_leaves_facts_and_their_marks_together(tmp_path: Path) -> None:
     warehouse, connection = loaded_warehouse(tmp_path, FACT_ARTICLES)
+    queue_pending_pages(connection)
     store_articles(
         connection,
         [parsed_article(page.page_id, page.url) for batch in pages_to_parse(connection) for page in batch],

@@ -4,6 +4,7 @@ Pending means: the latest 2xx article page of a URL, newer than (and different f
 the article was last parsed from, and not already recorded as a parse failure. A scope
 (runs, sites, fetch days) with reparse=True reprocesses the URLs it covers, always from their
 latest page, so replaying an old run never puts an older version of an article back.
+The stage lists the pending pages once, in parse_queue, and parses them from there.
 """
 
 from __future__ import annotations
@@ -72,7 +73,6 @@ SELECT latest.page_id, latest.run_id, latest.site, latest.url, latest.final_url,
        latest.fetched_at, latest.content_type, latest.landing_file
 FROM latest
 WHERE latest.url IN (SELECT url FROM pages WHERE {scope})
-  AND {window}
   AND ($reparse OR (
         NOT EXISTS (
             SELECT 1 FROM parsed
@@ -80,6 +80,7 @@ WHERE latest.url IN (SELECT url FROM pages WHERE {scope})
               AND (parsed.fetched_at >= latest.fetched_at
                    OR parsed.content_sha256 = latest.content_sha256))
         AND latest.page_id NOT IN (SELECT page_id FROM parse_failures)))
+-- In parse order, so that a chunk's bounds skip most of the queue by its zone maps.
 ORDER BY latest.landing_file, latest.url
 """
 
@@ -99,9 +100,7 @@ class PageScope:
     reparse: bool = False
 
 
-def _pending_pages_query(
-    scope: PageScope, after: PageKey | None = None, through: PageKey | None = None
-) -> tuple[str, dict[str, object]]:
+def _pending_pages_query(scope: PageScope) -> tuple[str, dict[str, object]]:
     conditions = ["page_kind = 'article'"]
     parameters: dict[str, object] = {"reparse": scope.reparse}
     if scope.run_ids is not None:
@@ -117,75 +116,80 @@ def _pending_pages_query(
     if scope.to_date is not None:
         conditions.append("CAST(timezone('Asia/Ho_Chi_Minh', fetched_at) AS DATE) <= $to_date")
         parameters["to_date"] = scope.to_date
-    window = ["TRUE"]
-    if after is not None:
-        window.append(
-            "(latest.landing_file > $after_file"
-            " OR (latest.landing_file = $after_file AND latest.url > $after_url))"
-        )
-        parameters["after_file"], parameters["after_url"] = after
-    if through is not None:
-        window.append(
-            "(latest.landing_file < $through_file"
-            " OR (latest.landing_file = $through_file AND latest.url <= $through_url))"
-        )
-        parameters["through_file"], parameters["through_url"] = through
-    query = _PENDING_PAGES.format(scope=" AND ".join(conditions), window=" AND ".join(window))
-    return query, parameters
+    return _PENDING_PAGES.format(scope=" AND ".join(conditions)), parameters
 
 
-def pending_chunk_ends(
-    connection: duckdb.DuckDBPyConnection, scope: PageScope, chunk_pages: int
+def queue_pending_pages(
+    connection: duckdb.DuckDBPyConnection, scope: PageScope = PageScope(), chunk_pages: int = 2000
 ) -> list[PageKey]:
-    """Keys that cut the pending pages into chunks of `chunk_pages`: chunk k is after end k-1 through end k.
+    """Put the pending pages in parse_queue, replacing what it held; returns the keys that cut them
+    into chunks of `chunk_pages`: chunk k is after end k-1 through end k.
 
-    Keys, not offsets: the pages of a chunk parsed stop being pending, and the bounds of the
-    chunks after it must not move.
+    Working out which pages are pending reads every page and article in the warehouse, and the
+    memory of a process that did it grew with the warehouse; done once here, a chunk reads only
+    its own pages. Keys, not offsets: the bounds of a chunk stay put while the ones before it
+    are parsed and dequeued.
     """
     query, parameters = _pending_pages_query(scope)
+    with transaction(connection):
+        connection.execute("DELETE FROM parse_queue")
+        connection.execute(
+            "INSERT INTO parse_queue (page_id, run_id, site, url, final_url, fetched_at, content_type, landing_file) "
+            + query,
+            parameters,
+        )
     rows = connection.execute(
-        f"""
+        """
         SELECT landing_file, url FROM (
             SELECT landing_file, url,
                    row_number() OVER (ORDER BY landing_file, url) AS place,
-                   count(*) OVER () AS pending
-            FROM ({query})
+                   count(*) OVER () AS queued
+            FROM parse_queue
         )
-        WHERE place % $chunk_pages = 0 OR place = pending
+        WHERE place % $chunk_pages = 0 OR place = queued
         ORDER BY landing_file, url
         """,
-        {**parameters, "chunk_pages": chunk_pages},
+        {"chunk_pages": chunk_pages},
     ).fetchall()
     return [(landing_file, url) for landing_file, url in rows]
 
 
+def _window(after: PageKey | None, through: PageKey | None) -> tuple[str, dict[str, object]]:
+    """The condition on parse_queue for the keys after `after` through `through`."""
+    conditions = ["TRUE"]
+    parameters: dict[str, object] = {}
+    if after is not None:
+        conditions.append("(landing_file > $after_file OR (landing_file = $after_file AND url > $after_url))")
+        parameters["after_file"], parameters["after_url"] = after
+    if through is not None:
+        conditions.append("(landing_file < $through_file OR (landing_file = $through_file AND url <= $through_url))")
+        parameters["through_file"], parameters["through_url"] = through
+    return " AND ".join(conditions), parameters
+
+
 def pages_to_parse(
     connection: duckdb.DuckDBPyConnection,
-    scope: PageScope = PageScope(),
     after: PageKey | None = None,
     through: PageKey | None = None,
     batch_size: int = 500,
 ) -> Iterator[list[PageToParse]]:
-    """Batches of pending article pages with their raw bodies, read file by file from landing.
+    """Batches of the queued pages after `after` through `through`, with their raw bodies, read file by file from landing.
 
-    `after` and `through` narrow the pending pages to the keys after the one and up to the other.
+    Python holds one landing file's rows at a time, and the caller may write to the same
+    connection between batches.
     """
-    query, parameters = _pending_pages_query(scope, after, through)
-    # The pending list (no bodies) is kept in a temporary table, not in Python, so a reparse
-    # of a year of pages stays small; Python holds one landing file's rows at a time, and the
-    # caller may write to the same connection between batches.
-    connection.execute("CREATE OR REPLACE TEMP TABLE pending_pages AS " + query, parameters)
+    window, parameters = _window(after, through)
     files = connection.execute(
-        "SELECT DISTINCT landing_file FROM pending_pages ORDER BY landing_file"
+        f"SELECT DISTINCT landing_file FROM parse_queue WHERE {window} ORDER BY landing_file", parameters
     ).fetchall()
     batch: list[PageToParse] = []
     for (landing_file,) in files:
         rows = connection.execute(
-            """
+            f"""
             SELECT page_id, run_id, site, url, final_url, fetched_at, content_type, landing_file
-            FROM pending_pages WHERE landing_file = $landing_file
+            FROM parse_queue WHERE landing_file = $landing_file AND {window}
             """,
-            {"landing_file": landing_file},
+            {**parameters, "landing_file": landing_file},
         ).fetchall()
         for page in _pages_of_file(landing_file, rows):
             batch.append(page)
@@ -194,8 +198,14 @@ def pages_to_parse(
                 batch = []
     if batch:
         yield batch
-    # A caller that stops early leaves the table to the next call's CREATE OR REPLACE.
-    connection.execute("DROP TABLE temp.pending_pages")
+
+
+def dequeue_pages(
+    connection: duckdb.DuckDBPyConnection, after: PageKey | None = None, through: PageKey | None = None
+) -> None:
+    """Take the pages after `after` through `through` out of parse_queue, once they are stored."""
+    window, parameters = _window(after, through)
+    connection.execute(f"DELETE FROM parse_queue WHERE {window}", parameters)
 
 
 def _pages_of_file(landing_file: str, rows: list[tuple]) -> Iterator[PageToParse]:
