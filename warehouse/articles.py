@@ -362,19 +362,25 @@ def _upsert_articles(connection: duckdb.DuckDBPyConnection) -> int:
             FROM articles JOIN pages USING (page_id)
             WHERE articles.article_id IN (SELECT article_id FROM incoming)
         ),
-        first_fetch AS (
+        incoming_page AS (
             -- By the page's address: the article's own may be the address after redirects.
-            SELECT page.page_id, min(earlier.fetched_at) AS fetched_at
-            FROM pages page JOIN pages earlier ON earlier.url = page.url
-            WHERE page.page_id IN (SELECT page_id FROM incoming)
-              AND earlier.http_status BETWEEN 200 AND 299
-            GROUP BY page.page_id
+            SELECT page_id, url FROM pages WHERE page_id IN (SELECT page_id FROM incoming)
+        ),
+        first_fetch AS (
+            -- IN, not a join of pages with pages: DuckDB builds the hash table of a join on the
+            -- side it guesses smaller, and guessed every page of the warehouse (memory that grew
+            -- with the corpus); an IN builds on the batch's addresses.
+            SELECT url, min(fetched_at) AS fetched_at
+            FROM pages
+            WHERE url IN (SELECT url FROM incoming_page) AND http_status BETWEEN 200 AND 299
+            GROUP BY url
         )
         SELECT incoming.article_id, incoming.ordinal, incoming.page_id,
                least(incoming.fetched_at, first_fetch.fetched_at) AS first_seen_at
         FROM incoming
         LEFT JOIN current_page USING (article_id)
-        LEFT JOIN first_fetch USING (page_id)
+        LEFT JOIN incoming_page USING (page_id)
+        LEFT JOIN first_fetch USING (url)
         WHERE current_page.fetched_at IS NULL OR current_page.fetched_at <= incoming.fetched_at
         """
     )
