@@ -177,9 +177,9 @@ def parse(
 
     The pending pages are listed once, in parse_queue, by a process of its own; each chunk of
     PARSE_CHUNK_PAGES of them is then parsed by another, forked from this one, which never opens
-    the warehouse itself. A process keeps much of the memory it has once
-    held (the allocators' arenas), so one process parsing 10,000 pages peaked a fifth higher
-    than one parsing 2,000; a process per chunk peaks as one chunk does.
+    the warehouse itself. A process keeps much of the memory it has once held (the allocators'
+    arenas), so one process parsing 10,000 pages peaked a fifth higher than one parsing 2,000;
+    a process per chunk peaks as one chunk does.
     """
     from warehouse.articles import PageScope
 
