@@ -123,6 +123,7 @@ def transform_figures(result: dict) -> list[Figure]:
 
 def load_figures(result: dict) -> list[Figure]:
     """Figures of bench.pipeline.load_throughput()."""
+    slowest, fastest = result["articles_per_second_range"]
     return [
         reported(
             "landing runs into pages", result["pages_per_second"], "pages/s",
@@ -130,7 +131,8 @@ def load_figures(result: dict) -> list[Figure]:
         ),
         at_least(
             "store_articles into DuckDB", result["articles_per_second"], "articles/s", result["target"],
-            f"{result['articles']} articles with their captions in one call, staged via Arrow",
+            f"{result['articles']} articles with their captions in one call, staged via Arrow; median of "
+            f"{result['store_calls']} calls, each into a new warehouse ({slowest:,.0f}–{fastest:,.0f})",
         ),
         reported(
             "store_articles in parse-stage batches", result["batched_articles_per_second"], "articles/s",
