@@ -359,7 +359,7 @@ def _upsert_articles(connection: duckdb.DuckDBPyConnection) -> int:
         ),
         current_page AS (
             SELECT articles.article_id, pages.fetched_at
-            FROM articles JOIN pages USING (page_id)
+            FROM articles LEFT JOIN pages USING (page_id)
             WHERE articles.article_id IN (SELECT article_id FROM incoming)
         ),
         incoming_page AS (
@@ -376,7 +376,8 @@ def _upsert_articles(connection: duckdb.DuckDBPyConnection) -> int:
             GROUP BY url
         )
         SELECT incoming.article_id, incoming.ordinal, incoming.page_id,
-               least(incoming.fetched_at, first_fetch.fetched_at) AS first_seen_at
+               least(incoming.fetched_at, first_fetch.fetched_at) AS first_seen_at,
+               incoming_page.url AS page_url, current_page.article_id IS NOT NULL AS stored
         FROM incoming
         LEFT JOIN current_page USING (article_id)
         LEFT JOIN incoming_page USING (page_id)
@@ -414,8 +415,10 @@ def _upsert_articles(connection: duckdb.DuckDBPyConnection) -> int:
             parsed_at = excluded.parsed_at
         """
     ).fetchone()[0]
+    # Only articles stored before have captions or facts to clear; with none of them, as on most
+    # nights, DuckDB reads neither table.
     connection.execute(
-        "DELETE FROM captions WHERE article_id IN (SELECT article_id FROM staged_articles)"
+        "DELETE FROM captions WHERE article_id IN (SELECT article_id FROM staged_articles WHERE stored)"
     )
     connection.execute(
         """
@@ -428,12 +431,11 @@ def _upsert_articles(connection: duckdb.DuckDBPyConnection) -> int:
     )
     # Without its fact_extractions row an article's facts are pending again.
     connection.execute(
-        "DELETE FROM fact_extractions WHERE article_id IN (SELECT article_id FROM staged_articles)"
+        "DELETE FROM fact_extractions WHERE article_id IN (SELECT article_id FROM staged_articles WHERE stored)"
     )
     connection.execute(
         """
-        DELETE FROM parse_failures
-        WHERE url IN (SELECT pages.url FROM pages JOIN staged_articles USING (page_id))
+        DELETE FROM parse_failures WHERE url IN (SELECT page_url FROM staged_articles)
         """
     )
     return written
