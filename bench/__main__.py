@@ -118,6 +118,14 @@ def transform_figures(result: dict) -> list[Figure]:
             f"first {result['trafilatura_pages']} of the same pages, default options",
         ),
         reported("transform / trafilatura", result["ratio_to_trafilatura"], "×", "measured in the same run"),
+        reported(
+            "decoding and building the HTML tree alone",
+            result["tree_ms_per_article"],
+            "ms/article",
+            f"budget {result['budget_ms_per_article']:.2f} ms/article at {result['target']:.0f}/s",
+            f"CPU per page, first {result['trafilatura_pages']} of the same pages: what every article costs "
+            "before any selector, caption or fact",
+        ),
     ]
 
 
