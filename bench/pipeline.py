@@ -83,7 +83,10 @@ def scaled(size: int, minimum: int = 1) -> int:
 
 
 def transform_throughput(seconds: float | None = None, max_pages: int | None = None) -> dict:
-    """Articles per CPU second of parse → body hash and MinHash band keys → facts, and trafilatura's on the same pages.
+    """Articles per CPU second of parse → body hash and MinHash band keys → facts.
+
+    Beside it, on the same pages: trafilatura's rate, and what decoding and building the
+    HTML tree alone cost.
 
     CPU time of this one process is the "per core" figure and what other jobs on the machine
     cannot inflate; wall-clock rates are returned beside it.
