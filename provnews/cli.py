@@ -130,8 +130,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(handler=command_run)
 
     crawl = commands.add_parser("crawl", help="crawl one site into landing files")
-    crawl.add_argument("site")
-    crawl.add_argument("--run-id")
+    crawl.add_argument("site", help="the site's name, as its file in scrapers/sites/ is named")
+    crawl.add_argument("--run-id", help="the run's id (default: the site and the time, in UTC)")
     crawl.set_defaults(handler=command_crawl)
 
     for name, help_text in [
@@ -145,16 +145,28 @@ def build_parser() -> argparse.ArgumentParser:
     ]:
         stage = commands.add_parser(name, help=help_text)
         if name == "parse":
-            stage.add_argument("--sites")
-            stage.add_argument("--from-date", dest="from_date")
-            stage.add_argument("--to-date", dest="to_date")
-            stage.add_argument("--reparse", action="store_true", default=None)
+            stage.add_argument("--sites", help="comma-separated site names (default: every site)")
+            stage.add_argument(
+                "--from-date", dest="from_date", metavar="YYYY-MM-DD",
+                help="only pages fetched on or after this day, in Vietnam time",
+            )
+            stage.add_argument(
+                "--to-date", dest="to_date", metavar="YYYY-MM-DD",
+                help="only pages fetched on or before this day, in Vietnam time",
+            )
+            stage.add_argument(
+                "--reparse", action="store_true", default=None,
+                help="parse every page in scope again, not only the pending ones",
+            )
         if name == "facts":
-            stage.add_argument("--reextract", action="store_true", default=None)
+            stage.add_argument(
+                "--reextract", action="store_true", default=None,
+                help="extract the facts of every article again, not only the stale ones",
+            )
         stage.set_defaults(handler=command_stage(name))
 
     serve = commands.add_parser("serve-mirror", help="serve the offline mirror on 127.0.0.1")
-    serve.add_argument("--port", type=int, default=settings.MIRROR_PORT)
+    serve.add_argument("--port", type=int, default=settings.MIRROR_PORT, help="default: %(default)s")
     serve.add_argument("--faults", action="store_true", help="also serve the misbehaving site")
     serve.add_argument("--pidfile", help="write the server's PID here")
     serve.set_defaults(handler=command_serve_mirror)
@@ -176,7 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
     status.set_defaults(handler=command_status)
 
     export = commands.add_parser("export", help="write the published tables as files")
-    export.add_argument("--format", default="parquet")
+    export.add_argument("--format", default="parquet", help="file format; parquet, the default, is the only one")
     export.add_argument("--out", help="folder (default: data/export)")
     export.set_defaults(handler=command_export)
     return parser
