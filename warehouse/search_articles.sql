@@ -1,0 +1,233 @@
+-- search_articles: one row per story (or per article with all_copies := true) matching an analyst's
+-- query, best first. Formatted by warehouse.search.search_macro(); braces are its placeholders.
+CREATE OR REPLACE MACRO search_articles(
+    query, site := NULL, province := NULL, date_from := NULL, date_to := NULL,
+    all_copies := false, max_results := 100
+) AS TABLE
+WITH
+-- The parameters, bound once here where no table's columns can shadow them.
+wanted AS (
+    SELECT query AS query_text, site AS wanted_site, province AS wanted_province,
+           CAST(date_from AS DATE) AS first_day, CAST(date_to AS DATE) AS last_day,
+           coalesce(CAST(all_copies AS BOOLEAN), false) AS every_copy,
+           coalesce(CAST(max_results AS INTEGER), 100) AS result_limit
+),
+-- Query items: words, "quoted phrases", OR, and either of the first two with a leading minus.
+items AS (
+    SELECT unnest(pieces) AS item, unnest(range(1, len(pieces) + 1)) AS position
+    FROM (SELECT regexp_extract_all(coalesce(query_text, ''), '-?"[^"]*"|\S+') AS pieces FROM wanted)
+),
+classified AS (
+    SELECT position,
+           item = 'OR' AS is_or,
+           starts_with(item, '-') AND length(item) > 1 AS excluded,
+           search_words(item) AS words,
+           coalesce(lag(item = 'OR') OVER (ORDER BY position), false) AS after_or
+    FROM items
+),
+-- An atom is one word or phrase; a clause is a run of atoms joined by OR, and every clause is required.
+atoms AS (
+    SELECT position AS atom, excluded, words,
+           sum(CASE WHEN NOT excluded AND NOT after_or THEN 1 ELSE 0 END) OVER (ORDER BY position) AS clause,
+           ' ' || array_to_string(words, ' ') || ' ' AS phrase,
+           list_bool_or(list_transform(words, lambda w: w = accent_fold(w))) AS folds
+    FROM classified
+    WHERE NOT is_or AND len(words) > 0
+),
+clauses AS (SELECT count(DISTINCT clause) AS required FROM atoms WHERE NOT excluded),
+atom_words AS (
+    SELECT atom, excluded, clause, len(words) AS atom_length,
+           unnest(words) AS word, unnest(range(1, len(words) + 1)) AS word_position
+    FROM atoms
+),
+-- A word typed without accents also matches the words it is the folded form of.
+matching_terms AS (
+    SELECT atom_words.*, search_terms.term,
+           CASE WHEN search_terms.term = atom_words.word THEN 1.0 ELSE {folded_match} END AS closeness
+    FROM atom_words
+    JOIN search_terms
+      ON search_terms.term = atom_words.word
+      OR (atom_words.word = accent_fold(atom_words.word) AND search_terms.folded = atom_words.word)
+),
+statistics AS (
+    SELECT count(*) AS documents, coalesce(avg(length), 1) AS average_length FROM search_documents
+),
+term_postings AS (
+    SELECT matching_terms.atom, matching_terms.word_position, matching_terms.closeness,
+           search_postings.doc, search_postings.weight, search_postings.fields,
+           count(*) OVER (PARTITION BY matching_terms.atom, matching_terms.word_position, search_postings.term)
+               AS document_frequency
+    FROM matching_terms
+    JOIN search_postings ON search_postings.term = matching_terms.term
+),
+-- BM25 per query word and document; a word matched by several accented forms counts its best.
+word_scores AS (
+    SELECT term_postings.atom, term_postings.word_position, term_postings.doc,
+           max(term_postings.closeness
+               * ln(1 + (statistics.documents - term_postings.document_frequency + 0.5)
+                        / (term_postings.document_frequency + 0.5))
+               * term_postings.weight * ({k1} + 1)
+               / (term_postings.weight
+                  + {k1} * (1 - {b} + {b} * search_documents.length / statistics.average_length))) AS score,
+           bit_or(term_postings.fields) AS fields
+    FROM term_postings
+    JOIN search_documents USING (doc)
+    CROSS JOIN statistics
+    GROUP BY ALL
+),
+atom_candidates AS (
+    SELECT word_scores.atom, word_scores.doc, sum(word_scores.score) AS score,
+           bit_and(word_scores.fields) AS fields_all, bit_or(word_scores.fields) AS fields_any
+    FROM word_scores
+    JOIN atoms USING (atom)
+    GROUP BY word_scores.atom, word_scores.doc, atoms.words
+    HAVING count(*) = len(atoms.words)
+),
+-- A phrase (quoted, or a word the tokenizer cut in several, as COVID-19) must stand as such.
+atom_matches AS (
+    SELECT atom_candidates.*, atoms.clause, atoms.excluded
+    FROM atom_candidates
+    JOIN atoms USING (atom)
+    JOIN search_documents USING (doc)
+    WHERE len(atoms.words) = 1
+       OR contains(search_documents.title_words, atoms.phrase)
+       OR contains(search_documents.text_words, atoms.phrase)
+       OR (atoms.folds AND (contains(accent_fold(search_documents.title_words), accent_fold(atoms.phrase))
+                            OR contains(accent_fold(search_documents.text_words), accent_fold(atoms.phrase))))
+),
+matched_documents AS (
+    SELECT doc, sum(score) AS score, bit_and(fields_all) AS fields_all, bit_or(fields_any) AS fields_any
+    FROM (
+        SELECT doc, clause, max(score) AS score, bit_or(fields_all) AS fields_all, bit_or(fields_any) AS fields_any
+        FROM atom_matches WHERE NOT excluded GROUP BY doc, clause
+    )
+    GROUP BY doc
+    HAVING count(*) = (SELECT required FROM clauses)
+),
+kept_documents AS (
+    SELECT * FROM matched_documents
+    WHERE doc NOT IN (SELECT doc FROM atom_matches WHERE excluded)
+),
+-- The whole query as one phrase, when it has two words or more and no OR.
+whole AS (
+    SELECT ' ' || array_to_string(flatten(list(words ORDER BY atom)), ' ') || ' ' AS phrase,
+           len(flatten(list(words))) > 1 AND NOT EXISTS (SELECT 1 FROM classified WHERE is_or) AS applies
+    FROM atoms WHERE NOT excluded
+),
+ranked_documents AS (
+    SELECT kept_documents.doc, search_documents.article_id,
+           kept_documents.score * CASE
+               WHEN NOT whole.applies OR row_number() OVER (ORDER BY kept_documents.score DESC) > {phrase_bonus_candidates}
+                   THEN 1.0
+               WHEN contains(search_documents.title_words, whole.phrase)
+                 OR contains(search_documents.text_words, whole.phrase) THEN {phrase_bonus}
+               WHEN contains(accent_fold(search_documents.title_words), accent_fold(whole.phrase))
+                 OR contains(accent_fold(search_documents.text_words), accent_fold(whole.phrase))
+                   THEN {folded_phrase_bonus}
+               ELSE 1.0
+           END AS score,
+           CASE WHEN kept_documents.fields_all > 0 THEN kept_documents.fields_all ELSE kept_documents.fields_any END
+               AS fields
+    FROM kept_documents
+    JOIN search_documents USING (doc)
+    CROSS JOIN whole
+),
+hits AS (
+    SELECT coalesce(articles.duplicate_of, articles.article_id) AS story_id,
+           articles.article_id, articles.url, articles.site, sources.province, articles.published_at,
+           articles.title, ranked_documents.score, ranked_documents.fields, ranked_documents.doc
+    FROM ranked_documents
+    JOIN articles USING (article_id)
+    LEFT JOIN sources ON sources.site = articles.site
+    CROSS JOIN wanted
+    WHERE (wanted.wanted_site IS NULL OR articles.site = wanted.wanted_site)
+      AND (wanted.wanted_province IS NULL
+           OR accent_fold(lower(sources.province)) = accent_fold(lower(wanted.wanted_province)))
+      AND (wanted.first_day IS NULL
+           OR CAST(timezone('Asia/Ho_Chi_Minh', articles.published_at) AS DATE) >= wanted.first_day)
+      AND (wanted.last_day IS NULL
+           OR CAST(timezone('Asia/Ho_Chi_Minh', articles.published_at) AS DATE) <= wanted.last_day)
+),
+-- One row per story: its best-scoring copy (the original on a tie), with how many copies matched.
+folded AS (
+    SELECT hits.*,
+           count(*) OVER (PARTITION BY story_id) AS copies,
+           row_number() OVER (
+               PARTITION BY story_id ORDER BY score DESC, (article_id = story_id) DESC, article_id
+           ) AS rank_in_story
+    FROM hits
+),
+results AS (
+    SELECT folded.* FROM folded CROSS JOIN wanted
+    WHERE wanted.every_copy OR folded.rank_in_story = 1
+    ORDER BY folded.score DESC, folded.published_at DESC NULLS LAST, folded.article_id
+    LIMIT (SELECT result_limit FROM wanted)
+),
+-- Snippets, for the results only: where in the text the whole phrase stands, else the first
+-- phrase or word that does, exactly and then without accents; marked «…», cut at words.
+needles AS (
+    SELECT flatten([
+        CASE WHEN (SELECT applies FROM whole) THEN [(SELECT phrase FROM whole)] ELSE [] END,
+        coalesce(list(phrase ORDER BY atom) FILTER (WHERE NOT excluded), []),
+        coalesce(list(' ' || word || ' ' ORDER BY atom, word_position) FILTER (WHERE NOT excluded), [])
+    ]) AS needles
+    FROM atoms JOIN atom_words USING (atom, excluded, clause)
+),
+texts AS (
+    SELECT results.*, search_documents.text_words,
+           regexp_replace(nfc_normalize(array_to_string(list_filter(
+               [articles.lead, articles.body] || coalesce(caption_texts.texts, []), lambda part: part <> ''
+           ), chr(10) || chr(10))), '[{invisible}]', '', 'g') AS text
+    FROM results
+    JOIN search_documents ON search_documents.doc = results.doc
+    JOIN articles ON articles.article_id = results.article_id
+    LEFT JOIN (
+        SELECT article_id, list(text ORDER BY position) AS texts FROM captions
+        WHERE article_id IN (SELECT article_id FROM results)
+        GROUP BY article_id
+    ) AS caption_texts ON caption_texts.article_id = results.article_id
+),
+placed AS (
+    SELECT texts.*,
+           coalesce(
+               list_filter(list_transform(needles.needles, lambda n: [instr(texts.text_words, n), len(string_split(trim(n), ' '))]),
+                           lambda found: found[1] > 0)[1],
+               list_filter(list_transform(needles.needles, lambda n: [instr(accent_fold(texts.text_words), accent_fold(n)), len(string_split(trim(n), ' '))]),
+                           lambda found: found[1] > 0)[1]
+           ) AS found,
+           regexp_extract_all(texts.text, '{word}') AS text_words_list,
+           regexp_split_to_array(texts.text, '{word}') AS separators
+    FROM texts CROSS JOIN needles
+),
+windowed AS (
+    SELECT placed.*,
+           CASE WHEN found IS NULL THEN NULL
+                ELSE length(substr(text_words, 1, found[1])) - length(replace(substr(text_words, 1, found[1]), ' ', ''))
+           END AS match_start,
+           coalesce(found[2], 0) AS match_words
+    FROM placed
+),
+bounded AS (
+    SELECT windowed.*,
+           greatest(1, coalesce(match_start, 1) - {before}) AS first_word,
+           least(len(text_words_list), coalesce(match_start + match_words - 1, 1) + {after}) AS last_word
+    FROM windowed
+)
+SELECT story_id, article_id, url, bounded.site AS site, bounded.province AS province, published_at, title,
+       round(score, 4) AS score,
+       list_filter([
+           CASE WHEN fields & 1 <> 0 THEN 'title' END, CASE WHEN fields & 2 <> 0 THEN 'lead' END,
+           CASE WHEN fields & 4 <> 0 THEN 'body' END, CASE WHEN fields & 8 <> 0 THEN 'caption' END
+       ], lambda field: field IS NOT NULL) AS matched_in,
+       copies,
+       regexp_replace(
+           CASE WHEN first_word > 1 THEN '…' ELSE coalesce(separators[1], '') END
+           || array_to_string(list_transform(range(first_word, last_word + 1), lambda k:
+                  CASE WHEN k = match_start THEN '«' ELSE '' END
+                  || text_words_list[k]
+                  || CASE WHEN k = match_start + match_words - 1 THEN '»' ELSE '' END
+                  || CASE WHEN k < last_word THEN separators[k + 1] ELSE '' END), '')
+           || CASE WHEN last_word < len(text_words_list) THEN '…' ELSE '' END,
+           '\s+', ' ', 'g') AS snippet
+FROM bounded
+ORDER BY score DESC, published_at DESC NULLS LAST, article_id
