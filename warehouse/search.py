@@ -29,7 +29,7 @@ import duckdb
 import pyarrow as pa
 
 from transforms import search_text
-from transforms.search_text import INVISIBLE, index_text
+from transforms.search_text import INVISIBLE, OFFSET_EVERY, WORD_PATTERN, index_text
 
 TONE_MARKS = ("\u0300", "\u0301", "\u0303", "\u0309", "\u0323")  # huyền, sắc, ngã, hỏi, nặng
 # Open two-vowel syllables whose tone mark is written on either vowel in the wild.
@@ -47,6 +47,8 @@ FOLDED_PHRASE_BONUS = 1.5
 PHRASE_BONUS_CANDIDATES = 2_000
 SNIPPET_WORDS_BEFORE = 12
 SNIPPET_WORDS_AFTER = 24
+# Text cut from the kept offset before a snippet's first word: room for up to 15 + 12 + 24 words.
+SNIPPET_WINDOW_CHARACTERS = 800
 SEARCH_TABLES = ("search_documents", "search_postings", "search_terms")
 
 
@@ -114,7 +116,10 @@ CREATE TABLE IF NOT EXISTS search_documents (
     witness UBIGINT NOT NULL,
     length INTEGER NOT NULL,
     title_words VARCHAR NOT NULL,
-    text_words VARCHAR NOT NULL
+    text_words VARCHAR NOT NULL,
+    title_folded VARCHAR NOT NULL,
+    text_folded VARCHAR NOT NULL,
+    word_offsets INTEGER[] NOT NULL
 );
 COMMENT ON TABLE search_documents IS 'Search index: one row per indexed article (every article, copies too; search_articles folds copies into stories).';
 COMMENT ON COLUMN search_documents.doc IS 'Document number, the key search_postings refers to; a re-indexed article gets a new one.';
@@ -123,6 +128,9 @@ COMMENT ON COLUMN search_documents.witness IS 'Hash of the article''s title, lea
 COMMENT ON COLUMN search_documents.length IS 'Search words in title, lead, body and captions: the document length of BM25.';
 COMMENT ON COLUMN search_documents.title_words IS 'The title''s search words (tone_key, letters and digits) as " word word … ", for phrase matches.';
 COMMENT ON COLUMN search_documents.text_words IS 'Search words of lead, body and captions in that order as " word word … ", for phrase matches and for placing snippets.';
+COMMENT ON COLUMN search_documents.title_folded IS 'accent_fold(title_words), for queries typed without accents.';
+COMMENT ON COLUMN search_documents.text_folded IS 'accent_fold(text_words), for queries typed without accents.';
+COMMENT ON COLUMN search_documents.word_offsets IS 'Character offsets (from 0) in lead, body and captions joined by blank lines of words 1, 17, 33 … (one every 16): where a snippet''s text is cut from without splitting the whole text into words.';
 
 CREATE TABLE IF NOT EXISTS search_postings (
     term VARCHAR NOT NULL,
@@ -147,7 +155,7 @@ COMMENT ON COLUMN search_terms.folded IS 'accent_fold(term): accents and tone ma
 
 # The witness of every article as it stands now: what its search document must have been made from.
 _WITNESSES = """
-SELECT articles.article_id,
+SELECT articles.article_id, articles.rowid AS article_row,
        hash(articles.title, articles.lead, articles.content_sha256, articles.parsed_at,
             coalesce(caption_hashes.captions, 0)) AS witness
 FROM articles
@@ -225,16 +233,14 @@ def refresh_search_index(connection: duckdb.DuckDBPyConnection) -> SearchRefresh
         if removed:
             connection.execute("DELETE FROM search_postings WHERE doc IN (SELECT doc FROM search_stale)")
             connection.execute("DELETE FROM search_documents WHERE doc IN (SELECT doc FROM search_stale)")
-        pending = [
-            article_id
-            for (article_id,) in connection.execute(
-                """
-                SELECT article_id FROM search_witnesses
-                ANTI JOIN search_documents USING (article_id, witness)
-                ORDER BY article_id
-                """
-            ).fetchall()
-        ]
+        # In storage order: a batch reads the row groups of its own articles, not every body.
+        pending = connection.execute(
+            """
+            SELECT article_id, article_row FROM search_witnesses
+            ANTI JOIN search_documents USING (article_id, witness)
+            ORDER BY article_row
+            """
+        ).fetchall()
         next_doc = connection.execute("SELECT coalesce(max(doc), 0) + 1 FROM search_documents").fetchone()[0]
         for start in range(0, len(pending), INDEX_BATCH):
             next_doc = _index_batch(connection, pending[start : start + INDEX_BATCH], next_doc)
@@ -250,16 +256,17 @@ def refresh_search_index(connection: duckdb.DuckDBPyConnection) -> SearchRefresh
     return SearchRefresh(indexed=len(pending), removed=removed, documents=documents)
 
 
-def _articles_to_index(connection: duckdb.DuckDBPyConnection, article_ids: list[str]) -> Iterator[tuple]:
-    batch = pa.table({"article_id": pa.array(article_ids, pa.string())})
+def _articles_to_index(connection: duckdb.DuckDBPyConnection, articles: list[tuple[str, int]]) -> Iterator[tuple]:
+    batch = pa.table({"article_id": pa.array([article_id for article_id, _ in articles], pa.string())})
+    first_row, last_row = articles[0][1], articles[-1][1]
     connection.register("search_batch", batch)
     try:
         yield from connection.execute(
             """
             SELECT articles.article_id, search_witnesses.witness, articles.title, articles.lead, articles.body,
                    coalesce(caption_texts.texts, [])
-            FROM search_batch
-            JOIN articles USING (article_id)
+            FROM (SELECT * FROM articles WHERE rowid BETWEEN $first AND $last) AS articles
+            JOIN search_batch USING (article_id)
             JOIN search_witnesses USING (article_id)
             LEFT JOIN (
                 SELECT article_id, list(text ORDER BY position) AS texts FROM captions
@@ -267,22 +274,26 @@ def _articles_to_index(connection: duckdb.DuckDBPyConnection, article_ids: list[
                 GROUP BY article_id
             ) AS caption_texts USING (article_id)
             ORDER BY articles.article_id
-            """
+            """,
+            {"first": first_row, "last": last_row},
         ).fetchall()
     finally:
         connection.unregister("search_batch")
 
 
-def _index_batch(connection: duckdb.DuckDBPyConnection, article_ids: list[str], next_doc: int) -> int:
-    documents: dict[str, list] = {name: [] for name in ("doc", "article_id", "witness", "length", "title_words", "text_words")}
+def _index_batch(connection: duckdb.DuckDBPyConnection, articles: list[tuple[str, int]], next_doc: int) -> int:
+    names = ("doc", "article_id", "witness", "length", "title_words", "text_words", "title_folded", "text_folded", "word_offsets")
+    documents: dict[str, list] = {name: [] for name in names}
     postings: dict[str, list] = {"term": [], "doc": [], "weight": [], "fields": []}
-    for article_id, witness, title, lead, body, captions in _articles_to_index(connection, article_ids):
+    for article_id, witness, title, lead, body, captions in _articles_to_index(connection, articles):
         indexed = index_text(title, lead, body, captions)
         doc = next_doc
         next_doc += 1
-        for name, value in zip(
-            documents, (doc, article_id, witness, indexed.length, indexed.title_words, indexed.text_words)
-        ):
+        values = (
+            doc, article_id, witness, indexed.length, indexed.title_words, indexed.text_words,
+            indexed.title_folded, indexed.text_folded, indexed.word_offsets,
+        )
+        for name, value in zip(names, values):
             documents[name].append(value)
         for term, weight in indexed.weights.items():
             postings["term"].append(term)
@@ -293,7 +304,8 @@ def _index_batch(connection: duckdb.DuckDBPyConnection, article_ids: list[str], 
         documents,
         schema=pa.schema(
             [("doc", pa.int32()), ("article_id", pa.string()), ("witness", pa.uint64()), ("length", pa.int32()),
-             ("title_words", pa.string()), ("text_words", pa.string())]
+             ("title_words", pa.string()), ("text_words", pa.string()), ("title_folded", pa.string()),
+             ("text_folded", pa.string()), ("word_offsets", pa.list_(pa.int32()))]
         ),
     )
     posting_table = pa.table(
@@ -335,6 +347,9 @@ def search_macro() -> str:
         folded_phrase_bonus=FOLDED_PHRASE_BONUS,
         phrase_bonus_candidates=PHRASE_BONUS_CANDIDATES,
         invisible=INVISIBLE,
+        text_word=WORD_PATTERN,
+        offset_every=OFFSET_EVERY,
+        window=SNIPPET_WINDOW_CHARACTERS,
         before=SNIPPET_WORDS_BEFORE,
         after=SNIPPET_WORDS_AFTER,
     )

@@ -92,8 +92,8 @@ atom_matches AS (
     WHERE len(atoms.words) = 1
        OR contains(search_documents.title_words, atoms.phrase)
        OR contains(search_documents.text_words, atoms.phrase)
-       OR (atoms.folds AND (contains(accent_fold(search_documents.title_words), accent_fold(atoms.phrase))
-                            OR contains(accent_fold(search_documents.text_words), accent_fold(atoms.phrase))))
+       OR (atoms.folds AND (contains(search_documents.title_folded, accent_fold(atoms.phrase))
+                            OR contains(search_documents.text_folded, accent_fold(atoms.phrase))))
 ),
 matched_documents AS (
     SELECT doc, sum(score) AS score, bit_and(fields_all) AS fields_all, bit_or(fields_any) AS fields_any
@@ -121,8 +121,8 @@ ranked_documents AS (
                    THEN 1.0
                WHEN contains(search_documents.title_words, whole.phrase)
                  OR contains(search_documents.text_words, whole.phrase) THEN {phrase_bonus}
-               WHEN contains(accent_fold(search_documents.title_words), accent_fold(whole.phrase))
-                 OR contains(accent_fold(search_documents.text_words), accent_fold(whole.phrase))
+               WHEN contains(search_documents.title_folded, accent_fold(whole.phrase))
+                 OR contains(search_documents.text_folded, accent_fold(whole.phrase))
                    THEN {folded_phrase_bonus}
                ELSE 1.0
            END AS score,
@@ -174,10 +174,10 @@ needles AS (
     FROM atoms JOIN atom_words USING (atom, excluded, clause)
 ),
 texts AS (
-    SELECT results.*, search_documents.text_words,
-           regexp_replace(nfc_normalize(array_to_string(list_filter(
+    SELECT results.*, search_documents.text_words, search_documents.text_folded, search_documents.word_offsets,
+           array_to_string(list_filter(
                [articles.lead, articles.body] || coalesce(caption_texts.texts, []), lambda part: part <> ''
-           ), chr(10) || chr(10))), '[{invisible}]', '', 'g') AS text
+           ), chr(10) || chr(10)) AS text
     FROM results
     JOIN search_documents ON search_documents.doc = results.doc
     JOIN articles ON articles.article_id = results.article_id
@@ -187,47 +187,92 @@ texts AS (
         GROUP BY article_id
     ) AS caption_texts ON caption_texts.article_id = results.article_id
 ),
-placed AS (
-    SELECT texts.*,
-           coalesce(
-               list_filter(list_transform(needles.needles, lambda n: [instr(texts.text_words, n), len(string_split(trim(n), ' '))]),
-                           lambda found: found[1] > 0)[1],
-               list_filter(list_transform(needles.needles, lambda n: [instr(accent_fold(texts.text_words), accent_fold(n)), len(string_split(trim(n), ' '))]),
-                           lambda found: found[1] > 0)[1]
-           ) AS found,
-           regexp_extract_all(texts.text, '{word}') AS text_words_list,
-           regexp_split_to_array(texts.text, '{word}') AS separators
-    FROM texts CROSS JOIN needles
+needle_list AS (
+    SELECT unnest(needles) AS needle, unnest(range(1, len(needles) + 1)) AS priority FROM needles
 ),
+exact_places AS (
+    SELECT doc, arg_min([place, len(string_split(trim(needle), ' '))], priority) AS found
+    FROM (
+        SELECT texts.doc, needle_list.needle, needle_list.priority, instr(texts.text_words, needle_list.needle) AS place
+        FROM texts CROSS JOIN needle_list
+    )
+    WHERE place > 0
+    GROUP BY doc
+),
+-- Without accents only where no needle stands as typed.
+folded_places AS (
+    SELECT doc, arg_min([place, len(string_split(trim(needle), ' '))], priority) AS found
+    FROM (
+        SELECT unfound.doc, needle_list.needle, needle_list.priority,
+               instr(unfound.folded_words, accent_fold(needle_list.needle)) AS place
+        FROM (SELECT doc, text_folded AS folded_words FROM texts WHERE doc NOT IN (SELECT doc FROM exact_places)) AS unfound
+        CROSS JOIN needle_list
+    )
+    WHERE place > 0
+    GROUP BY doc
+),
+placed AS (
+    SELECT texts.*, coalesce(exact_places.found, folded_places.found) AS found
+    FROM texts
+    LEFT JOIN exact_places ON exact_places.doc = texts.doc
+    LEFT JOIN folded_places ON folded_places.doc = texts.doc
+),
+-- Word numbers from 1: the match's first word, and the window's first word, on a kept offset.
 windowed AS (
-    SELECT placed.*,
-           CASE WHEN found IS NULL THEN NULL
-                ELSE length(substr(text_words, 1, found[1])) - length(replace(substr(text_words, 1, found[1]), ' ', ''))
-           END AS match_start,
-           coalesce(found[2], 0) AS match_words
-    FROM placed
+    SELECT placed.*, match_start, match_words,
+           (greatest(1, match_start - {before}) - 1) // {offset_every} AS offset_index
+    FROM placed,
+    LATERAL (
+        SELECT CASE WHEN found IS NULL THEN 0
+                    ELSE length(substr(text_words, 1, found[1])) - length(replace(substr(text_words, 1, found[1]), ' ', ''))
+               END AS match_start,
+               coalesce(found[2], 0) AS match_words
+    )
+),
+-- The text from that offset on, cut into words and what stands between them.
+cut AS (
+    SELECT windowed.*,
+           offset_index * {offset_every} AS words_before,
+           coalesce(word_offsets[offset_index + 1], 0) AS cut_at,
+           regexp_extract_all(window_text, '{text_word}') AS all_words,
+           regexp_split_to_array(window_text, '{text_word}') AS all_separators,
+           coalesce(word_offsets[offset_index + 1], 0) + {window} >= length(text) AS reaches_end
+    FROM windowed,
+    LATERAL (SELECT substr(text, coalesce(word_offsets[offset_index + 1], 0) + 1, {window}) AS window_text)
 ),
 bounded AS (
-    SELECT windowed.*,
-           greatest(1, coalesce(match_start, 1) - {before}) AS first_word,
-           least(len(text_words_list), coalesce(match_start + match_words - 1, 1) + {after}) AS last_word
-    FROM windowed
+    SELECT cut.*,
+           greatest(1, match_start - {before}) - words_before AS first_word,
+           -- A window that stops inside the text may stop inside a word: its last word is left out.
+           least(len(all_words) - CASE WHEN reaches_end THEN 0 ELSE 1 END,
+                 greatest(match_start + match_words - 1, 1) + {after} - words_before) AS last_word,
+           match_start - words_before AS window_match
+    FROM cut
+),
+sliced AS (
+    SELECT bounded.*,
+           reaches_end AND last_word >= len(all_words) AS shows_end,
+           list_transform(
+               list_zip(list_slice(all_words, first_word, last_word), list_slice(all_separators, first_word + 1, last_word + 1)),
+               lambda piece, k: CASE WHEN first_word + k - 1 = window_match THEN '«' ELSE '' END
+                   || piece[1]
+                   || CASE WHEN first_word + k - 1 = window_match + match_words - 1 THEN '»' ELSE '' END
+                   || CASE WHEN first_word + k - 1 < last_word OR (reaches_end AND last_word >= len(all_words))
+                           THEN coalesce(piece[2], '') ELSE '' END
+           ) AS pieces
+    FROM bounded
 )
-SELECT story_id, article_id, url, bounded.site AS site, bounded.province AS province, published_at, title,
+SELECT story_id, article_id, url, sliced.site AS site, sliced.province AS province, published_at, title,
        round(score, 4) AS score,
        list_filter([
            CASE WHEN fields & 1 <> 0 THEN 'title' END, CASE WHEN fields & 2 <> 0 THEN 'lead' END,
            CASE WHEN fields & 4 <> 0 THEN 'body' END, CASE WHEN fields & 8 <> 0 THEN 'caption' END
        ], lambda field: field IS NOT NULL) AS matched_in,
        copies,
-       regexp_replace(
-           CASE WHEN first_word > 1 THEN '…' ELSE coalesce(separators[1], '') END
-           || array_to_string(list_transform(range(first_word, last_word + 1), lambda k:
-                  CASE WHEN k = match_start THEN '«' ELSE '' END
-                  || text_words_list[k]
-                  || CASE WHEN k = match_start + match_words - 1 THEN '»' ELSE '' END
-                  || CASE WHEN k < last_word THEN separators[k + 1] ELSE '' END), '')
-           || CASE WHEN last_word < len(text_words_list) THEN '…' ELSE '' END,
-           '\s+', ' ', 'g') AS snippet
-FROM bounded
+       trim(regexp_replace(
+           CASE WHEN first_word + words_before > 1 THEN '…' ELSE coalesce(all_separators[1], '') END
+           || regexp_replace(array_to_string(pieces, ''), '[{invisible}]', '', 'g')
+           || CASE WHEN shows_end THEN '' ELSE '…' END,
+           '\s+', ' ', 'g')) AS snippet
+FROM sliced
 ORDER BY score DESC, published_at DESC NULLS LAST, article_id
