@@ -200,6 +200,26 @@ def second_night_figures(result: dict) -> list[Figure]:
     ]
 
 
+def search_figures(result: dict) -> list[Figure]:
+    """Figures of bench.search.run()."""
+    corpus = (
+        f"{result['articles']:,} synthetic articles ({result['postings']:,} postings, file {result['corpus_mb']:,.0f} MB); "
+        f"{result['queries']} queries × 5, median; CPU median {result['median_cpu_ms']:.0f} ms, p90 {result['p90_ms']:.0f} ms, "
+        f"slowest {result['slowest_query']!r} {result['slowest_ms']:.0f} ms; load average {result['load_average']:.1f}"
+    )
+    return [
+        at_most("search median query latency", result["median_ms"], "ms", result["target_ms"], corpus),
+        reported(
+            "search index, a night's new articles", result["night_seconds_per_1000"], "s per 1,000 articles",
+            note=f"{result['night_articles']:,} articles indexed on a corpus of {result['articles'] - result['night_articles']:,}",
+        ),
+        reported(
+            "search index from scratch", result["scratch_seconds_per_1000"], "s per 1,000 articles",
+            note="5,000 articles into an empty index",
+        ),
+    ]
+
+
 def _stages(seconds: dict[str, float]) -> str:
     return ", ".join(f"{stage} {spent:.1f} s" for stage, spent in seconds.items()) or "not reported"
 
@@ -213,6 +233,7 @@ BENCHMARKS = (
     Benchmark("memory", "bench.pipeline", "memory_growth", memory_figures),
     Benchmark("crawl", "bench.pipeline", "crawl_throughput", crawl_figures),
     Benchmark("second-night", "bench.pipeline", "second_night", second_night_figures),
+    Benchmark("search", "bench.search", "run", search_figures),
 )
 
 

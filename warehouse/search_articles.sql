@@ -233,12 +233,13 @@ windowed AS (
 cut AS (
     SELECT windowed.*,
            offset_index * {offset_every} AS words_before,
-           coalesce(word_offsets[offset_index + 1], 0) AS cut_at,
            regexp_extract_all(window_text, '{text_word}') AS all_words,
            regexp_split_to_array(window_text, '{text_word}') AS all_separators,
-           coalesce(word_offsets[offset_index + 1], 0) + {window} >= length(text) AS reaches_end
+           cut_at + {window} >= length(text) AS reaches_end
     FROM windowed,
-    LATERAL (SELECT substr(text, coalesce(word_offsets[offset_index + 1], 0) + 1, {window}) AS window_text)
+    -- From the text's start for the first words, so that what stands before the first word shows.
+    LATERAL (SELECT CASE WHEN offset_index = 0 THEN 0 ELSE coalesce(word_offsets[offset_index + 1], 0) END AS cut_at),
+    LATERAL (SELECT substr(text, cut_at + 1, {window}) AS window_text)
 ),
 bounded AS (
     SELECT cut.*,
