@@ -311,7 +311,11 @@ def _record_digests(connection: duckdb.DuckDBPyConnection, digests: dict[str, st
 def _articles_new(connection: duckdb.DuckDBPyConnection, published: Path) -> int:
     if not published.exists():
         return connection.execute(f"SELECT count(*) FROM {WORKING}.main.articles").fetchone()[0]
-    _attach(connection, published, PREVIOUS, read_only=True)
+    try:
+        _attach(connection, published, PREVIOUS, read_only=True)
+    except duckdb.Error:
+        # This process holds the published file open elsewhere: the count is left out, not the publish.
+        return 0
     try:
         return connection.execute(
             f"SELECT count(*) FROM {WORKING}.main.articles "

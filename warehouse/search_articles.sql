@@ -84,13 +84,17 @@ atom_candidates AS (
     HAVING count(*) = len(atoms.words)
 ),
 -- A phrase (quoted, or a word the tokenizer cut in several, as COVID-19) must stand as such.
+-- Texts are read only for phrases: a join with nothing to look for does not read them.
 atom_matches AS (
     SELECT atom_candidates.*, atoms.clause, atoms.excluded
-    FROM atom_candidates
+    FROM atom_candidates JOIN atoms USING (atom)
+    WHERE len(atoms.words) = 1
+    UNION ALL
+    SELECT phrase_candidates.*, atoms.clause, atoms.excluded
+    FROM (SELECT * FROM atom_candidates WHERE atom IN (SELECT atom FROM atoms WHERE len(words) > 1)) AS phrase_candidates
     JOIN atoms USING (atom)
     JOIN search_documents USING (doc)
-    WHERE len(atoms.words) = 1
-       OR contains(search_documents.title_words, atoms.phrase)
+    WHERE contains(search_documents.title_words, atoms.phrase)
        OR contains(search_documents.text_words, atoms.phrase)
        OR (atoms.folds AND (contains(search_documents.title_folded, accent_fold(atoms.phrase))
                             OR contains(search_documents.text_folded, accent_fold(atoms.phrase))))
@@ -114,23 +118,33 @@ whole AS (
            len(flatten(list(words))) > 1 AND NOT EXISTS (SELECT 1 FROM classified WHERE is_or) AS applies
     FROM atoms WHERE NOT excluded
 ),
+-- The best candidates by BM25, looked at for the whole query as a phrase when it has two words.
+bonus_candidates AS (
+    SELECT kept_documents.doc FROM kept_documents CROSS JOIN whole
+    WHERE whole.applies
+    ORDER BY kept_documents.score DESC
+    LIMIT {phrase_bonus_candidates}
+),
+bonuses AS (
+    SELECT search_documents.doc,
+           CASE WHEN contains(search_documents.title_words, whole.phrase)
+                  OR contains(search_documents.text_words, whole.phrase) THEN {phrase_bonus}
+                WHEN contains(search_documents.title_folded, accent_fold(whole.phrase))
+                  OR contains(search_documents.text_folded, accent_fold(whole.phrase)) THEN {folded_phrase_bonus}
+                ELSE 1.0
+           END AS bonus
+    FROM bonus_candidates
+    JOIN search_documents USING (doc)
+    CROSS JOIN whole
+),
 ranked_documents AS (
     SELECT kept_documents.doc, search_documents.article_id,
-           kept_documents.score * CASE
-               WHEN NOT whole.applies OR row_number() OVER (ORDER BY kept_documents.score DESC) > {phrase_bonus_candidates}
-                   THEN 1.0
-               WHEN contains(search_documents.title_words, whole.phrase)
-                 OR contains(search_documents.text_words, whole.phrase) THEN {phrase_bonus}
-               WHEN contains(search_documents.title_folded, accent_fold(whole.phrase))
-                 OR contains(search_documents.text_folded, accent_fold(whole.phrase))
-                   THEN {folded_phrase_bonus}
-               ELSE 1.0
-           END AS score,
+           kept_documents.score * coalesce(bonuses.bonus, 1.0) AS score,
            CASE WHEN kept_documents.fields_all > 0 THEN kept_documents.fields_all ELSE kept_documents.fields_any END
                AS fields
     FROM kept_documents
     JOIN search_documents USING (doc)
-    CROSS JOIN whole
+    LEFT JOIN bonuses USING (doc)
 ),
 hits AS (
     SELECT coalesce(articles.duplicate_of, articles.article_id) AS story_id,
@@ -174,7 +188,7 @@ needles AS (
     FROM atoms JOIN atom_words USING (atom, excluded, clause)
 ),
 texts AS (
-    SELECT results.*, search_documents.text_words, search_documents.text_folded, search_documents.word_offsets,
+    SELECT results.*, search_documents.text_words, search_documents.word_offsets,
            array_to_string(list_filter(
                [articles.lead, articles.body] || coalesce(caption_texts.texts, []), lambda part: part <> ''
            ), chr(10) || chr(10)) AS text
@@ -205,7 +219,10 @@ folded_places AS (
     FROM (
         SELECT unfound.doc, needle_list.needle, needle_list.priority,
                instr(unfound.folded_words, accent_fold(needle_list.needle)) AS place
-        FROM (SELECT doc, text_folded AS folded_words FROM texts WHERE doc NOT IN (SELECT doc FROM exact_places)) AS unfound
+        FROM (
+            SELECT doc, text_folded AS folded_words FROM search_documents
+            WHERE doc IN (SELECT doc FROM texts WHERE doc NOT IN (SELECT doc FROM exact_places))
+        ) AS unfound
         CROSS JOIN needle_list
     )
     WHERE place > 0
