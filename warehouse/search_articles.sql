@@ -115,7 +115,9 @@ kept_documents AS (
 -- The whole query as one phrase, when it has two words or more and no OR.
 whole AS (
     SELECT ' ' || array_to_string(flatten(list(words ORDER BY atom)), ' ') || ' ' AS phrase,
-           len(flatten(list(words))) > 1 AND NOT EXISTS (SELECT 1 FROM classified WHERE is_or) AS applies
+           len(flatten(list(words))) AS length,
+           len(flatten(list(words))) > 1 AND NOT EXISTS (SELECT 1 FROM classified WHERE is_or) AS applies,
+           coalesce(bool_or(folds), false) AS folds
     FROM atoms WHERE NOT excluded
 ),
 -- The best candidates by BM25, looked at for the whole query as a phrase when it has two words.
@@ -125,17 +127,27 @@ bonus_candidates AS (
     ORDER BY kept_documents.score DESC
     LIMIT {phrase_bonus_candidates}
 ),
-bonuses AS (
-    SELECT search_documents.doc,
-           CASE WHEN contains(search_documents.title_words, whole.phrase)
-                  OR contains(search_documents.text_words, whole.phrase) THEN {phrase_bonus}
-                WHEN contains(search_documents.title_folded, accent_fold(whole.phrase))
-                  OR contains(search_documents.text_folded, accent_fold(whole.phrase)) THEN {folded_phrase_bonus}
-                ELSE 1.0
-           END AS bonus
+-- Where the phrase stands in the text is kept: it is where the snippet goes.
+exact_phrases AS (
+    SELECT doc, contains(title_words, whole.phrase) AS in_title,
+           instr(text_words, whole.phrase) AS place,
+           length(substr(text_words, 1, instr(text_words, whole.phrase)))
+               - length(replace(substr(text_words, 1, instr(text_words, whole.phrase)), ' ', '')) AS word
     FROM bonus_candidates
     JOIN search_documents USING (doc)
     CROSS JOIN whole
+),
+-- Without accents only for a query with a word typed without them, and where the phrase is not as typed.
+folded_phrases AS (
+    SELECT doc FROM search_documents CROSS JOIN whole
+    WHERE whole.folds
+      AND doc IN (SELECT doc FROM exact_phrases WHERE place = 0 AND NOT in_title)
+      AND (contains(title_folded, accent_fold(whole.phrase)) OR contains(text_folded, accent_fold(whole.phrase)))
+),
+bonuses AS (
+    SELECT doc, {phrase_bonus} AS bonus FROM exact_phrases WHERE place > 0 OR in_title
+    UNION ALL
+    SELECT doc, {folded_phrase_bonus} AS bonus FROM folded_phrases
 ),
 ranked_documents AS (
     SELECT kept_documents.doc, search_documents.article_id,
@@ -188,7 +200,7 @@ needles AS (
     FROM atoms JOIN atom_words USING (atom, excluded, clause)
 ),
 texts AS (
-    SELECT results.*, search_documents.text_words, search_documents.word_offsets,
+    SELECT results.*, search_documents.word_offsets,
            array_to_string(list_filter(
                [articles.lead, articles.body] || coalesce(caption_texts.texts, []), lambda part: part <> ''
            ), chr(10) || chr(10)) AS text
@@ -204,24 +216,43 @@ texts AS (
 needle_list AS (
     SELECT unnest(needles) AS needle, unnest(range(1, len(needles) + 1)) AS priority FROM needles
 ),
+-- The needles' places as [first word, words], for the results whose whole phrase was not placed above.
+known_places AS (
+    SELECT doc, [word, (SELECT length FROM whole)] AS found FROM exact_phrases
+    WHERE place > 0 AND doc IN (SELECT doc FROM results)
+),
 exact_places AS (
-    SELECT doc, arg_min([place, len(string_split(trim(needle), ' '))], priority) AS found
+    SELECT doc, arg_min([word, len(string_split(trim(needle), ' '))], priority) AS found
     FROM (
-        SELECT texts.doc, needle_list.needle, needle_list.priority, instr(texts.text_words, needle_list.needle) AS place
-        FROM texts CROSS JOIN needle_list
+        SELECT unplaced.doc, needle_list.needle, needle_list.priority,
+               instr(unplaced.text_words, needle_list.needle) AS place,
+               length(substr(unplaced.text_words, 1, instr(unplaced.text_words, needle_list.needle)))
+                   - length(replace(substr(unplaced.text_words, 1, instr(unplaced.text_words, needle_list.needle)), ' ', ''))
+                   AS word
+        FROM (
+            SELECT doc, text_words FROM search_documents
+            WHERE doc IN (SELECT doc FROM results WHERE doc NOT IN (SELECT doc FROM known_places))
+        ) AS unplaced
+        CROSS JOIN needle_list
     )
     WHERE place > 0
     GROUP BY doc
 ),
 -- Without accents only where no needle stands as typed.
 folded_places AS (
-    SELECT doc, arg_min([place, len(string_split(trim(needle), ' '))], priority) AS found
+    SELECT doc, arg_min([word, len(string_split(trim(needle), ' '))], priority) AS found
     FROM (
         SELECT unfound.doc, needle_list.needle, needle_list.priority,
-               instr(unfound.folded_words, accent_fold(needle_list.needle)) AS place
+               instr(unfound.text_folded, accent_fold(needle_list.needle)) AS place,
+               length(substr(unfound.text_folded, 1, instr(unfound.text_folded, accent_fold(needle_list.needle))))
+                   - length(replace(substr(unfound.text_folded, 1, instr(unfound.text_folded, accent_fold(needle_list.needle))), ' ', ''))
+                   AS word
         FROM (
-            SELECT doc, text_folded AS folded_words FROM search_documents
-            WHERE doc IN (SELECT doc FROM texts WHERE doc NOT IN (SELECT doc FROM exact_places))
+            SELECT doc, text_folded FROM search_documents
+            WHERE doc IN (
+                SELECT doc FROM results
+                WHERE doc NOT IN (SELECT doc FROM known_places) AND doc NOT IN (SELECT doc FROM exact_places)
+            )
         ) AS unfound
         CROSS JOIN needle_list
     )
@@ -229,8 +260,9 @@ folded_places AS (
     GROUP BY doc
 ),
 placed AS (
-    SELECT texts.*, coalesce(exact_places.found, folded_places.found) AS found
+    SELECT texts.*, coalesce(known_places.found, exact_places.found, folded_places.found) AS found
     FROM texts
+    LEFT JOIN known_places ON known_places.doc = texts.doc
     LEFT JOIN exact_places ON exact_places.doc = texts.doc
     LEFT JOIN folded_places ON folded_places.doc = texts.doc
 ),
@@ -240,9 +272,7 @@ windowed AS (
            (greatest(1, match_start - {before}) - 1) // {offset_every} AS offset_index
     FROM placed,
     LATERAL (
-        SELECT CASE WHEN found IS NULL THEN 0
-                    ELSE length(substr(text_words, 1, found[1])) - length(replace(substr(text_words, 1, found[1]), ' ', ''))
-               END AS match_start,
+        SELECT coalesce(found[1], 0) AS match_start,
                coalesce(found[2], 0) AS match_words
     )
 ),
