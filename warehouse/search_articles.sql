@@ -139,10 +139,15 @@ exact_phrases AS (
 ),
 -- Without accents only for a query with a word typed without them, and where the phrase is not as typed.
 folded_phrases AS (
-    SELECT doc FROM search_documents CROSS JOIN whole
+    SELECT unplaced.doc
+    FROM (
+        SELECT doc, title_folded, text_folded FROM search_documents
+        WHERE doc IN (SELECT doc FROM exact_phrases WHERE place = 0 AND NOT in_title)
+    ) AS unplaced
+    CROSS JOIN whole
     WHERE whole.folds
-      AND doc IN (SELECT doc FROM exact_phrases WHERE place = 0 AND NOT in_title)
-      AND (contains(title_folded, accent_fold(whole.phrase)) OR contains(text_folded, accent_fold(whole.phrase)))
+      AND (contains(unplaced.title_folded, accent_fold(whole.phrase))
+           OR contains(unplaced.text_folded, accent_fold(whole.phrase)))
 ),
 bonuses AS (
     SELECT doc, {phrase_bonus} AS bonus FROM exact_phrases WHERE place > 0 OR in_title
@@ -160,8 +165,8 @@ ranked_documents AS (
 ),
 hits AS (
     SELECT coalesce(articles.duplicate_of, articles.article_id) AS story_id,
-           articles.article_id, articles.url, articles.site, sources.province, articles.published_at,
-           articles.title, ranked_documents.score, ranked_documents.fields, ranked_documents.doc
+           articles.article_id, articles.site, sources.province, articles.published_at,
+           ranked_documents.score, ranked_documents.fields, ranked_documents.doc
     FROM ranked_documents
     JOIN articles USING (article_id)
     LEFT JOIN sources ON sources.site = articles.site
@@ -175,19 +180,22 @@ hits AS (
            OR CAST(timezone('Asia/Ho_Chi_Minh', articles.published_at) AS DATE) <= wanted.last_day)
 ),
 -- One row per story: its best-scoring copy (the original on a tie), with how many copies matched.
-folded AS (
-    SELECT hits.*,
-           count(*) OVER (PARTITION BY story_id) AS copies,
-           row_number() OVER (
-               PARTITION BY story_id ORDER BY score DESC, (article_id = story_id) DESC, article_id
-           ) AS rank_in_story
+stories AS (
+    SELECT story_id, count(*) AS copies,
+           arg_max(article_id, [score, CASE WHEN article_id = story_id THEN 1 ELSE 0 END]) AS best_article
     FROM hits
+    GROUP BY story_id
 ),
-results AS (
-    SELECT folded.* FROM folded CROSS JOIN wanted
-    WHERE wanted.every_copy OR folded.rank_in_story = 1
-    ORDER BY folded.score DESC, folded.published_at DESC NULLS LAST, folded.article_id
+chosen AS (
+    SELECT hits.*, stories.copies
+    FROM hits JOIN stories USING (story_id) CROSS JOIN wanted
+    WHERE wanted.every_copy OR hits.article_id = stories.best_article
+    ORDER BY hits.score DESC, hits.published_at DESC NULLS LAST, hits.article_id
     LIMIT (SELECT result_limit FROM wanted)
+),
+-- Addresses and titles for the results only.
+results AS (
+    SELECT chosen.*, articles.url, articles.title FROM chosen JOIN articles USING (article_id)
 ),
 -- Snippets, for the results only: where in the text the whole phrase stands, else the first
 -- phrase or word that does, exactly and then without accents; marked «…», cut at words.
