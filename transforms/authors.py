@@ -28,9 +28,21 @@ _NOT_A_NAME = frozenset(
 )
 
 
+_VOWELS = frozenset("aăâeêioôơuưyáàảãạắằẳẵặấầẩẫậéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ")
+
+
+def is_acronym(text: str) -> bool:
+    """One word in capitals with no vowel, which no Vietnamese syllable lacks: TTXVN, PV, BTV."""
+    return text.isupper() and " " not in text and 2 <= len(text) <= 8 and not any(
+        letter in _VOWELS for letter in text.lower()
+    )
+
+
 def normal_case(name: str) -> str:
-    """A name in normal case: "HÀ CHI" → "Hà Chi"; names already in mixed case are kept."""
+    """A name in normal case: "HÀ CHI" → "Hà Chi"; names in mixed case and acronyms (TTXVN) are kept."""
     name = normalise_text(name)
+    if is_acronym(name):
+        return name
     if name.isupper() or name.islower():
         return " ".join(word[:1].upper() + word[1:].lower() for word in name.split(" "))
     return name

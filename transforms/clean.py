@@ -8,6 +8,7 @@ import lxml.html
 import trafilatura
 from selectolax.lexbor import LexborNode
 
+from transforms.authors import is_name
 from transforms.text import comparison_key, normalise_text
 
 # Never article text, whatever the site.
@@ -41,9 +42,12 @@ _LEAF_BLOCKS = frozenset("p h1 h2 h3 h4 h5 h6 li dt dd pre".split())
 
 
 def remove_noise(root: LexborNode, drop: tuple[str, ...] = ()) -> None:
-    """Take scripts, widgets and boxes around the article out of the subtree, in place."""
+    """Take scripts, widgets, hidden elements and boxes around the article out of the subtree, in place."""
     for node in root.css(NOISE_TAGS):
         node.decompose()
+    for node in root.css(_MAYBE_HIDDEN):
+        if node.parent is not None and node.tag not in ("body", "html") and _is_hidden(node):
+            node.decompose()
     if drop:
         for node in root.css(", ".join(drop)):
             node.decompose()
@@ -65,6 +69,49 @@ def remove_noise(root: LexborNode, drop: tuple[str, ...] = ()) -> None:
             _box_of(element, root).decompose()
     for node in root.css("footer, aside"):
         node.decompose()
+
+
+# What readers never see: a hidden reader-mail box is no part of the article.
+_MAYBE_HIDDEN = "[hidden], [style*=none], [style*=hidden], [aria-hidden=true]"
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+
+
+def _is_hidden(node: LexborNode) -> bool:
+    attributes = node.attributes
+    return (
+        "hidden" in attributes
+        or (attributes.get("aria-hidden") or "").lower() == "true"
+        or _HIDDEN_STYLE.search(attributes.get("style") or "") is not None
+    )
+
+
+# Lines inside the text that are not the article's: calls for readers' mail, pointers to other
+# articles, and the signature of a reader's question in a questions-and-answers article.
+_READER_CALL = re.compile(
+    r"^\W{0,3}(?:mời (?:quý )?(?:bạn đọc|độc giả)|(?:quý )?(?:bạn đọc|độc giả) (?:có thể |vui lòng )?(?:gửi|đặt câu hỏi|tham gia)"
+    r"|mọi (?:ý kiến|thông tin|thắc mắc)[^.]{0,60}(?:gửi|xin gửi|liên hệ)|ý kiến (?:đóng góp|phản hồi) (?:xin )?gửi về)",
+    re.IGNORECASE,
+)
+_POINTER = re.compile(
+    r"^\W{0,2}(?:>>+|»+|(?:xem thêm|đọc thêm|xem tiếp|tin liên quan|bài liên quan|mời xem|video liên quan)\s*(?::|>+|»))\s*\S",
+    re.IGNORECASE,
+)
+_READER_SIGNATURE = re.compile(r"^\(?\s*(?:câu hỏi của bạn đọc|bạn đọc|độc giả|bạn)\s+(.+?)\s*\)?\.?$", re.IGNORECASE)
+_AFTER_NAME = re.compile(r"\s*[,(–-]\s*")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
+
+
+def is_noise_line(block: str) -> bool:
+    """A line of the text that is a call for readers' mail, a pointer to another article or a reader's signature."""
+    if len(block) > 300:
+        return False
+    if _READER_CALL.match(block) or _POINTER.match(block):
+        return True
+    signature = _READER_SIGNATURE.match(block) if len(block) <= 100 else None
+    if signature and is_name(_AFTER_NAME.split(signature.group(1), maxsplit=1)[0]):
+        return True
+    # A short line that hands out an e-mail address is the reader-mail box's address line.
+    return len(block) <= 160 and _EMAIL.search(block) is not None and "gửi" in block.lower()
 
 
 def _is_box(node: LexborNode) -> bool:

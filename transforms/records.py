@@ -22,6 +22,28 @@ class Selectors:
 
 
 @dataclass(frozen=True, slots=True)
+class DateSource:
+    """One place a site states its publication date, in the order the site's file ranks them.
+
+    kind is "meta" (a <meta>/itemprop name such as "article:published_time"), "jsonld" (a JSON-LD
+    field such as "datePublished") or "visible" (a CSS selector of the date line on the page).
+    """
+
+    kind: str
+    where: str
+    day_first: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Byline:
+    """One person or agency credited by the page, as the page prints the credit."""
+
+    name: str  # normal case; honorifics and degrees (Bác sĩ, ThS., PGS.TS.) left out; agencies in capitals
+    role: str | None  # text, photo, video, or None when the credit names no role
+    outlet: str | None = None  # "Báo Tin tức" in "Tạ Nguyên/Báo Tin tức"
+
+
+@dataclass(frozen=True, slots=True)
 class Caption:
     text: str
     image_url: str | None
@@ -44,6 +66,10 @@ class Article:
     section: str | None
     captions: tuple[Caption, ...] = ()
     extractor: str = "selectors"  # "selectors" or "generic": which path produced the body
+    bylines: tuple[Byline, ...] = ()  # every credit with its role; authors are the text and unroled ones
+    syndicated_from: str | None = None  # "Vietnamnet" of a closing "Theo Vietnamnet"
+    page_type: str = "article"  # article, video, photo or live
+    published_precision: str | None = None  # minute, or day when the page gives no time
 
 
 # Not frozen: a frozen dataclass's __init__ costs five times as much, and an article yields dozens of facts.

@@ -1,0 +1,101 @@
+"""The lead (sapo): the paragraph between headline and body that pages mark by class, often outside the body.
+
+A sapo sits beside the body container as often as inside it (`p.description`, `.detail-desc`,
+`h2.intro`, `.singular-sapo`). Not every block so marked is the lead: related-article cards have
+their own sapos, and some CMSs fill the sapo with the body's first characters cut mid-word.
+"""
+
+from __future__ import annotations
+
+import re
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from transforms.text import comparison_key, normalise_text
+
+LEAD_CLASS = (
+    "[class*=sapo], [class*=lead], [class*=summary], [class*=chapeau], [class*=chappeau], [class*=standfirst], "
+    "[class*=tomtat], [class*=desc], [class*=intro], [class*=excerpt], [class*=abstract]"
+)
+_LEAD_WORD = re.compile(
+    r"^(?:sapo|lead|summary|chapeau|chappeau|standfirst|tomtat|description|desc|intro|excerpt|abstract)$", re.IGNORECASE
+)
+# Photo and video descriptions share the words; they are captions, not leads.
+_MEDIA_WORD = re.compile(r"caption|image|img|photo|picture|thumb|chu-?thich|video|media|player|meta", re.IGNORECASE)
+_LEAD_TAGS = frozenset(("p", "div", "h2", "h3", "h4", "span", "strong", "section", "header", "em", "b"))
+_CONTAINER_TAGS = frozenset(("a", "li", "figure", "figcaption", "nav", "aside", "footer"))
+_TITLE_LINK = 20  # characters: a link this long is another article's headline
+
+
+def marked_leads(tree: LexborHTMLParser) -> list[str]:
+    """Texts of the blocks whose class names them the sapo, in page order, related cards left out."""
+    if tree.body is None:
+        return []
+    leads = []
+    for node in tree.body.css(LEAD_CLASS):
+        if node.tag not in _LEAD_TAGS:
+            continue
+        names = node.attributes.get("class") or ""
+        words = re.split(r"[\s_-]+", names)
+        if not any(_LEAD_WORD.match(word) for word in words) or _MEDIA_WORD.search(names):
+            continue
+        text = normalise_text(node.text())
+        if 40 <= len(text) <= 1200 and not _in_card(node, text) and node.css_first("img") is None:
+            leads.append(text)
+    return leads
+
+
+def choose_lead(marked: list[str], description: str | None) -> str:
+    """The marked block that the page's description repeats, else the first one."""
+    if not marked:
+        return ""
+    if description:
+        wanted = comparison_key(description).rstrip(" .…")
+        for text in marked:
+            key = comparison_key(text)
+            if key.startswith(wanted) or wanted.startswith(key.rstrip(" .…")):
+                return text
+    return marked[0]
+
+
+def _in_card(node: LexborNode, text: str) -> bool:
+    """Whether the block belongs to a teaser of another article: inside a link or a list item, or next to a
+    headline link in a small box that holds no <h1>."""
+    parent = node.parent
+    for level in range(4):
+        if parent is None or parent.tag in ("body", "html"):
+            return False
+        if parent.tag in _CONTAINER_TAGS:
+            return True
+        if level < 3:
+            if parent.css_first("h1") is not None:
+                return False
+            links = [len(normalise_text(link.text())) for link in parent.css("a")]
+            titled = [length for length in links if length >= _TITLE_LINK]
+            if titled and len(normalise_text(parent.text())) <= len(text) + sum(links) + 120:
+                return True
+        parent = parent.parent
+    return False
+
+
+def is_truncated_copy(lead: str, body: list[str]) -> bool:
+    """A sapo the CMS made by cutting the body's first characters ("…đã xuất hiện t"): a strict prefix of it."""
+    if not lead or not body:
+        return False
+    key = comparison_key(lead).rstrip(" .…")
+    openings = [comparison_key(" ".join(body[:count])).rstrip(" .…") for count in (1, 2, 3)]
+    return len(key) >= 20 and openings[-1].startswith(key) and key not in openings
+
+
+def drop_repeated_lead(body: list[str], lead: str) -> list[str]:
+    """The body without a first paragraph that repeats the lead, whole or with its agency marker changed."""
+    if not lead or not body:
+        return body
+    lead_key = comparison_key(lead).rstrip(" .…")
+    first = comparison_key(body[0]).rstrip(" .…")
+    shorter, longer = sorted((lead_key, first), key=len)
+    if len(shorter) >= 40 and longer.endswith(shorter) and len(longer) - len(shorter) <= 30:
+        return body[1:]
+    if len(shorter) >= 40 and longer.startswith(shorter) and len(shorter) >= 0.8 * len(longer):
+        return body[1:]
+    return body
