@@ -219,19 +219,21 @@ def _next_element(node: LexborNode) -> LexborNode | None:
 
 
 def _is_caption_paragraph(node: LexborNode, text: str, captioned: set[int]) -> bool:
-    """A paragraph right under a photo that is all emphasis or marked as a caption, by class or by selector."""
+    """A paragraph right under a photo that is all emphasis, a short <font> line (centred or bare), or marked
+    as a caption by class or by selector."""
     attributes = node.attributes
     if _CAPTION_CLASS.search(attributes.get("class") or ""):
         return True
     if text and len(text) <= 400:
         if node.tag in _EMPHASIS:
             return True
-        if len(text) <= 300 and (
-            node.tag in _STYLED_CAPTION_TAGS
-            or (attributes.get("align") or "").lower() == "center"
-            or _CENTRED.search(attributes.get("style") or "")
-        ):
+        if node.tag in _STYLED_CAPTION_TAGS and len(text) <= 200:
             return True
+        centred = (attributes.get("align") or "").lower() == "center" or _CENTRED.search(attributes.get("style") or "")
+        if centred and len(text) <= 200:
+            sized = "".join(child.text() or "" for child in node.traverse() if child.tag in _STYLED_CAPTION_TAGS)
+            if normalise_text(sized) == text:
+                return True
         emphasised = "".join(child.text() or "" for child in node.traverse() if child.tag in _EMPHASIS)
         if normalise_text(emphasised) == text:
             return True

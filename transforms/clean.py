@@ -46,7 +46,8 @@ def remove_noise(root: LexborNode, drop: tuple[str, ...] = ()) -> None:
     for node in root.css(NOISE_TAGS):
         node.decompose()
     for node in root.css(_MAYBE_HIDDEN):
-        if node.parent is not None and node.tag not in ("body", "html") and _is_hidden(node):
+        # Hidden icons and empty toggles are left: only text a reader never sees matters here.
+        if node.parent is not None and node.tag not in ("body", "html") and _is_hidden(node) and len((node.text() or "").strip()) >= 30:
             node.decompose()
     if drop:
         for node in root.css(", ".join(drop)):

@@ -20,29 +20,49 @@ LEAD_CLASS = (
 _LEAD_WORD = re.compile(
     r"^(?:sapo|lead|summary|chapeau|chappeau|standfirst|tomtat|description|desc|intro|excerpt|abstract)$", re.IGNORECASE
 )
-# Photo and video descriptions share the words; they are captions, not leads.
-_MEDIA_WORD = re.compile(r"caption|image|img|photo|picture|thumb|chu-?thich|video|media|player|meta", re.IGNORECASE)
+# Photo and video descriptions, author bios and widgets share the words; they are not leads.
+_MEDIA_WORD = re.compile(
+    r"caption|image|img|photo|picture|thumb|chu-?thich|video|media|player|meta|author|bio|profile|about|user|"
+    r"comment|footer|widget|seo|tag|menu|cat(?:e|egory)|product|shop",
+    re.IGNORECASE,
+)
 _LEAD_TAGS = frozenset(("p", "div", "h2", "h3", "h4", "span", "strong", "section", "header", "em", "b"))
 _CONTAINER_TAGS = frozenset(("a", "li", "figure", "figcaption", "nav", "aside", "footer"))
 _TITLE_LINK = 20  # characters: a link this long is another article's headline
 
 
-def marked_leads(tree: LexborHTMLParser) -> list[str]:
-    """Texts of the blocks whose class names them the sapo, in page order, related cards left out."""
+def marked_leads(tree: LexborHTMLParser, title: str) -> list[str]:
+    """Texts of the blocks whose class names them the sapo, in page order, between the headline and the
+    body's second paragraph; teasers of other articles left out."""
     if tree.body is None:
         return []
+    nodes = tree.body.css(f"h1, p, {LEAD_CLASS}")
+    title_key = comparison_key(title)
+    start = next((index for index, node in enumerate(nodes) if node.tag == "h1" and comparison_key(node.text()) == title_key), -1)
     leads = []
-    for node in tree.body.css(LEAD_CLASS):
-        if node.tag not in _LEAD_TAGS:
-            continue
-        names = node.attributes.get("class") or ""
-        words = re.split(r"[\s_-]+", names)
-        if not any(_LEAD_WORD.match(word) for word in words) or _MEDIA_WORD.search(names):
-            continue
-        text = normalise_text(node.text())
-        if 40 <= len(text) <= 1200 and not _in_card(node, text) and node.css_first("img") is None:
-            leads.append(text)
+    paragraphs = 0
+    for node in nodes[start + 1 :]:
+        if _is_lead_block(node):
+            text = normalise_text(node.text())
+            if 40 <= len(text) <= 1200 and not _in_card(node, text) and node.css_first("img") is None:
+                leads.append(text)
+                continue
+        if node.tag == "p" and len(node.text() or "") >= _BODY_PARAGRAPH:
+            # Past the body's first paragraphs a marked block is a teaser or a bio, not the lead.
+            paragraphs += 1
+            if paragraphs >= 2:
+                break
     return leads
+
+
+_BODY_PARAGRAPH = 80  # characters
+
+
+def _is_lead_block(node: LexborNode) -> bool:
+    if node.tag not in _LEAD_TAGS:
+        return False
+    names = node.attributes.get("class") or ""
+    return any(_LEAD_WORD.match(word) for word in re.split(r"[\s_-]+", names)) and not _MEDIA_WORD.search(names)
 
 
 def choose_lead(marked: list[str], description: str | None) -> str:
@@ -70,10 +90,11 @@ def _in_card(node: LexborNode, text: str) -> bool:
         if level < 3:
             if parent.css_first("h1") is not None:
                 return False
-            links = [len(normalise_text(link.text())) for link in parent.css("a")]
-            titled = [length for length in links if length >= _TITLE_LINK]
-            if titled and len(normalise_text(parent.text())) <= len(text) + sum(links) + 120:
-                return True
+            # A small box with another article's headline link or thumbnail link is a teaser card.
+            if len(normalise_text(parent.text())) <= len(text) + 400:
+                links = parent.css("a")
+                if any(len(normalise_text(link.text())) >= _TITLE_LINK or link.css_first("img") for link in links):
+                    return True
         parent = parent.parent
     return False
 

@@ -83,7 +83,7 @@ def parse_page(
     else:
         visible_bylines = visible_bylines or _visible_bylines(tree, _AUTHOR_CLASS)
         remove_noise(tree.body, selectors.drop)
-        marked_lead = choose_lead(marked_leads(tree), metadata.description)
+        marked_lead = choose_lead(marked_leads(tree, title), metadata.description)
         captions = take_captions(tree.body, url, selectors.captions, title)
         set_apart = set_apart_lines(tree.body)
         blocks = generic_paragraphs(tree.html or "", url)
