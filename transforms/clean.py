@@ -20,7 +20,7 @@ _BOX_WORD = re.compile(
     r"(?:^|[-_ ])(?:related|relate|lien-?quan|tinlienquan|same-?cat|most-?read|mostview|most-?viewed|"
     r"xem-?nhieu|doc-?nhieu|read-?more|readmore|doc-?them|xem-?them|share|sharing|social|tags|tag-?list|tag-?cloud|tags?-?box|"
     r"keywords?|tu-?khoa|tin-?khac|tin-?lien-?quan|box-?tin|breadcrumbs?|font-?size|text-?size|fontsize|print|comments?|banner|advert\w*|ads?|"
-    r"sidebar|newsletter|subscribe|toolbar|rating|author-box|pagination|paging)(?:$|[-_ ])",
+    r"sidebar|newsletter|subscribe|toolbar|rating|author-box|pagination|paging|menu|navbar|navigation|copyright)(?:$|[-_ ])",
     re.IGNORECASE,
 )
 # Headings of boxes that list other articles ("Đọc thêm", "Tin liên quan"…).
@@ -99,14 +99,17 @@ _POINTER = re.compile(
 )
 _READER_SIGNATURE = re.compile(r"^\(?\s*(?:câu hỏi của bạn đọc|bạn đọc|độc giả|bạn)\s+(.+?)\s*\)?\.?$", re.IGNORECASE)
 _AFTER_NAME = re.compile(r"\s*[,(–-]\s*")
+# The site's footer line, which table layouts leave inside the article's cell.
+_COPYRIGHT = re.compile(r"^\W{0,2}(?:bản quyền|copyright|©|\(c\)\s|ghi rõ nguồn|giấy phép (?:số|xuất bản))", re.IGNORECASE)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
 
 
 def is_noise_line(block: str) -> bool:
-    """A line of the text that is a call for readers' mail, a pointer to another article or a reader's signature."""
+    """A line of the text that is a call for readers' mail, a pointer to another article, a reader's
+    signature or the site's copyright line."""
     if len(block) > 300:
         return False
-    if _READER_CALL.match(block) or _POINTER.match(block):
+    if _READER_CALL.match(block) or _POINTER.match(block) or _COPYRIGHT.match(block):
         return True
     signature = _READER_SIGNATURE.match(block) if len(block) <= 100 else None
     if signature and is_name(_AFTER_NAME.split(signature.group(1), maxsplit=1)[0]):

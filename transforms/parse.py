@@ -145,13 +145,16 @@ _CHROME_TOKENS = frozenset(("header", "top-header", "topbar", "top-bar", "site-h
 
 
 def _generic_date_text(tree: LexborHTMLParser) -> str:
-    """The first short element that looks like the article's visible publication date:
-    not an update time, not the day's date in the site's header bar."""
+    """The first short element that looks like the article's visible publication date, not the day's
+    date in the site's header bar; an update time ("Cập nhật lúc …") only when the page shows no other."""
+    updated = ""
     for node in tree.css(_DATE_CLASS):
         text = normalise_text(node.text())
-        if 6 <= len(text) <= 80 and not _UPDATED.search(text) and parse_date(text) is not None and not _in_chrome(node):
-            return text
-    return ""
+        if 6 <= len(text) <= 80 and parse_date(text) is not None and not _in_chrome(node):
+            if not _UPDATED.search(text):
+                return text
+            updated = updated or text
+    return updated
 
 
 def _in_chrome(node: LexborNode) -> bool:

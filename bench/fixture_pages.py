@@ -1,0 +1,111 @@
+"""Extraction accuracy on the fixture pages that reproduce real Vietnamese markup (tests/fixtures/extraction).
+
+Each page `<name>.html` has `<name>.expected.json`: url, title, lead, body (paragraphs), published_at
+(ISO 8601, compared to the minute), published_precision, authors, bylines, syndicated_from, page_type,
+captions ({text, credit}), and optionally `dates` (a site file's `dates:` list) and `day_first`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from bench.extraction import document_scores, macro_scores
+from transforms.dates import date_sources
+from transforms.parse import NotAnArticle, parse_page
+from transforms.records import Article
+from transforms.text import comparison_key, normalise_text
+
+FIXTURE_DIR = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "extraction"
+
+
+@dataclass(frozen=True)
+class PageResult:
+    name: str
+    expected: dict
+    article: Article | None  # None: the page was refused as no article
+
+
+def fixture_pages(directory: Path = FIXTURE_DIR) -> list[Path]:
+    return sorted(directory.glob("*.html"))
+
+
+def extract_fixture(page: Path) -> PageResult:
+    expected = json.loads(page.with_suffix(".expected.json").read_text(encoding="utf-8"))
+    try:
+        article = parse_page(
+            page.read_bytes(),
+            expected["url"],
+            day_first=expected.get("day_first", True),
+            date_sources=date_sources(expected.get("dates", [])),
+        )
+    except NotAnArticle:
+        article = None
+    return PageResult(page.stem, expected, article)
+
+
+def same_minute(found: datetime | None, wanted: str | None) -> bool:
+    if found is None or wanted is None:
+        return found is None and wanted is None
+    return found.replace(second=0, microsecond=0) == datetime.fromisoformat(wanted).replace(second=0, microsecond=0)
+
+
+def caption_found(wanted: dict, article: Article) -> bool:
+    key = comparison_key(wanted["text"])
+    return any(comparison_key(caption.text) == key for caption in article.captions)
+
+
+def caption_leaks(wanted: dict, article: Article) -> bool:
+    text = comparison_key(" ".join(article.body))
+    return len(wanted["text"]) >= 15 and comparison_key(wanted["text"]) in text
+
+
+def checks(result: PageResult) -> dict[str, bool]:
+    """Which fields of one page came out as expected."""
+    article, expected = result.article, result.expected
+    if article is None:
+        return dict.fromkeys(("title", "published_at", "precision", "authors", "lead", "page_type", "syndicated_from"), False)
+    return {
+        "title": article.title == normalise_text(expected["title"]),
+        "published_at": same_minute(article.published_at, expected["published_at"]),
+        "precision": article.published_precision == expected["published_precision"],
+        "authors": list(article.authors) == expected["authors"],
+        "lead": comparison_key(article.lead) == comparison_key(expected["lead"]),
+        "page_type": article.page_type == expected["page_type"],
+        "syndicated_from": article.syndicated_from == expected["syndicated_from"],
+    }
+
+
+def scores(results: list[PageResult]) -> dict[str, float]:
+    """Share of pages right per field, body token F1, captions found and caption leaks."""
+    per_page = [checks(result) for result in results]
+    figures = {field: sum(page[field] for page in per_page) / len(per_page) for field in per_page[0]} if per_page else {}
+    body_scores = [
+        document_scores(
+            "\n".join(result.expected["body"]),
+            "\n".join(result.article.body) if result.article else "",
+        )
+        for result in results
+    ]
+    figures["body_f1"] = macro_scores(body_scores)[0]
+    wanted = [(caption, result.article) for result in results for caption in result.expected["captions"]]
+    found = [caption_found(caption, article) for caption, article in wanted if article is not None]
+    figures["captions_found"] = sum(found) / len(wanted) if wanted else 1.0
+    figures["caption_leaks"] = sum(caption_leaks(caption, article) for caption, article in wanted if article is not None)
+    return figures
+
+
+def main() -> None:
+    results = [extract_fixture(page) for page in fixture_pages()]
+    for result in results:
+        wrong = [field for field, right in checks(result).items() if not right]
+        if wrong:
+            print(f"{result.name}: wrong {', '.join(wrong)}")
+    figures = scores(results)
+    print(f"{len(results)} fixture pages: " + " ".join(f"{name} {value:.3f}" if isinstance(value, float) else f"{name} {value}" for name, value in figures.items()))
+
+
+if __name__ == "__main__":
+    main()
