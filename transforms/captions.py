@@ -210,8 +210,9 @@ def _read_holder(holder: LexborNode, photo: _Photo, captioned: set[int], doomed:
 
 
 def _next_element(node: LexborNode) -> LexborNode | None:
+    """The element after the node, past whitespace and line breaks; None when text comes first."""
     sibling = node.next
-    while sibling is not None and not sibling.is_element_node:
+    while sibling is not None and (not sibling.is_element_node or sibling.tag == "br"):
         if sibling.is_text_node and (sibling.text_content or "").strip():
             return None
         sibling = sibling.next

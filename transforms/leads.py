@@ -15,10 +15,12 @@ from transforms.text import comparison_key, normalise_text
 
 LEAD_CLASS = (
     "[class*=sapo], [class*=lead], [class*=summary], [class*=chapeau], [class*=chappeau], [class*=standfirst], "
-    "[class*=tomtat], [class*=desc], [class*=intro], [class*=excerpt], [class*=abstract]"
+    "[class*=tomtat], [class*=tom-tat], [class*=desc], [class*=intro], [class*=excerpt], [class*=abstract], [class*=brief]"
 )
 _LEAD_WORD = re.compile(
-    r"^(?:sapo|lead|summary|chapeau|chappeau|standfirst|tomtat|description|desc|intro|excerpt|abstract)$", re.IGNORECASE
+    r"(?:^|[\s_-])(?:sapo|lead|summary|chapeau|chappeau|standfirst|tomtat|tom-tat|description|desc|intro|excerpt|abstract|brief)"
+    r"(?:$|[\s_-])",
+    re.IGNORECASE,
 )
 # Photo and video descriptions, author bios and widgets share the words; they are not leads.
 _MEDIA_WORD = re.compile(
@@ -62,7 +64,7 @@ def _is_lead_block(node: LexborNode) -> bool:
     if node.tag not in _LEAD_TAGS:
         return False
     names = node.attributes.get("class") or ""
-    return any(_LEAD_WORD.match(word) for word in re.split(r"[\s_-]+", names)) and not _MEDIA_WORD.search(names)
+    return _LEAD_WORD.search(names) is not None and not _MEDIA_WORD.search(names)
 
 
 def choose_lead(marked: list[str], description: str | None) -> str:
