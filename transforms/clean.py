@@ -100,7 +100,7 @@ _POINTER = re.compile(
 _READER_SIGNATURE = re.compile(r"^\(?\s*(?:câu hỏi của bạn đọc|bạn đọc|độc giả|bạn)\s+(.+?)\s*\)?\.?$", re.IGNORECASE)
 _AFTER_NAME = re.compile(r"\s*[,(–-]\s*")
 # The site's footer line, which table layouts leave inside the article's cell.
-_COPYRIGHT = re.compile(r"^\W{0,2}(?:bản quyền|copyright|©|\(c\)\s|ghi rõ nguồn|giấy phép (?:số|xuất bản))", re.IGNORECASE)
+_COPYRIGHT = re.compile(r"^\W{0,3}(?:bản quyền thuộc|ghi rõ nguồn|giấy phép (?:số|xuất bản))", re.IGNORECASE)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
 
 

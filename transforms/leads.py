@@ -46,7 +46,7 @@ def marked_leads(tree: LexborHTMLParser, title: str) -> list[str]:
     for node in nodes[start + 1 :]:
         if _is_lead_block(node):
             text = normalise_text(node.text())
-            if 40 <= len(text) <= 1200 and not _in_card(node, text) and node.css_first("img") is None:
+            if 40 <= len(text) <= 1200 and not _in_card(node, text, title_key) and node.css_first("img") is None:
                 leads.append(text)
                 continue
         if node.tag == "p" and len(node.text() or "") >= _BODY_PARAGRAPH:
@@ -80,9 +80,9 @@ def choose_lead(marked: list[str], description: str | None) -> str:
     return marked[0]
 
 
-def _in_card(node: LexborNode, text: str) -> bool:
+def _in_card(node: LexborNode, text: str, title_key: str) -> bool:
     """Whether the block belongs to a teaser of another article: inside a link or a list item, or next to a
-    headline link in a small box that holds no <h1>."""
+    headline link or thumbnail link in a small box that does not hold the article's headline."""
     parent = node.parent
     for level in range(4):
         if parent is None or parent.tag in ("body", "html"):
@@ -90,7 +90,7 @@ def _in_card(node: LexborNode, text: str) -> bool:
         if parent.tag in _CONTAINER_TAGS:
             return True
         if level < 3:
-            if parent.css_first("h1") is not None:
+            if any(comparison_key(heading.text()) == title_key for heading in parent.css("h1")):
                 return False
             # A small box with another article's headline link or thumbnail link is a teaser card.
             if len(normalise_text(parent.text())) <= len(text) + 400:
