@@ -72,6 +72,29 @@ def remove_noise(root: LexborNode, drop: tuple[str, ...] = ()) -> None:
         node.decompose()
 
 
+_INLINE = frozenset(("strong", "b", "em", "i", "span", "font", "u"))
+_TEASER_TITLE = 25  # characters: a link this long is another article's headline
+
+
+def teaser_lines(root: LexborNode) -> frozenset[str]:
+    """Comparison keys of the paragraphs inside the text that are nothing but a link to another article.
+
+    They are dropped from the extracted paragraphs rather than from the page: the generic
+    extractor weighs a page by its links, and takes other blocks when they go.
+    """
+    teasers = set()
+    for link in root.css("p a[href], h3 a[href], h4 a[href]"):
+        href = (link.attributes.get("href") or "").strip()
+        if href.startswith(("#", "javascript:", "mailto:", "tel:")) or len(text := normalise_text(link.text())) < _TEASER_TITLE:
+            continue
+        block = link.parent
+        while block is not None and block.tag in _INLINE:
+            block = block.parent
+        if block is not None and block.tag in ("p", "h3", "h4") and normalise_text(block.text()) == text:
+            teasers.add(comparison_key(text))
+    return frozenset(teasers)
+
+
 # What readers never see: a hidden reader-mail box is no part of the article.
 _MAYBE_HIDDEN = "[hidden], [style*=none], [style*=hidden], [aria-hidden=true]"
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)

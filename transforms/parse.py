@@ -15,7 +15,7 @@ from transforms.bylines import (
     syndication_credit, trailing_source,
 )
 from transforms.captions import absolute_url, caption_key, take_captions
-from transforms.clean import generic_paragraphs, is_box_label, is_noise_line, paragraphs, remove_noise
+from transforms.clean import generic_paragraphs, is_box_label, is_noise_line, paragraphs, remove_noise, teaser_lines
 from transforms.dates import US_CLOCK, DateReading, parse_date, read_date, reconcile_dates, same_minute
 from transforms.headlines import headline
 from transforms.leads import choose_lead, drop_repeated_lead, is_truncated_copy, marked_leads
@@ -77,7 +77,7 @@ def parse_page(
             lead_node.decompose()
         remove_noise(root, selectors.drop)
         captions = take_captions(root, url, selectors.captions, title)
-        set_apart = set_apart_lines(root)
+        set_apart, teasers = set_apart_lines(root), teaser_lines(root)
         blocks = paragraphs(root)
         extractor = "selectors"
     else:
@@ -85,11 +85,11 @@ def parse_page(
         remove_noise(tree.body, selectors.drop)
         marked_lead = choose_lead(marked_leads(tree, title), metadata.description)
         captions = take_captions(tree.body, url, selectors.captions, title)
-        set_apart = set_apart_lines(tree.body)
+        set_apart, teasers = set_apart_lines(tree.body), teaser_lines(tree.body)
         blocks = generic_paragraphs(tree.html or "", url)
         lead, blocks = _split_lead(blocks, marked_lead, metadata.description)
         extractor = "generic"
-    body, printed = _clean_blocks(blocks, title, lead, captions, set_apart)
+    body, printed = _clean_blocks(blocks, title, lead, captions, set_apart, teasers)
     if is_truncated_copy(lead, body):
         lead = ""
     body = drop_repeated_lead(body, lead)
@@ -215,7 +215,12 @@ def _split_lead(blocks: list[str], marked: str, description: str | None) -> tupl
 
 
 def _clean_blocks(
-    blocks: list[str], title: str, lead: str, captions: tuple[Caption, ...], set_apart: frozenset[str]
+    blocks: list[str],
+    title: str,
+    lead: str,
+    captions: tuple[Caption, ...],
+    set_apart: frozenset[str],
+    teasers: frozenset[str],
 ) -> tuple[list[str], BylineLine]:
     """(body, credits): repeated headline, lead, captions, labels, reader boxes and pointers removed, and
     the bylines and syndication credit that open or close the text taken out of it."""
@@ -232,6 +237,7 @@ def _clean_blocks(
         and not is_box_label(block)
         and not _is_date_line(block)
         and not is_noise_line(block)
+        and not (teasers and comparison_key(block) in teasers)
     ]
     bylines: list[Byline] = []
     syndicated: str | None = None
