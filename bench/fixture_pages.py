@@ -97,14 +97,32 @@ def scores(results: list[PageResult]) -> dict[str, float]:
     return figures
 
 
+def run(directory: Path = FIXTURE_DIR) -> dict:
+    """Scores on every fixture page, with the pages and the fields each got wrong."""
+    results = [extract_fixture(page) for page in fixture_pages(directory)]
+    wrong = {
+        result.name: fields
+        for result in results
+        if (fields := [field for field, right in checks(result).items() if not right])
+    }
+    return {**scores(results), "pages": len(results), "wrong": wrong}
+
+
+def report_lines(result: dict) -> list[str]:
+    lines = [f"{name}: wrong {', '.join(fields)}" for name, fields in result["wrong"].items()]
+    lines.append(
+        f"{result['pages']} fixture pages: body F1 {result['body_f1']:.3f}, title {result['title']:.3f}, "
+        f"published_at {result['published_at']:.3f} (precision {result['precision']:.3f}), "
+        f"authors {result['authors']:.3f}, lead {result['lead']:.3f}, captions found {result['captions_found']:.3f}, "
+        f"caption leaks {result['caption_leaks']}, page type {result['page_type']:.3f}, "
+        f"syndicated_from {result['syndicated_from']:.3f}"
+    )
+    return lines
+
+
 def main() -> None:
-    results = [extract_fixture(page) for page in fixture_pages()]
-    for result in results:
-        wrong = [field for field, right in checks(result).items() if not right]
-        if wrong:
-            print(f"{result.name}: wrong {', '.join(wrong)}")
-    figures = scores(results)
-    print(f"{len(results)} fixture pages: " + " ".join(f"{name} {value:.3f}" if isinstance(value, float) else f"{name} {value}" for name, value in figures.items()))
+    for line in report_lines(run()):
+        print(line)
 
 
 if __name__ == "__main__":
