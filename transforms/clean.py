@@ -124,6 +124,7 @@ _READER_SIGNATURE = re.compile(r"^\(?\s*(?:câu hỏi của bạn đọc|bạn �
 _AFTER_NAME = re.compile(r"\s*[,(–-]\s*")
 # The site's footer line, which table layouts leave inside the article's cell.
 _COPYRIGHT = re.compile(r"^\W{0,3}(?:bản quyền thuộc|ghi rõ nguồn|giấy phép (?:số|xuất bản))", re.IGNORECASE)
+_NOISE_START = re.compile("|".join(f"(?:{pattern.pattern})" for pattern in (_READER_CALL, _POINTER, _COPYRIGHT)), re.IGNORECASE)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
 
 
@@ -132,13 +133,13 @@ def is_noise_line(block: str) -> bool:
     signature or the site's copyright line."""
     if len(block) > 300:
         return False
-    if _READER_CALL.match(block) or _POINTER.match(block) or _COPYRIGHT.match(block):
+    if _NOISE_START.match(block):
         return True
     signature = _READER_SIGNATURE.match(block) if len(block) <= 100 else None
     if signature and is_name(_AFTER_NAME.split(signature.group(1), maxsplit=1)[0]):
         return True
     # A short line that hands out an e-mail address is the reader-mail box's address line.
-    return len(block) <= 160 and _EMAIL.search(block) is not None and "gửi" in block.lower()
+    return len(block) <= 160 and "@" in block and _EMAIL.search(block) is not None and "gửi" in block.lower()
 
 
 def _is_box(node: LexborNode) -> bool:

@@ -103,16 +103,20 @@ def _in_card(node: LexborNode, text: str, title_key: str) -> bool:
 
 def is_truncated_copy(lead: str, body: list[str]) -> bool:
     """A sapo the CMS made by cutting the body's first characters ("…đã xuất hiện t"): a strict prefix of it."""
-    if not lead or not body:
+    if len(lead) < 20 or not body or lead[:12].lower() != body[0][:12].lower():
         return False
     key = comparison_key(lead).rstrip(" .…")
-    openings = [comparison_key(" ".join(body[:count])).rstrip(" .…") for count in (1, 2, 3)]
-    return len(key) >= 20 and openings[-1].startswith(key) and key not in openings
+    # Keys of the opening paragraphs, cut a little past the lead's length: a prefix needs no more.
+    cut = len(key) + 2
+    openings = [comparison_key(" ".join(body[:count])[:cut]).rstrip(" .…") for count in (1, 2, 3)]
+    whole = [comparison_key(" ".join(body[:count])).rstrip(" .…") for count in (1, 2, 3) if len(" ".join(body[:count])) <= cut]
+    return openings[-1].startswith(key) and key not in whole
 
 
 def drop_repeated_lead(body: list[str], lead: str) -> list[str]:
     """The body without a first paragraph that repeats the lead, whole or with its agency marker changed."""
-    if not lead or not body:
+    # The repeat starts like the lead, or a few characters later behind an agency marker.
+    if not lead or not body or lead[:15].lower() not in body[0][:45].lower():
         return body
     lead_key = comparison_key(lead).rstrip(" .…")
     first = comparison_key(body[0]).rstrip(" .…")

@@ -24,8 +24,8 @@ _PHOTO_PATH = re.compile(
 _LIVE_TITLE = re.compile(r"^\W*(?:trực tiếp|tường thuật trực tiếp|live)\b", re.IGNORECASE)
 _VIDEO_TITLE = re.compile(r"^\W*(?:video|clip)\b\W", re.IGNORECASE)
 _PHOTO_TITLE = re.compile(r"^\W*(?:ảnh|photo|chùm ảnh|phóng sự ảnh|photo story|infographic|emagazine)\b\W", re.IGNORECASE)
-PLAYER = "video, iframe[src*=youtube], iframe[src*=video], iframe[src*=player], [class*=jwplayer], [class*=video-player]"
-_SHORT_TEXT = 120  # words: a page with a player and less text than this is there for the video
+_PLAYER_SOURCE = re.compile(r"youtube|youtu\.be|video|player|vimeo|dailymotion|tv", re.IGNORECASE)
+_SHORT_TEXT = 600  # characters (about 120 words): a page with a player and less text is there for the video
 _GALLERY_PHOTOS = 5
 
 
@@ -34,7 +34,7 @@ def page_type(
     url: str,
     title: str,
     declared_types: frozenset[str],
-    body_words: int,
+    body_characters: int,
     photos: int,
 ) -> str:
     """article, video, photo or live, from what the page declares, its address, its headline and its content."""
@@ -43,14 +43,21 @@ def page_type(
         return "live"
     if declared_types & {"VideoObject", "video.other", "video.movie", "video.episode", "video"}:
         return "video"
-    if _VIDEO_TITLE.match(title) or _VIDEO_PATH.search(path) or (tree_has_player and body_words < _SHORT_TEXT):
+    if _VIDEO_TITLE.match(title) or _VIDEO_PATH.search(path) or (tree_has_player and body_characters < _SHORT_TEXT):
         return "video"
     if _PHOTO_TITLE.match(title) or _PHOTO_PATH.search(path) or "ImageGallery" in declared_types:
         return "photo"
-    if photos >= _GALLERY_PHOTOS and body_words < 30 * photos // _GALLERY_PHOTOS:
+    if photos >= _GALLERY_PHOTOS and body_characters < 150 * photos // _GALLERY_PHOTOS:
         return "photo"
     return "article"
 
 
 def has_player(tree: LexborHTMLParser) -> bool:
-    return tree.body is not None and tree.body.css_first(PLAYER) is not None
+    """Whether the page embeds a video: a <video>, or an <iframe> of a video service or player."""
+    if tree.body is None:
+        return False
+    # Tag selectors only: an attribute selector would test every element of the page.
+    for node in tree.body.css("video, iframe"):
+        if node.tag == "video" or _PLAYER_SOURCE.search(node.attributes.get("src") or node.attributes.get("data-src") or ""):
+            return True
+    return False

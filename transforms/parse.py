@@ -77,7 +77,7 @@ def parse_page(
             lead_node.decompose()
         remove_noise(root, selectors.drop)
         captions = take_captions(root, url, selectors.captions, title)
-        set_apart, teasers = set_apart_lines(root), teaser_lines(root)
+        set_apart, teasers = _SetApart(root), teaser_lines(root)
         blocks = paragraphs(root)
         extractor = "selectors"
     else:
@@ -85,7 +85,7 @@ def parse_page(
         remove_noise(tree.body, selectors.drop)
         marked_lead = choose_lead(marked_leads(tree, title), metadata.description)
         captions = take_captions(tree.body, url, selectors.captions, title)
-        set_apart, teasers = set_apart_lines(tree.body), teaser_lines(tree.body)
+        set_apart, teasers = _SetApart(tree.body), teaser_lines(tree.body)
         blocks = generic_paragraphs(tree.html or "", url)
         lead, blocks = _split_lead(blocks, marked_lead, metadata.description)
         extractor = "generic"
@@ -95,8 +95,7 @@ def parse_page(
     body = drop_repeated_lead(body, lead)
     if not lead and body and _is_agency_lead(body[0]):
         lead, body = body[0], body[1:]
-    words = sum(len(paragraph.split()) for paragraph in body)
-    kind = page_type(player, url, title, metadata.types, words, len(captions))
+    kind = page_type(player, url, title, metadata.types, sum(map(len, body)), len(captions))
     if not body and kind in _MEDIA_PAGES:
         # A video's or a photo story's text is its description, wherever the page put it.
         body = [lead or metadata.description or ""] if lead or metadata.description else []
@@ -219,7 +218,7 @@ def _clean_blocks(
     title: str,
     lead: str,
     captions: tuple[Caption, ...],
-    set_apart: frozenset[str],
+    set_apart: _SetApart,
     teasers: frozenset[str],
 ) -> tuple[list[str], BylineLine]:
     """(body, credits): repeated headline, lead, captions, labels, reader boxes and pointers removed, and
@@ -242,7 +241,7 @@ def _clean_blocks(
     bylines: list[Byline] = []
     syndicated: str | None = None
     while kept:
-        line = read_byline(kept[-1], marked=comparison_key(kept[-1]) in set_apart)
+        line = read_byline(kept[-1]) or (read_byline(kept[-1], marked=True) if kept[-1] in set_apart else None)
         if line is None:
             break
         bylines[:0] = line.bylines
@@ -256,6 +255,22 @@ def _clean_blocks(
         bylines.extend(line.bylines)
         kept.pop(0)
     return kept, BylineLine(tuple(bylines), syndicated)
+
+
+class _SetApart:
+    """The closing lines the page sets apart as bylines are set (bylines.set_apart_lines), read from the
+    tree only when a line needs it: most closing lines are bylines or text whatever their look."""
+
+    def __init__(self, root: LexborNode) -> None:
+        self._root = root
+        self._lines: frozenset[str] | None = None
+
+    def __contains__(self, line: str) -> bool:
+        if len(line) > 90:
+            return False
+        if self._lines is None:
+            self._lines = set_apart_lines(self._root)
+        return comparison_key(line) in self._lines
 
 
 _DATE_LINE_WORDS = re.compile(r"[^\W\d_]+")
