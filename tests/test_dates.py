@@ -121,3 +121,7 @@ def test_date_sources_name_the_wrong_entry() -> None:
         date_sources([{"meta": "pubdate"}, {"meta": "pubdate", "visible": ".date"}])
     with pytest.raises(ValueError, match="order"):
         date_sources([{"jsonld": "datePublished", "order": "year-first"}])
+
+
+def test_feed_style_date_in_meta() -> None:
+    assert parse_date("Wed, 17 Apr 2024 06:23:00 +0700") == datetime(2024, 4, 17, 6, 23, tzinfo=HANOI)

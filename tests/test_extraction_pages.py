@@ -223,3 +223,18 @@ def test_font_caption_after_a_line_break_is_found_with_its_credit() -> None:
     assert [(caption.text, caption.credit) for caption in captions] == [
         ("Một số hiện vật gốm men lam được trưng bày tại buổi tiếp nhận", "Ảnh: Văn Thịnh")
     ]
+
+
+def test_site_selectors_without_a_lead_still_find_the_sapo_beside_the_body() -> None:
+    from transforms.parse import parse_page
+    from transforms.records import Selectors
+
+    expected = page("express-date-above-title").expected
+    article = parse_page(
+        (FIXTURE_DIR / "express-date-above-title.html").read_bytes(),
+        expected["url"],
+        Selectors(title="h1.title-detail", body="article.fck_detail", date="span.date"),
+    )
+    assert article.lead == expected["lead"]
+    assert list(article.body) == expected["body"]
+    assert article.authors == ("Lan Phương",)

@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone as fixed_zone
+from email.utils import parsedate_to_datetime
 from zoneinfo import ZoneInfo
 
 from transforms.records import DateSource
@@ -18,6 +19,8 @@ _TIME = re.compile(r"(?<!\d)([01]?\d|2[0-3])\s*(?::|h|g)\s*([0-5]\d)(?::([0-5]\d
 _OFFSET = re.compile(r"(?:GMT|UTC)\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?", re.IGNORECASE)
 _ISO_LIKE = re.compile(r"^\s*\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?\s*(?:Z|[+-]\d{2}:?\d{2})?\s*$")
 _AFTERNOON = re.compile(r"\b(?:PM|chiều|tối)\b", re.IGNORECASE)
+# RFC 2822, as feeds and some meta tags write it: "Wed, 17 Apr 2024 06:23:00 +0700".
+_MAIL_DATE = re.compile(r"^\s*(?:[A-Z][a-z]{2},\s*)?\d{1,2}\s+[A-Z][a-z]{2}\s+\d{4}\s+\d{1,2}:\d{2}")
 _MORNING = re.compile(r"\bAM\b", re.IGNORECASE)
 # .NET's en-US DateTime.ToString(), which several CMSs print into their meta tags: "9/11/2021 3:29:47 PM".
 US_CLOCK = re.compile(r"\d:\d{2}(?::\d{2})?\s*[AP]M\b", re.IGNORECASE)
@@ -45,6 +48,12 @@ def read_date(text: str, *, day_first: bool = True, timezone: str = "Asia/Ho_Chi
     """parse_date with its precision: a date without a time is a day, not midnight."""
     if not text:
         return None
+    if _MAIL_DATE.match(text):
+        try:
+            moment = parsedate_to_datetime(text)
+        except (TypeError, ValueError):
+            return None
+        return DateReading(moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo(timezone)), "minute")
     if _ISO_LIKE.match(text):
         moment = parse_iso(text, timezone=timezone)
         if moment is None:

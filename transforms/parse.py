@@ -75,6 +75,9 @@ def parse_page(
         lead = normalise_text(lead_node.text()) if lead_node else ""
         if lead_node is not None:
             lead_node.decompose()
+        else:
+            # A site file without a lead selector, or one the page's markup no longer matches.
+            lead = choose_lead(marked_leads(tree, title), metadata.description)
         remove_noise(root, selectors.drop)
         captions = take_captions(root, url, selectors.captions, title)
         set_apart, teasers = _SetApart(root), teaser_lines(root)
