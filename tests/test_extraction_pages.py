@@ -238,3 +238,19 @@ def test_site_selectors_without_a_lead_still_find_the_sapo_beside_the_body() -> 
     assert article.lead == expected["lead"]
     assert list(article.body) == expected["body"]
     assert article.authors == ("Lan Phương",)
+
+
+def test_video_page_whose_player_a_script_fills_in_is_a_video_not_a_failure() -> None:
+    from transforms.parse import parse_page
+
+    html = (
+        "<html><head><title>Nghệ nhân làm gốm</title></head><body><h1>Nghệ nhân làm gốm ở Bát Tràng</h1>"
+        '<div id="vod-player" class="media-player" data-file="/media/gom.m3u8"></div>'
+        '<div class="date">12/03/2026 09:00</div>'
+        '<div class="sapo">Nghệ nhân Lê Văn Tám giới thiệu cách chuốt gốm bằng bàn xoay truyền thống.</div>'
+        "<p><strong>Video: Hải Nam</strong></p></body></html>"
+    )
+    article = parse_page(html, "https://truyenhinhmau.vn/nghe-nhan-lam-gom-v1.html")
+    assert article.page_type == "video"
+    assert article.body == ("Nghệ nhân Lê Văn Tám giới thiệu cách chuốt gốm bằng bàn xoay truyền thống.",)
+    assert [(byline.name, byline.role) for byline in article.bylines] == [("Hải Nam", "video")]

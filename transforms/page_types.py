@@ -61,3 +61,8 @@ def has_player(tree: LexborHTMLParser) -> bool:
         if node.tag == "video" or _PLAYER_SOURCE.search(node.attributes.get("src") or node.attributes.get("data-src") or ""):
             return True
     return False
+
+
+def has_player_box(tree: LexborHTMLParser) -> bool:
+    """Whether the page keeps a box for a player that a script fills in (class "video-player", "jwplayer")."""
+    return tree.body is not None and tree.body.css_first("[class*=player], [id*=player], [class*=jwplayer]") is not None

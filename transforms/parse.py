@@ -19,7 +19,7 @@ from transforms.clean import generic_paragraphs, is_box_label, is_noise_line, pa
 from transforms.dates import US_CLOCK, DateReading, parse_date, read_date, reconcile_dates, same_minute
 from transforms.headlines import headline
 from transforms.leads import choose_lead, drop_repeated_lead, is_truncated_copy, marked_leads
-from transforms.page_types import has_player, page_type
+from transforms.page_types import has_player, has_player_box, page_type
 from transforms.records import Article, Byline, Caption, DateSource, Selectors
 from transforms.text import comparison_key, compose, decode_page, normalise_text, read_page
 
@@ -98,6 +98,9 @@ def parse_page(
     body = drop_repeated_lead(body, lead)
     if not lead and body and _is_agency_lead(body[0]):
         lead, body = body[0], body[1:]
+    if not body:
+        # Players that scripts fill in leave only a box named for them.
+        player = player or has_player_box(tree)
     kind = page_type(player, url, title, metadata.types, sum(map(len, body)), len(captions))
     if not body and kind in _MEDIA_PAGES:
         # A video's or a photo story's text is its description, wherever the page put it.
