@@ -2,7 +2,8 @@
 
 Each page `<name>.html` has `<name>.expected.json`: url, title, lead, body (paragraphs), published_at
 (ISO 8601, compared to the minute), published_precision, authors, bylines, syndicated_from, page_type,
-captions ({text, credit}), and optionally `dates` (a site file's `dates:` list) and `day_first`.
+captions ({text, credit}), and optionally `dates` (a family file's `dates:` list: select, attribute,
+order) and `day_first`.
 """
 
 from __future__ import annotations
@@ -13,9 +14,8 @@ from datetime import datetime
 from pathlib import Path
 
 from bench.extraction import document_scores, macro_scores
-from transforms.dates import date_sources
 from transforms.parse import NotAnArticle, parse_page
-from transforms.records import Article
+from transforms.records import Article, DateSource, Selectors
 from transforms.text import comparison_key, normalise_text
 
 FIXTURE_DIR = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "extraction"
@@ -38,12 +38,17 @@ def extract_fixture(page: Path) -> PageResult:
         article = parse_page(
             page.read_bytes(),
             expected["url"],
+            Selectors(dates=tuple(_date_source(entry) for entry in expected.get("dates", []))),
             day_first=expected.get("day_first", True),
-            date_sources=date_sources(expected.get("dates", [])),
         )
     except NotAnArticle:
         article = None
     return PageResult(page.stem, expected, article)
+
+
+def _date_source(entry: dict) -> DateSource:
+    """A family file's date entry ({select, attribute, order}) as the parser takes it."""
+    return DateSource(entry["select"], entry.get("attribute"), entry.get("order", "day-first") == "day-first")
 
 
 def same_minute(found: datetime | None, wanted: str | None) -> bool:

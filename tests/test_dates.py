@@ -102,26 +102,5 @@ def test_reconcile_takes_the_time_of_the_same_day_from_a_later_source() -> None:
     assert other_day.moment == datetime(2009, 5, 12, tzinfo=HANOI)
 
 
-def test_date_sources_from_a_family_file() -> None:
-    from transforms.dates import date_sources
-    from transforms.records import DateSource
-
-    assert date_sources([{"meta": "pubdate", "order": "month-first"}, {"visible": ".date"}]) == (
-        DateSource("meta", "pubdate", False),
-        DateSource("visible", ".date", True),
-    )
-
-
-def test_date_sources_name_the_wrong_entry() -> None:
-    import pytest
-
-    from transforms.dates import date_sources
-
-    with pytest.raises(ValueError, match="entry 2"):
-        date_sources([{"meta": "pubdate"}, {"meta": "pubdate", "visible": ".date"}])
-    with pytest.raises(ValueError, match="order"):
-        date_sources([{"jsonld": "datePublished", "order": "year-first"}])
-
-
 def test_feed_style_date_in_meta() -> None:
     assert parse_date("Wed, 17 Apr 2024 06:23:00 +0700") == datetime(2024, 4, 17, 6, 23, tzinfo=HANOI)

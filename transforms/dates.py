@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone as fixed_zone
 from email.utils import parsedate_to_datetime
 from zoneinfo import ZoneInfo
 
-from transforms.records import DateSource
 
 # 12/05/2025, 1-1-2023, 01.02.2026 and "ngày 12 tháng 5 năm 2025"
 _NUMERIC_DATE = re.compile(r"(?<!\d)(\d{1,4})[/.-](\d{1,2})[/.-](\d{2,4})(?!\d)")
@@ -24,8 +23,6 @@ _MAIL_DATE = re.compile(r"^\s*(?:[A-Z][a-z]{2},\s*)?\d{1,2}\s+[A-Z][a-z]{2}\s+\d
 _MORNING = re.compile(r"\bAM\b", re.IGNORECASE)
 # .NET's en-US DateTime.ToString(), which several CMSs print into their meta tags: "9/11/2021 3:29:47 PM".
 US_CLOCK = re.compile(r"\d:\d{2}(?::\d{2})?\s*[AP]M\b", re.IGNORECASE)
-_ORDERS = {"day-first": True, "month-first": False}
-_SOURCE_KINDS = ("meta", "jsonld", "visible")
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,26 +103,6 @@ def same_minute(first: DateReading, second: DateReading, timezone: str = "Asia/H
         zone = ZoneInfo(timezone)
         return first.moment.astimezone(zone).date() == second.moment.astimezone(zone).date()
     return abs((first.moment - second.moment).total_seconds()) < 60
-
-
-def date_sources(entries: Sequence[Mapping[str, str]]) -> tuple[DateSource, ...]:
-    """DateSources from a site or family file's `dates:` list, best source first.
-
-    Each entry names one source and, for numeric dates, its order:
-    `{meta: pubdate, order: month-first}`, `{jsonld: datePublished}`, `{visible: ".date", order: day-first}`.
-    Raises ValueError naming the entry that is wrong.
-    """
-    sources = []
-    for number, entry in enumerate(entries, start=1):
-        kinds = [kind for kind in _SOURCE_KINDS if kind in entry]
-        unknown = set(entry) - {*_SOURCE_KINDS, "order"}
-        if len(kinds) != 1 or unknown or not isinstance(entry[kinds[0]], str) or not entry[kinds[0]].strip():
-            raise ValueError(f"dates entry {number}: name one of meta, jsonld or visible, with an optional order")
-        order = entry.get("order", "day-first")
-        if order not in _ORDERS:
-            raise ValueError(f"dates entry {number}: order is day-first or month-first, not {order!r}")
-        sources.append(DateSource(kinds[0], entry[kinds[0]].strip(), _ORDERS[order]))
-    return tuple(sources)
 
 
 def parse_iso(text: str, *, timezone: str = "Asia/Ho_Chi_Minh") -> datetime | None:

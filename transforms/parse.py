@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -44,13 +43,12 @@ def parse_page(
     content_type: str | None = None,
     day_first: bool = True,
     timezone: str = "Asia/Ho_Chi_Minh",
-    date_sources: Sequence[DateSource] = (),
 ) -> Article:
     """The article of one page; raises NotAnArticle with a one-line reason when there is none.
 
-    date_sources, from the site's or its family's file (dates.date_sources reads them), rank where
-    the page states its date and in which order; without them the visible date wins over meta
-    tags that disagree with it.
+    The dates a site's or family's file lists (selectors.dates) rank where the page states its
+    date and in which order it writes day and month; without them, or when the page has none of
+    them, the visible date wins over meta tags that disagree with it.
     """
     html, verbatim = read_page(raw, content_type) if isinstance(raw, bytes) else (compose(raw), False)
     if not _HTML.search(html[:20000]):
@@ -66,7 +64,7 @@ def parse_page(
         raise NotAnArticle("no title")
     section = _first_text(tree, selectors.section) or metadata.section
     # Read before the boxes go: the date line often sits in a toolbar that remove_noise drops.
-    published = _published(tree, metadata, selectors.date, tuple(date_sources), day_first, timezone)
+    published = _published(tree, metadata, selectors.date, selectors.dates, day_first, timezone)
     player = has_player(tree)
     visible_bylines = _visible_bylines(tree, selectors.author)
     root = tree.css_first(selectors.body) if selectors.body else None
@@ -184,8 +182,9 @@ def _published(
 ) -> DateReading | None:
     """The publication date: the declared sources in their order, else meta and the visible date,
     the visible one winning when they disagree."""
-    if sources:
-        return reconcile_dates([_declared_reading(tree, metadata, source, timezone) for source in sources], timezone)
+    declared = reconcile_dates([_declared_reading(tree, source, timezone) for source in sources], timezone)
+    if declared is not None:
+        return declared
     meta_text = metadata.published
     meta = None
     if meta_text:
@@ -198,16 +197,14 @@ def _published(
     return reconcile_dates([meta, visible], timezone)
 
 
-def _declared_reading(
-    tree: LexborHTMLParser, metadata: PageMetadata, source: DateSource, timezone: str
-) -> DateReading | None:
-    if source.kind == "visible":
-        text = _first_text(tree, source.where)
-    elif source.kind == "jsonld":
-        text = _text(metadata.linked.get(source.where)) or ""
-    else:
-        text = metadata.meta.get(source.where, "")
-    return read_date(text, day_first=source.day_first, timezone=timezone) if text else None
+def _declared_reading(tree: LexborHTMLParser, source: DateSource, timezone: str) -> DateReading | None:
+    """The first date the source's elements give, read in its day/month order."""
+    for node in tree.css(source.selector):
+        value = node.attributes.get(source.attribute) if source.attribute else node.text()
+        reading = read_date(normalise_text(value or ""), day_first=source.day_first, timezone=timezone)
+        if reading is not None:
+            return reading
+    return None
 
 
 def _split_lead(blocks: list[str], marked: str, description: str | None) -> tuple[str, list[str]]:

@@ -7,6 +7,15 @@ from datetime import date, datetime
 
 
 @dataclass(frozen=True, slots=True)
+class DateSource:
+    """Where a page states its publication date and in which order it writes day and month."""
+
+    selector: str  # CSS selector of the element
+    attribute: str | None = None  # read this attribute (content, datetime); None reads the text
+    day_first: bool = True  # False for "M/D/YYYY h:mm:ss AM" (OneCMS meta tags)
+
+
+@dataclass(frozen=True, slots=True)
 class Selectors:
     """CSS selectors a site file gives for its article pages; None means use the generic extractor."""
 
@@ -19,19 +28,8 @@ class Selectors:
     captions: str | None = None
     # Elements inside the body that are never article text (share bars, related boxes).
     drop: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class DateSource:
-    """One place a site states its publication date, in the order the site's file ranks them.
-
-    kind is "meta" (a <meta>/itemprop name such as "article:published_time"), "jsonld" (a JSON-LD
-    field such as "datePublished") or "visible" (a CSS selector of the date line on the page).
-    """
-
-    kind: str
-    where: str
-    day_first: bool = True
+    # Tried in order before the page's generic metadata; each says its own day/month order.
+    dates: tuple[DateSource, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
