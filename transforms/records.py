@@ -33,21 +33,21 @@ class Selectors:
 
 
 @dataclass(frozen=True, slots=True)
-class Byline:
-    """One person or agency credited by the page, as the page prints the credit."""
-
-    name: str  # normal case; honorifics and degrees (Bác sĩ, ThS., PGS.TS.) left out; agencies in capitals
-    role: str | None  # text, photo, video, or None when the credit names no role
-    outlet: str | None = None  # "Báo Tin tức" in "Tạ Nguyên/Báo Tin tức"
-
-
-@dataclass(frozen=True, slots=True)
 class Caption:
     text: str
     image_url: str | None
     occurrences: int  # how often the page repeated it: alt, title, figcaption, <p><em>, table cell
     position: int  # 0-based order of the photo in the article
     credit: str | None = None  # "Ảnh: …" split off the caption text
+
+
+@dataclass(frozen=True, slots=True)
+class Byline:
+    """One person or agency credited by the page, as the page prints the credit."""
+
+    name: str  # normal case; honorifics and degrees (Bác sĩ, ThS., PGS.TS.) left out; agencies in capitals
+    role: str | None  # text, photo, video, or None when the credit names no role
+    outlet: str | None = None  # "Báo Tin tức" in "Tạ Nguyên/Báo Tin tức"
 
 
 @dataclass(frozen=True, slots=True)
