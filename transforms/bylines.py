@@ -61,6 +61,7 @@ _AGENCIES = frozenset(("TTXVN", "VNA", "AFP", "AP", "REUTERS", "BBC", "CNN", "XI
 _SYNDICATION = re.compile(r"^\(?\s*(?:theo|nguồn)\s*:?\s+([^\s()].{0,48}?)\s*\)?\s*\.?$", re.IGNORECASE)
 _OUTLET_START = re.compile(r"^(?:báo|tạp chí|đài|cổng|trang|thông tấn|tttđt|tuần báo|bản tin)\b", re.IGNORECASE)
 _DOMAIN = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.(?:vn|com|net|org|gov\.vn)$", re.IGNORECASE)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _SENTENCE_MARK = re.compile(r"[!?]|\.\s|:\s*\S.*\.\s")
 
 
@@ -153,9 +154,10 @@ def _credit(part: str, role: str | None) -> tuple[Byline | None, str | None] | N
         source = _SYNDICATION.match(inside)
         if source:
             syndicated = source.group(1)
-        elif is_outlet(inside):
+        elif is_outlet(inside) or (inside[:1].isupper() and len(inside) <= 30 and not is_name(inside)):
+            # "(TTXVN)", "(Vietnam+)": the writer's outlet; "(Hà Nội)" is where a reader writes from.
             outlet = inside
-        elif not is_name(inside) and not _is_place(inside):
+        elif not is_name(inside) and not _EMAIL.fullmatch(inside):
             return None
         if not part:
             return (None, syndicated) if syndicated else None
@@ -192,11 +194,6 @@ def is_outlet(text: str) -> bool:
     """A newspaper, channel or site rather than a person: "Báo Tin tức", "TTXVN", "vnexpress.net"."""
     text = text.strip()
     return bool(_OUTLET_START.match(text) or is_agency(text) or _DOMAIN.match(text))
-
-
-def _is_place(text: str) -> bool:
-    """A place after a name ("Nguyễn An (Hà Nội)"), which says where the writer is from."""
-    return is_name(text) and len(text.split()) <= 4
 
 
 def syndication_credit(line: str) -> str | None:

@@ -126,3 +126,29 @@ def drop_repeated_lead(body: list[str], lead: str) -> list[str]:
     if len(shorter) >= 40 and longer.startswith(shorter) and len(shorter) >= 0.8 * len(longer):
         return body[1:]
     return body
+
+
+_SENTENCE_END = (".", "!", "?", "…", "\"", "”", ")")
+_BOLD = frozenset(("strong", "b"))
+_OPENING_PARAGRAPHS = 8
+
+
+def opens_in_bold(root: LexborNode, first: str) -> bool:
+    """Whether the text's first paragraph is a sentence printed bold throughout: the sapo as
+    Vietnamese papers print it when no class marks it."""
+    if not 60 <= len(first) <= 800 or not first.endswith(_SENTENCE_END):
+        return False
+    for node in root.css("p")[:_OPENING_PARAGRAPHS]:
+        if normalise_text(node.text()) == first:
+            bold = "".join(child.text() or "" for child in node.traverse() if child.tag in _BOLD and not _inside_bold(child, node))
+            return normalise_text(bold) == first
+    return False
+
+
+def _inside_bold(child: LexborNode, paragraph: LexborNode) -> bool:
+    parent = child.parent
+    while parent is not None and parent.mem_id != paragraph.mem_id:
+        if parent.tag in _BOLD:
+            return True
+        parent = parent.parent
+    return False

@@ -11,13 +11,13 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from transforms.authors import split_names
 from transforms.bylines import (
     BylineLine, author_names, merge_bylines, metadata_bylines, read_byline, set_apart_lines, starts_with_role,
-    syndication_credit, trailing_source,
+    trailing_source,
 )
 from transforms.captions import absolute_url, caption_key, take_captions
 from transforms.clean import generic_paragraphs, is_box_label, is_noise_line, paragraphs, remove_noise, teaser_lines
 from transforms.dates import US_CLOCK, DateReading, parse_date, read_date, reconcile_dates, same_minute
 from transforms.headlines import headline
-from transforms.leads import choose_lead, drop_repeated_lead, is_truncated_copy, marked_leads
+from transforms.leads import choose_lead, drop_repeated_lead, is_truncated_copy, marked_leads, opens_in_bold
 from transforms.page_types import has_player, has_player_box, page_type
 from transforms.records import Article, Byline, Caption, DateSource, Selectors
 from transforms.text import comparison_key, compose, decode_page, normalise_text, read_page
@@ -78,15 +78,16 @@ def parse_page(
             lead = choose_lead(marked_leads(tree, title), metadata.description)
         remove_noise(root, selectors.drop)
         captions = take_captions(root, url, selectors.captions, title)
-        set_apart, teasers = _SetApart(root), teaser_lines(root)
+        set_apart, teasers, text_root = _SetApart(root), teaser_lines(root), root
         blocks = paragraphs(root)
         extractor = "selectors"
     else:
-        visible_bylines = visible_bylines or _visible_bylines(tree, _AUTHOR_CLASS)
+        if not visible_bylines.bylines and not visible_bylines.syndicated_from:
+            visible_bylines = _visible_bylines(tree, _AUTHOR_CLASS)
         remove_noise(tree.body, selectors.drop)
         marked_lead = choose_lead(marked_leads(tree, title), metadata.description)
         captions = take_captions(tree.body, url, selectors.captions, title)
-        set_apart, teasers = _SetApart(tree.body), teaser_lines(tree.body)
+        set_apart, teasers, text_root = _SetApart(tree.body), teaser_lines(tree.body), tree.body
         blocks = generic_paragraphs(tree.html or "", url)
         lead, blocks = _split_lead(blocks, marked_lead, metadata.description)
         extractor = "generic"
@@ -94,7 +95,7 @@ def parse_page(
     if is_truncated_copy(lead, body):
         lead = ""
     body = drop_repeated_lead(body, lead)
-    if not lead and body and _is_agency_lead(body[0]):
+    if not lead and body and (_is_agency_lead(body[0]) or (len(body) > 1 and opens_in_bold(text_root, body[0]))):
         lead, body = body[0], body[1:]
     if not body:
         # Players that scripts fill in leave only a box named for them.
@@ -106,7 +107,7 @@ def parse_page(
         lead = ""
     if not body and kind not in _MEDIA_PAGES:
         raise NotAnArticle("no article text")
-    bylines = _bylines(metadata, visible_bylines, printed.bylines)
+    bylines = _bylines(metadata, visible_bylines.bylines, printed.bylines)
     return Article(
         url=url,
         canonical_url=metadata.canonical_url,
@@ -119,7 +120,7 @@ def parse_page(
         captions=captions,
         extractor=extractor,
         bylines=bylines,
-        syndicated_from=printed.syndicated_from,
+        syndicated_from=printed.syndicated_from or visible_bylines.syndicated_from,
         page_type=kind,
         published_precision=published.precision if published else None,
     )
@@ -292,19 +293,22 @@ def _is_agency_lead(paragraph: str) -> bool:
     return _AGENCY_MARKER.match(paragraph) is not None
 
 
-def _visible_bylines(tree: LexborHTMLParser, selector: str | None) -> tuple[Byline, ...]:
-    """Credits in the author elements: "HÀ CHI", "Tin: Tường Minh - Ảnh: Đỗ Hiền"; layout credits skipped."""
+def _visible_bylines(tree: LexborHTMLParser, selector: str | None) -> BylineLine:
+    """Credits in the author elements: "HÀ CHI", "Tin: Tường Minh - Ảnh: Đỗ Hiền", "Theo Vietnamnet";
+    layout credits skipped."""
     if not selector:
-        return ()
+        return BylineLine(())
     bylines: list[Byline] = []
+    syndicated = None
     for node in tree.css(selector):
         text = normalise_text(node.text())
         line = read_byline(text, marked=True)
         if line is not None:
             bylines.extend(line.bylines)
-        elif syndication_credit(text) is None:
+            syndicated = syndicated or line.syndicated_from
+        else:
             bylines.extend(Byline(name, None) for name in split_names(text))
-    return merge_bylines(bylines)
+    return BylineLine(merge_bylines(bylines), syndicated)
 
 
 def _bylines(metadata: PageMetadata, visible: tuple[Byline, ...], printed: tuple[Byline, ...]) -> tuple[Byline, ...]:
