@@ -16,6 +16,7 @@ from transforms.text import comparison_key, normalise_text
 _CRUMB_SEPARATOR = re.compile(r"\s(?:>|»|›|/|\|)\s|^\s*(?:trang chủ|home)\b", re.IGNORECASE)
 _CHROME_CLASS = re.compile(r"logo|brand|breadcrumb|\bcate|category|chuyen-?muc|menu|site-title", re.IGNORECASE)
 _WORD = re.compile(r"\w+")
+_OUTLET_AFTER = re.compile(r"\s+[-|–—]\s")
 _OTHER_HEADINGS = "h2, h3, [class*=title]"
 
 
@@ -52,7 +53,8 @@ def same_title(heading: str, stated: str) -> bool:
     if heading_key == stated_key:
         return True
     shorter, longer = sorted((heading_key, stated_key), key=len)
-    if len(shorter) >= 15 and longer.startswith(shorter):
+    # "Bão số 3" and "Bão số 3 - Báo Mẫu": the rest of the longer title is the outlet's name.
+    if longer.startswith(shorter) and (len(shorter) >= 15 or _OUTLET_AFTER.match(longer, len(shorter))):
         return True
     heading_words, stated_words = set(_WORD.findall(heading_key)), set(_WORD.findall(stated_key))
     shared = len(heading_words & stated_words)
