@@ -37,3 +37,17 @@ def test_slug_that_merely_starts_with_anh_is_not_a_photo_page() -> None:
 def test_live_report() -> None:
     assert kind(declared=frozenset({"LiveBlogPosting"})) == "live"
     assert kind(title="Trực tiếp: Kỳ họp HĐND tỉnh") == "live"
+
+
+def test_headlines_that_merely_start_with_the_words_are_articles() -> None:
+    assert kind(title="Ảnh hưởng của bão số 3 đến sản xuất nông nghiệp") == "article"
+    assert kind(title="Trực tiếp kiểm tra công tác phòng chống lụt bão") == "article"
+    assert kind(title="Video ca nhạc thu hút giới trẻ") == "article"
+    assert kind(title="ẢNH: Hoa ban nở trắng núi rừng") == "photo"
+    assert kind(title="Clip: Xe tải lật trên đèo") == "video"
+
+
+def test_media_addresses_are_segments_or_subdomains_not_slugs() -> None:
+    assert kind(url="https://video.bao.vn/le-hoi-1.html") == "video"
+    assert kind(url="https://bao.vn/video-ca-nhac-thu-hut-gioi-tre-1.html") == "article"
+    assert kind(url="https://bao.vn/xa-hoi/truc-tiep-kiem-tra-de-dieu-1.html") == "article"
