@@ -254,3 +254,9 @@ def test_video_page_whose_player_a_script_fills_in_is_a_video_not_a_failure() ->
     assert article.page_type == "video"
     assert article.body == ("Nghệ nhân Lê Văn Tám giới thiệu cách chuốt gốm bằng bàn xoay truyền thống.",)
     assert [(byline.name, byline.role) for byline in article.bylines] == [("Hải Nam", "video")]
+
+
+def test_writer_and_date_on_one_information_line() -> None:
+    article = page("author-date-info-line").article
+    assert article.authors == ("Nguyễn Văn An",)
+    assert article.published_at == datetime.fromisoformat("2026-05-12T10:30:00+07:00")

@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from transforms.text import comparison_key, normalise_text
 
-_NAME_SEPARATORS = re.compile(r"\s*(?:,|;|&|\s-\s|\s–\s|\bvà\b|\band\b)\s*", re.IGNORECASE)
+_NAME_SEPARATORS = re.compile(r"\s*(?:,|;|&|\||\s-\s|\s–\s|\bvà\b|\band\b)\s*", re.IGNORECASE)
 _NAME_WORD = re.compile(r"^[^\W\d_][^\W\d_.'’-]*(?:[-'’][^\W\d_]+)?\.?$")
 _NOT_A_NAME = frozenset(
     comparison_key(word)

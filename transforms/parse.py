@@ -10,8 +10,8 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from transforms.authors import split_names
 from transforms.bylines import (
-    BylineLine, author_names, merge_bylines, metadata_bylines, read_byline, set_apart_lines, starts_with_role,
-    trailing_source,
+    BylineLine, author_names, merge_bylines, metadata_bylines, person_name, read_byline, set_apart_lines,
+    starts_with_role, trailing_source,
 )
 from transforms.captions import absolute_url, caption_key, take_captions
 from transforms.clean import generic_paragraphs, is_box_label, is_noise_line, paragraphs, remove_noise, teaser_lines
@@ -32,6 +32,7 @@ class NotAnArticle(ValueError):
 _HTML = re.compile(r"<\s*(?:html|body|head|p|div|h1|article|title)\b", re.IGNORECASE)
 _DATE_CLASS = "[class*=date], [class*=time], [class*=publish], [id*=date], [class*=ngay]"
 _AUTHOR_CLASS = "[class*=author], [class*=byline], [rel=author]"
+_INFO_CLASS = "[class*=info], [class*=meta], [class*=author]"
 _MEDIA_PAGES = ("video", "photo")
 
 
@@ -107,7 +108,7 @@ def parse_page(
         lead = ""
     if not body and kind not in _MEDIA_PAGES:
         raise NotAnArticle("no article text")
-    bylines = _bylines(metadata, visible_bylines.bylines, printed.bylines)
+    bylines = _bylines(metadata, visible_bylines.bylines, printed.bylines) or _info_line_bylines(tree)
     return Article(
         url=url,
         canonical_url=metadata.canonical_url,
@@ -150,14 +151,16 @@ _CHROME_TOKENS = frozenset(("header", "top-header", "topbar", "top-bar", "site-h
 
 def _generic_date_text(tree: LexborHTMLParser) -> str:
     """The first short element that looks like the article's visible publication date, not the day's
-    date in the site's header bar; an update time ("Cập nhật lúc …") only when the page shows no other."""
+    date in the site's header bar; an update time ("Cập nhật lúc …") only when the page shows no other.
+    Elements named for the date come first, then information lines ("Nguyễn An | 12/05/2025 10:30")."""
     updated = ""
-    for node in tree.css(_DATE_CLASS):
-        text = normalise_text(node.text())
-        if 6 <= len(text) <= 80 and parse_date(text) is not None and not _in_chrome(node):
-            if not _UPDATED.search(text):
-                return text
-            updated = updated or text
+    for selector in (_DATE_CLASS, _INFO_CLASS):
+        for node in tree.css(selector):
+            text = normalise_text(node.text())
+            if 6 <= len(text) <= 80 and parse_date(text) is not None and not _in_chrome(node):
+                if not _UPDATED.search(text):
+                    return text
+                updated = updated or text
     return updated
 
 
@@ -309,6 +312,24 @@ def _visible_bylines(tree: LexborHTMLParser, selector: str | None) -> BylineLine
         else:
             bylines.extend(Byline(name, None) for name in split_names(text))
     return BylineLine(merge_bylines(bylines), syndicated)
+
+
+_INFO_SEPARATOR = re.compile(r"\s*\|\s*|\s+[-–—]\s+")
+
+
+def _info_line_bylines(tree: LexborHTMLParser) -> tuple[Byline, ...]:
+    """The writer named before the date on the page's information line ("Nguyễn An | 12/05/2025 10:30"),
+    when nothing else names one."""
+    parts = _INFO_SEPARATOR.split(_generic_date_text(tree))
+    names = []
+    for part in parts:
+        if any(character.isdigit() for character in part):
+            break
+        name = person_name(part)
+        if name is None:
+            return ()
+        names.append(Byline(name, None))
+    return tuple(names) if len(names) < len(parts) else ()
 
 
 def _bylines(metadata: PageMetadata, visible: tuple[Byline, ...], printed: tuple[Byline, ...]) -> tuple[Byline, ...]:
