@@ -111,7 +111,7 @@ def command_export(arguments: argparse.Namespace) -> int:
     if arguments.format != "parquet":
         raise UsageError(f"unknown export format '{arguments.format}' (known: parquet)")
     out = Path(arguments.out) if arguments.out else settings.DATA_DIR / "export"
-    for path in export_parquet(settings.PUBLISHED_WAREHOUSE, out):
+    for path in export_parquet(settings.PUBLISHED_WAREHOUSE, out, include_all=arguments.all):
         print(path)
     return 0
 
@@ -190,6 +190,10 @@ def build_parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", help="write the published tables as files")
     export.add_argument("--format", default="parquet", help="file format; parquet, the default, is the only one")
     export.add_argument("--out", help="folder (default: data/export)")
+    export.add_argument(
+        "--all", action="store_true",
+        help="every table and view, the pipeline's own included (default: the analysts' ones)",
+    )
     export.set_defaults(handler=command_export)
     return parser
 
