@@ -116,6 +116,23 @@ def command_export(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def command_dictionary(arguments: argparse.Namespace) -> int:
+    from warehouse.dictionary import DICTIONARY, fresh_dictionary
+
+    target = Path(arguments.out) if arguments.out else DICTIONARY
+    text, missing = fresh_dictionary()
+    if missing:
+        raise UsageError(f"no comment on {', '.join(missing)}: add COMMENT ON where it is created")
+    if arguments.check:
+        if not target.exists() or target.read_text(encoding="utf-8") != text:
+            raise UsageError(f"{target} differs from the warehouse's comments: run `provnews dictionary`")
+        print(f"{target} is up to date")
+        return 0
+    target.write_text(text, encoding="utf-8")
+    print(target)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="provnews", description="Vietnamese provincial news, crawled nightly into DuckDB."
@@ -195,6 +212,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="every table and view, the pipeline's own included (default: the analysts' ones)",
     )
     export.set_defaults(handler=command_export)
+
+    dictionary = commands.add_parser(
+        "dictionary", help="write docs/dictionary.md from the comments of a fresh warehouse"
+    )
+    dictionary.add_argument("--out", help="file to write (default: docs/dictionary.md)")
+    dictionary.add_argument(
+        "--check", action="store_true", help="write nothing; fail if the file is not what it would be"
+    )
+    dictionary.set_defaults(handler=command_dictionary)
     return parser
 
 

@@ -131,6 +131,14 @@ def _record_digests(copy: duckdb.DuckDBPyConnection, digests: dict[str, str]) ->
         "per warehouse table, of the schema, of the text search is built from and of the search code; "
         "publish compares them to skip or refresh instead of copying again.'"
     )
+    copy.execute(
+        f"COMMENT ON COLUMN {STATE_SCHEMA}.digests.name IS 'A warehouse table''s name, or (schema), "
+        "(search text) or (search code).'"
+    )
+    copy.execute(
+        f"COMMENT ON COLUMN {STATE_SCHEMA}.digests.digest IS 'Rows, XOR and sum of row hashes of what "
+        "the name stands for (SHA-256 of the source for (search code)) when this file was published.'"
+    )
 
 
 def _refresh_tables(copy: duckdb.DuckDBPyConnection, warehouse: Path, tables: tuple[str, ...]) -> None:
