@@ -23,6 +23,7 @@ def _known_errors() -> tuple[type[BaseException], ...]:
     from provnews.stages import ChecksFailed, CrawlFailed
     from scrapers.site import SiteError
     from transforms.parse import NotAnArticle
+    from warehouse.connection import WarehouseBusy
     from warehouse.schema import SchemaError
 
     return (
@@ -30,6 +31,7 @@ def _known_errors() -> tuple[type[BaseException], ...]:
         ExtractInputError,
         SiteError,
         SchemaError,
+        WarehouseBusy,
         NotAnArticle,
         ChecksFailed,
         CrawlFailed,
