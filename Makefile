@@ -38,6 +38,10 @@ bench: install
 bench-extraction: install
 	$(BIN)/python -m bench.extraction
 
+# The browse view (Datasette) of the published warehouse on http://127.0.0.1:8001 after `make run`.
+browse: install
+	$(BIN)/provnews browse
+
 # docs/dictionary.md from the comments of a freshly migrated and published warehouse.
 dictionary: install
 	$(BIN)/provnews dictionary

@@ -118,6 +118,21 @@ def command_export(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def command_browse(arguments: argparse.Namespace) -> int:
+    from provnews.browse import serve
+    from warehouse.browse_edition import write_browse_edition
+
+    if arguments.write_only:
+        edition = write_browse_edition(settings.PUBLISHED_WAREHOUSE)
+        print(f"{edition.path}: {len(edition.tables)} tables, {edition.stories_indexed} stories indexed "
+              f"in {edition.seconds:.2f} s")
+        return 0
+    if not 0 < arguments.port < 65536:
+        raise UsageError(f"--port {arguments.port} is not a TCP port")
+    serve(settings.PUBLISHED_WAREHOUSE, arguments.port)
+    return 0
+
+
 def command_dictionary(arguments: argparse.Namespace) -> int:
     from warehouse.dictionary import DICTIONARY, fresh_dictionary
 
@@ -214,6 +229,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="every table and view, the pipeline's own included (default: the analysts' ones)",
     )
     export.set_defaults(handler=command_export)
+
+    browse = commands.add_parser(
+        "browse", help="browse the published warehouse in Datasette on 127.0.0.1 (read-only)"
+    )
+    browse.add_argument("--port", type=int, default=8001, help="default: %(default)s")
+    browse.add_argument(
+        "--write-only", action="store_true",
+        help="write the browse edition (data/published/browse.sqlite) and exit",
+    )
+    browse.set_defaults(handler=command_browse)
 
     dictionary = commands.add_parser(
         "dictionary", help="write docs/dictionary.md from the comments of a fresh warehouse"

@@ -24,6 +24,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse import search
+from warehouse.browse_edition import write_browse_edition
 from warehouse.connection import connect
 from warehouse.search import build_search_index
 from warehouse.views import create_views
@@ -195,4 +196,5 @@ def publish(warehouse: Path, published: Path) -> Publication:
         for leftover in (temporary, _write_ahead_log(temporary)):
             leftover.unlink(missing_ok=True)
         raise
+    write_browse_edition(published)
     return Publication(published, "refreshed" if refresh else "published", changed)
