@@ -25,6 +25,8 @@ class MarkedFact:
     number: int
     fact: dict
     placed: bool = False
+    start: int = 0
+    end: int = 0
 
     @property
     def anchor(self) -> str:
@@ -34,7 +36,7 @@ class MarkedFact:
     def fields(self) -> list[tuple[str, str]]:
         """What the fact means: every non-empty field but its placement."""
         return [
-            (name, str(value))
+            (name, _number(value))
             for name, value in self.fact.items()
             if name not in PLACEMENT_FIELDS and value not in (None, "", "[]")
         ]
@@ -72,11 +74,11 @@ class Segment:
     marked: list[MarkedFact] = field(default_factory=list)
 
     def html(self) -> Markup:
-        placed = sorted((mark for mark in self.marked if mark.placed), key=lambda mark: mark.fact["_start"])
+        placed = sorted((mark for mark in self.marked if mark.placed), key=lambda mark: mark.start)
         pieces: list[str] = []
         cursor = 0
         for mark in placed:
-            start, end = mark.fact["_start"], mark.fact["_end"]
+            start, end = mark.start, mark.end
             pieces.append(escape(self.text[cursor:start]))
             pieces.append(
                 Markup('<mark class="fact fact-{kind}" id="{anchor}" title="{summary}" data-kind="{kind}">{text}</mark>').format(
@@ -105,11 +107,9 @@ def _place(segment: Segment, mark: MarkedFact) -> None:
         end = start + len(surface)
     if start < 0:
         return
-    taken = [(other.fact["_start"], other.fact["_end"]) for other in segment.marked if other.placed]
-    if any(start < other_end and other_start < end for other_start, other_end in taken):
+    if any(start < other.end and other.start < end for other in segment.marked if other.placed):
         return  # overlapping facts: the side list still shows it
-    fact["_start"], fact["_end"] = start, end
-    mark.placed = True
+    mark.start, mark.end, mark.placed = start, end, True
 
 
 def mark_article(article: dict, captions: list[dict], facts: list[dict]) -> tuple[list[Segment], list[MarkedFact]]:
