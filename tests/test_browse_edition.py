@@ -67,7 +67,8 @@ def test_metadata_describes_every_column_from_the_warehouse_comments_and_configu
         columns = {name for (name,) in reader.execute(
             "SELECT column_name FROM duckdb_columns() WHERE table_name = 'v_articles' AND schema_name = 'main'"
         ).fetchall()}
-    assert set(metadata["tables"]["v_articles"]["columns"]) == columns | {"year"}
+    # The body is on the article page, not in the stories table.
+    assert set(metadata["tables"]["v_articles"]["columns"]) == columns - {"body"} | {"year"}
 
 
 def test_every_canned_query_runs_on_the_edition(published: Path) -> None:
@@ -84,9 +85,21 @@ def test_every_canned_query_runs_on_the_edition(published: Path) -> None:
 
 def test_a_rewrite_replaces_the_edition_whole(published: Path, tmp_path: Path) -> None:
     first = write_browse_edition(published)
-    second = write_browse_edition(published)
+    second = write_browse_edition(published, changed_tables=("articles", "crawl_runs"))
+    assert (first.action, second.action) == ("written", "written")
     assert first.path == second.path and first.stories_indexed == second.stories_indexed == 1
     assert sorted(path.name for path in published.parent.iterdir()) == ["browse.sqlite", "warehouse.duckdb"]
+
+
+def test_a_night_of_crawl_tables_only_refreshes_them_and_keeps_the_search_index(published: Path) -> None:
+    with duckdb.connect(str(published)) as writer:
+        writer.execute("UPDATE crawl_runs SET pages_fetched = pages_fetched + 100")
+        expected = writer.execute("SELECT sum(pages_fetched) FROM v_run_health").fetchone()[0]
+    edition = write_browse_edition(published, changed_tables=("crawl_runs", "pages"))
+    assert edition.action == "refreshed" and is_current(edition.path, published)
+    with sqlite3.connect(edition.path) as connection:
+        assert connection.execute("SELECT sum(pages_fetched) FROM v_run_health").fetchone()[0] == expected
+    assert search(edition.path, '"ho" "ngheo"')
 
 
 def test_article_marks_facts_at_their_offsets_and_lists_every_field() -> None:

@@ -18,9 +18,10 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +40,13 @@ FACETS = ("site", "province", "kind", "year", "place_name", "place")
 SORT_DESCENDING = ("published_at", "published_day", "started_at", "fetched_at")
 # Columns looked up by the article page and by facets.
 INDEXED = ("article_id", "story_id", "duplicate_of", "site", "province", "kind", "year")
+# Warehouse tables that only crawls change, and the edition's objects made from them alone: when
+# publish changed nothing else, only these are written again.
+CRAWL_SOURCES = frozenset({"crawl_runs", "pages", "sources", "parse_failures", "task_failures", "parse_queue"})
+CRAWL_OBJECTS = frozenset({"crawl_runs", "pages", "sources", "v_run_health"})
+# Left out of the edition: the article page shows v_articles' body from articles, and a body
+# per row in the stories table only makes the file larger and the table unreadable.
+LEFT_OUT = {"v_articles": frozenset({"body"})}
 DIACRITIC_D = re.compile(r"\w*[đĐ]\w*")
 YEAR_COMMENT = "Year of published_day (added in the browse edition for faceting)."
 CANNED_QUERIES_FILE = Path(__file__).with_name("browse_queries.sql")
@@ -51,6 +59,7 @@ class BrowseEdition:
     tables: tuple[str, ...]
     stories_indexed: int
     seconds: float
+    action: str  # written, or refreshed (crawl tables only)
 
 
 def browse_edition_path(published: Path) -> Path:
@@ -94,7 +103,7 @@ class _Table:
 
 
 def _plan(item: CatalogObject) -> _Table:
-    columns = list(item.columns)
+    columns = [column for column in item.columns if column.name not in LEFT_OUT.get(item.name, ())]
     expressions = [_expression(column) for column in columns]
     names = {column.name for column in columns}
     if "published_day" in names and "year" not in names:
@@ -141,7 +150,10 @@ def _index_stories(target: sqlite3.Connection) -> int:
         else "''"
     )
     rows = target.execute(
-        f"SELECT rowid, title, lead, body, coalesce({captions}, '') FROM v_articles"
+        f"""
+        SELECT v_articles.rowid, v_articles.title, v_articles.lead, articles.body, coalesce({captions}, '')
+        FROM v_articles JOIN articles USING (article_id)
+        """
     ).fetchall()
 
     def folded(texts: tuple[str, ...]) -> str:
@@ -214,27 +226,51 @@ def _metadata(tables: list[_Table]) -> dict:
     }
 
 
-def write_browse_edition(published: Path, target: Path | None = None) -> BrowseEdition:
-    """Write the browse edition of the published file (beside it unless target is given), atomically."""
+def _refreshable(target: Path, changed_tables: Collection[str] | None) -> bool:
+    return (
+        changed_tables is not None
+        and set(changed_tables) <= CRAWL_SOURCES
+        and _stored(target, "published") is not None
+    )
+
+
+def write_browse_edition(
+    published: Path, target: Path | None = None, changed_tables: Collection[str] | None = None
+) -> BrowseEdition:
+    """Write the browse edition of the published file (beside it unless target is given), atomically.
+
+    With changed_tables (the warehouse tables publish found changed) naming crawl tables only,
+    the last edition is copied and only its crawl tables are written again: a night that brought
+    no new article costs the crawl tables, not the corpus.
+    """
     started = time.perf_counter()
     target = target or browse_edition_path(published)
     temporary = target.with_name(f".{target.name}.tmp-{os.getpid()}")
     temporary.unlink(missing_ok=True)
+    refresh = target.exists() and _refreshable(target, changed_tables)
     source = connect(published, read_only=True)
     try:
         tables = [_plan(item) for item in analyst_objects(source)]
+        if refresh:
+            shutil.copyfile(target, temporary)
         sqlite = sqlite3.connect(temporary)
         try:
             # The file is renamed into place only once complete: no journal needed while writing.
             sqlite.execute("PRAGMA journal_mode = OFF")
             sqlite.execute("PRAGMA synchronous = OFF")
             for table in tables:
+                if refresh and table.source.name not in CRAWL_OBJECTS:
+                    continue
+                sqlite.execute(f"DROP TABLE IF EXISTS {_quoted(table.source.name)}")
                 _copy_table(source, sqlite, table)
             names = {table.source.name for table in tables}
-            stories = _index_stories(sqlite) if "v_articles" in names else 0
-            sqlite.execute(f"CREATE TABLE {METADATA_TABLE} (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            if refresh:
+                stories = sqlite.execute("SELECT count(*) FROM v_articles").fetchone()[0] if "v_articles" in names else 0
+            else:
+                stories = _index_stories(sqlite) if "v_articles" in names else 0
+            sqlite.execute(f"CREATE TABLE IF NOT EXISTS {METADATA_TABLE} (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
             sqlite.executemany(
-                f"INSERT INTO {METADATA_TABLE} VALUES (?, ?)",
+                f"INSERT OR REPLACE INTO {METADATA_TABLE} VALUES (?, ?)",
                 [("datasette", json.dumps(_metadata(tables), ensure_ascii=False)),
                  ("published", published_stamp(published))],
             )
@@ -252,7 +288,10 @@ def write_browse_edition(published: Path, target: Path | None = None) -> BrowseE
         raise
     finally:
         source.close()
-    return BrowseEdition(target, tuple(table.source.name for table in tables), stories, time.perf_counter() - started)
+    return BrowseEdition(
+        target, tuple(table.source.name for table in tables), stories, time.perf_counter() - started,
+        "refreshed" if refresh else "written",
+    )
 
 
 def published_stamp(published: Path) -> str:

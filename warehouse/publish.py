@@ -196,5 +196,5 @@ def publish(warehouse: Path, published: Path) -> Publication:
         for leftover in (temporary, _write_ahead_log(temporary)):
             leftover.unlink(missing_ok=True)
         raise
-    write_browse_edition(published)
+    write_browse_edition(published, changed_tables=changed)
     return Publication(published, "refreshed" if refresh else "published", changed)
