@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -91,6 +93,15 @@ def test_a_rewrite_replaces_the_edition_whole(published: Path, tmp_path: Path) -
     assert sorted(path.name for path in published.parent.iterdir()) == ["browse.sqlite", "warehouse.duckdb"]
 
 
+def test_a_killed_writer_s_temporary_edition_is_removed_by_the_next_write(published: Path) -> None:
+    killed = subprocess.Popen([sys.executable, "-c", "pass"])
+    killed.wait()
+    leftover = published.with_name(f".browse.sqlite.tmp-{killed.pid}")
+    leftover.write_bytes(b"half an edition")
+    write_browse_edition(published)
+    assert sorted(path.name for path in published.parent.iterdir()) == ["browse.sqlite", "warehouse.duckdb"]
+
+
 def test_a_night_of_crawl_tables_only_refreshes_them_and_keeps_the_search_index(published: Path) -> None:
     with duckdb.connect(str(published)) as writer:
         writer.execute("UPDATE crawl_runs SET pages_fetched = pages_fetched + 100")
@@ -136,3 +147,14 @@ def test_a_canned_query_whose_columns_an_edition_lacks_is_left_out() -> None:
 
     queries = _canned_queries({"v_facts": {"kind", "name"}, "v_articles": {"site", "published_day"}})
     assert set(queries) == {"articles_per_site_per_month"}
+
+
+def test_browse_without_a_published_warehouse_or_with_a_bad_port_says_so_in_one_line(tmp_path: Path) -> None:
+    from tests.support import free_port, provnews_environment, run_provnews
+
+    environment = provnews_environment(tmp_path, free_port())
+    missing = run_provnews(["browse", "--write-only"], environment)
+    bad_port = run_provnews(["browse", "--port", "70000"], environment)
+    assert (missing.returncode, bad_port.returncode) == (2, 2)
+    assert "published/warehouse.duckdb: run `provnews run` first" in missing.stderr and "not a TCP port" in bad_port.stderr
+    assert len((missing.stderr + bad_port.stderr).strip().splitlines()) == 2

@@ -234,6 +234,19 @@ def _refreshable(target: Path, changed_tables: Collection[str] | None) -> bool:
     )
 
 
+def _remove_leftovers(target: Path) -> None:
+    """Temporary editions of writers that died (killed mid-write) are removed; live writers' are not."""
+    for leftover in target.parent.glob(f".{target.name}.tmp-*"):
+        try:
+            os.kill(int(leftover.name.rsplit("-", 1)[1]), 0)
+        except ValueError:
+            continue
+        except ProcessLookupError:
+            leftover.unlink(missing_ok=True)
+        except PermissionError:
+            continue
+
+
 def write_browse_edition(
     published: Path, target: Path | None = None, changed_tables: Collection[str] | None = None
 ) -> BrowseEdition:
@@ -247,6 +260,7 @@ def write_browse_edition(
     target = target or browse_edition_path(published)
     temporary = target.with_name(f".{target.name}.tmp-{os.getpid()}")
     temporary.unlink(missing_ok=True)
+    _remove_leftovers(target)
     refresh = target.exists() and _refreshable(target, changed_tables)
     source = connect(published, read_only=True)
     try:
