@@ -79,7 +79,9 @@ def test_every_canned_query_runs_on_the_edition(published: Path) -> None:
     assert {"poverty_households_per_district_over_time", "most_cited_legal_documents"} <= set(queries)
     with sqlite3.connect(edition) as connection:
         for name, query in queries.items():
-            connection.execute(query["sql"]).fetchall()
+            connection.execute(query["sql"], {"words": "ho ngheo"}).fetchall()
+        ranked = connection.execute(queries["stories_ranked_by_relevance"]["sql"], {"words": "ho ngheo"}).fetchall()
+    assert len(ranked) == 1
     with sqlite3.connect(edition) as connection:
         rows = connection.execute(queries["articles_per_site_per_month"]["sql"]).fetchall()
     assert rows == [("baoquangninh", "2026-11", 1)]

@@ -63,3 +63,15 @@ SELECT site, substr(published_day, 1, 7) AS month, count(*) AS stories
 FROM v_articles
 GROUP BY site, month
 ORDER BY month DESC, site;
+
+-- name: stories_ranked_by_relevance
+-- needs: v_articles.article_id, v_articles.title, v_articles.site, v_articles.province, v_articles.published_day
+-- Stories ranked by relevance
+-- Words with or without accents, all required ("ho ngheo"); "a phrase" in double quotes; OR; NOT.
+SELECT v_articles.article_id, v_articles.title, v_articles.site, v_articles.province, v_articles.published_day,
+       round(-bm25(v_articles_fts), 2) AS score
+FROM v_articles_fts
+JOIN v_articles ON v_articles.rowid = v_articles_fts.rowid
+WHERE v_articles_fts MATCH :words
+ORDER BY bm25(v_articles_fts)
+LIMIT 100;
