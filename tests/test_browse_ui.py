@@ -76,7 +76,10 @@ def test_analyst_searches_filters_opens_an_article_and_downloads_csv(browse_view
             page.locator("input#_search").press("Enter")
             page.wait_for_url("**_search=ho+ngheo**")
             expect(page.get_by_role("link", name=POVERTY_STORY)).to_be_visible()
-            page.screenshot(path=str(SCREENSHOTS / "browse_search_ho_ngheo.png"), full_page=True)
+            # Column descriptions come from the warehouse's comments, folded, and as header tooltips.
+            expect(page.locator("details.column-descriptions summary")).to_be_visible()
+            assert page.locator("th.col-province").get_attribute("title") == "Province of that site (sources.province)."
+            page.screenshot(path=str(SCREENSHOTS / "browse_search_ho_ngheo.png"))
 
             # Facts filtered by province, then by kind, with the facets.
             page.goto(f"{browse_view}/browse/v_facts")
@@ -87,7 +90,7 @@ def test_analyst_searches_filters_opens_an_article_and_downloads_csv(browse_view
             kinds = set(page.locator("table.rows-and-columns td.col-kind").all_inner_texts())
             provinces = set(page.locator("table.rows-and-columns td.col-province").all_inner_texts())
             assert (kinds, provinces) == ({"number"}, {"Quảng Ninh"})
-            page.screenshot(path=str(SCREENSHOTS / "browse_facts_quang_ninh_number.png"), full_page=True)
+            page.screenshot(path=str(SCREENSHOTS / "browse_facts_quang_ninh_number.png"))
             facts_url = page.url
 
             # An article with its facts marked where they stand.

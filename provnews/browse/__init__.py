@@ -17,7 +17,7 @@ from warehouse.browse_edition import browse_edition_path, is_current, stored_met
 
 BROWSE_DIR = Path(__file__).resolve().parent
 HOST = "127.0.0.1"
-DEFAULT_PORT = 8001
+STATIC_MOUNT = "provnews-static"
 
 
 def current_edition(published: Path) -> Path:
@@ -39,9 +39,12 @@ def datasette_arguments(edition: Path, metadata: Path, port: int) -> list[str]:
         "--metadata", str(metadata),
         "--template-dir", str(BROWSE_DIR / "templates"),
         "--plugins-dir", str(BROWSE_DIR / "plugins"),
+        "--static", f"{STATIC_MOUNT}:{BROWSE_DIR / 'static'}",
         "--setting", "sql_time_limit_ms", "5000",
         "--setting", "default_page_size", "50",
         "--setting", "facet_time_limit_ms", "1000",
+        # Leads and sentences run to hundreds of words: tables show their start, the row the rest.
+        "--setting", "truncate_cells_html", "160",
     ]
 
 
@@ -50,7 +53,8 @@ def serve(published: Path, port: int) -> None:
     edition = current_edition(published)
     metadata = edition.with_name("browse-metadata.json")
     temporary = metadata.with_name(f".{metadata.name}.tmp-{os.getpid()}")
-    temporary.write_text(json.dumps(stored_metadata(edition), ensure_ascii=False, indent=1), encoding="utf-8")
+    described = stored_metadata(edition) | {"extra_js_urls": [f"/{STATIC_MOUNT}/browse.js"]}
+    temporary.write_text(json.dumps(described, ensure_ascii=False, indent=1), encoding="utf-8")
     os.replace(temporary, metadata)
     print(f"browse: http://{HOST}:{port}/ (read-only, {edition})", flush=True)
     arguments = datasette_arguments(edition, metadata, port)

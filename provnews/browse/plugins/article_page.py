@@ -80,15 +80,16 @@ def register_routes():
 
 @hookimpl
 def render_cell(row, value, column, table, database, datasette):
-    """Article keys and story titles link to the article page."""
+    """Article keys, story titles and facts' or captions' article titles link to the article page."""
     if database != DATABASE or value in (None, ""):
         return None
     if column in ARTICLE_COLUMNS:
         return Markup('<a class="article-link" href="{}">{}</a>').format(
             datasette.urls.path(f"/article/{value}"), value
         )
-    if column == "title" and table in TITLE_TABLES:
-        key = row[TITLE_TABLES[table]] if TITLE_TABLES[table] in row.keys() else None
+    key_column = TITLE_TABLES.get(table) if column == "title" else "article_id" if column == "article_title" else None
+    if key_column:
+        key = row[key_column] if key_column in row.keys() else None
         if key:
             return Markup('<a class="article-link" href="{}">{}</a>').format(
                 datasette.urls.path(f"/article/{key}"), escape(value)
