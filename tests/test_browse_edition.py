@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from provnews.browse.article import bylines, mark_article
+from provnews.browse.article import bylines, mark_article, web_address
 from tests.test_warehouse_views import warehouse  # noqa: F401  (the fixture)
 from warehouse.browse_edition import SEARCH_TABLE, is_current, stored_metadata, write_browse_edition
 from warehouse.publish import publish
@@ -160,3 +160,8 @@ def test_browse_without_a_published_warehouse_or_with_a_bad_port_says_so_in_one_
     assert (missing.returncode, bad_port.returncode) == (2, 2)
     assert "published/warehouse.duckdb: run `provnews run` first" in missing.stderr and "not a TCP port" in bad_port.stderr
     assert len((missing.stderr + bad_port.stderr).strip().splitlines()) == 2
+
+
+def test_only_web_addresses_become_links() -> None:
+    assert web_address("https://baoquangninh.vn/a.jpg") == "https://baoquangninh.vn/a.jpg"
+    assert web_address("javascript:alert(1)") is None and web_address("/a.jpg") is None and web_address(None) is None

@@ -9,6 +9,7 @@ Screenshots go to data/screenshots/.
 from __future__ import annotations
 
 import csv
+import json
 import re
 import subprocess
 import sys
@@ -115,3 +116,12 @@ def test_analyst_searches_filters_opens_an_article_and_downloads_csv(browse_view
     with downloaded.open(encoding="utf-8") as file:
         rows = list(csv.DictReader(file))
     assert rows and {row["kind"] for row in rows} == {"number"} and {row["province"] for row in rows} == {"Quảng Ninh"}
+
+
+def test_a_story_s_article_page_lists_its_other_copies(browse_view: str) -> None:
+    with urllib.request.urlopen(f"{browse_view}/browse/v_articles.json?copies__gt=0&_shape=array&_col=article_id") as answer:
+        stories = json.loads(answer.read())
+    assert stories, "the mirror publishes stories copied by another site"
+    with urllib.request.urlopen(f"{browse_view}/article/{stories[0]['article_id']}") as answer:
+        page = answer.read().decode("utf-8")
+    assert '<ul class="article-copies">' in page and "None found." not in page

@@ -144,6 +144,13 @@ def _segment_index(fact: dict) -> int | None:
     return fact.get("paragraph") if fact.get("source") in ("body", "caption") else None
 
 
+def web_address(value: object) -> str | None:
+    """The value if it is an http(s) address, else None: a page's javascript: link never becomes ours."""
+    if isinstance(value, str) and value.lower().startswith(("http://", "https://")):
+        return value
+    return None
+
+
 def bylines(article: dict) -> list[str]:
     """The article's bylines (or authors), whichever the edition has, as a list of names."""
     for name in ("bylines", "authors"):

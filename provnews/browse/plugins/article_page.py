@@ -6,7 +6,7 @@ from datasette import hookimpl
 from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup, escape
 
-from provnews.browse.article import bylines, mark_article
+from provnews.browse.article import bylines, mark_article, web_address
 
 DATABASE = "browse"
 ARTICLE_COLUMNS = ("article_id", "story_id")
@@ -53,6 +53,10 @@ async def article_page(datasette, request) -> Response:
         {"story": story_id, "id": article_id},
     )
     segments, marked = mark_article(article, captions, facts)
+    for row in (article, *captions, *copies):
+        for name in ("url", "image_url"):
+            if name in row:
+                row[f"{name}_link"] = web_address(row[name])
     by_kind: dict[str, int] = {}
     for mark in marked:
         by_kind[mark.fact.get("kind") or "fact"] = by_kind.get(mark.fact.get("kind") or "fact", 0) + 1
