@@ -67,10 +67,13 @@ def test_publish_leaves_only_the_published_file_and_its_spare(tmp_path: Path) ->
     warehouse, published = tmp_path / "warehouse.duckdb", tmp_path / "published" / "warehouse.duckdb"
     add_articles(warehouse, tmp_path / "landing", "run-1", 1)
     publish(warehouse, published)
-    assert [path.name for path in published.parent.iterdir()] == ["warehouse.duckdb"]
+    # The browse edition (warehouse.browse_edition) is written beside it, also by a rename.
+    assert sorted(path.name for path in published.parent.iterdir()) == ["browse.sqlite", "warehouse.duckdb"]
     add_articles(warehouse, tmp_path / "landing", "run-2", 1)
     publish(warehouse, published)
-    assert sorted(path.name for path in published.parent.iterdir()) == [".warehouse.duckdb.spare", "warehouse.duckdb"]
+    assert sorted(path.name for path in published.parent.iterdir()) == [
+        ".warehouse.duckdb.spare", "browse.sqlite", "warehouse.duckdb"
+    ]
 
 
 def test_readers_see_whole_copies_while_publish_runs_twice(tmp_path: Path) -> None:

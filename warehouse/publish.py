@@ -29,6 +29,7 @@ import duckdb
 
 from transforms import search_text
 from warehouse import search, views
+from warehouse.browse_edition import write_browse_edition
 from warehouse.connection import ROW_GROUP_ROWS, connect
 from warehouse.search import SEARCH_TABLES, refresh_search_index
 
@@ -49,9 +50,11 @@ PUBLISHED_ONLY_TABLES = frozenset({*SEARCH_TABLES, "search_index_code"})
 WORKING = "warehouse"  # the catalog name warehouse.connection.connect() attaches the working file as
 SPARE = "publishing"
 PREVIOUS = "previously_published"
-# Further editions of the published warehouse for other readers (a browsable copy, exports) are
-# functions of the published file's path, run after each swap that changed it.
-EDITIONS: tuple[Callable[[Path], object], ...] = ()
+# Further editions of the published warehouse for other readers, written from it after each swap
+# that changed it: functions of the published file's path and the names publish found changed.
+EDITIONS: tuple[Callable[[Path, tuple[str, ...]], object], ...] = (
+    lambda published, changed: write_browse_edition(published, changed_tables=changed),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -420,7 +423,7 @@ def publish(warehouse: Path, published: Path) -> Publication:
         indexed = _finish_copy(spare_path(published))
         _swap(published)
         for edition in EDITIONS:
-            edition(published)
+            edition(published, copied.tables_changed)
     return Publication(
         path=published,
         action=copied.action,
@@ -433,4 +436,3 @@ def publish(warehouse: Path, published: Path) -> Publication:
         search_indexed=indexed,
         seconds=time.monotonic() - started,
     )
-

@@ -165,6 +165,14 @@ LEFT JOIN (
 ) AS caption_hashes USING (article_id)
 """
 
+_MACRO_COMMENTS = """
+COMMENT ON MACRO tone_key IS 'tone_key(text): NFC, lower case, zero-width characters and soft hyphens dropped, the tone of open oa/oe/uy syllables on the first vowel (hoà → hòa): the form search words are kept in.';
+COMMENT ON MACRO accent_fold IS 'accent_fold(text): text without accents or tone marks, đ as d; how a query word typed without accents is matched.';
+COMMENT ON MACRO tone_word IS 'tone_word(word): tone_key of one lower-case word, by its last two letters.';
+COMMENT ON MACRO search_words IS 'search_words(text): the search words of a text as the index cuts them (letters and digits, invisible characters dropped, tone_key form).';
+COMMENT ON MACRO TABLE search_articles IS 'search_articles(query, site, province, date_from, date_to, all_copies, max_results): stories matching the query, best first. Every word required; "quoted phrases"; OR between two words or phrases; -word or -"phrase" excluded; a word typed without accents also matches its accented forms, ranked lower. Title, lead, body and captions are searched. One row per story (all_copies := true: per article), at most max_results (100). Columns: story_id, article_id, url, site, province, published_at, title, score (BM25, title x3, lead x2), matched_in, copies, snippet (the match marked «…»). Results come from the published file as your process opened it: a process keeps that snapshot, even in connections it opens later, until it has closed every connection to the file.';
+"""
+
 
 def search_code_digest() -> str:
     """Digest of what the index's rows depend on (its tables, witnesses and words); other rows are rebuilt."""
@@ -253,6 +261,7 @@ def refresh_search_index(connection: duckdb.DuckDBPyConnection) -> SearchRefresh
         connection.execute("DROP TABLE IF EXISTS search_stale")
         connection.execute("DROP TABLE IF EXISTS search_witnesses")
     connection.execute(search_macro())
+    connection.execute(_MACRO_COMMENTS)
     documents = connection.execute("SELECT count(*) FROM search_documents").fetchone()[0]
     return SearchRefresh(indexed=len(pending), removed=removed, documents=documents)
 
