@@ -3,8 +3,9 @@
 The corpus is PROVNEWS_BENCH_SEARCH_ARTICLES synthetic stories (default 100,000; bench.pages,
 3–6 KB of Vietnamese text and two to four captions each, 5% planted copies folded into their
 stories) stored as articles in a migrated warehouse file, with the search index built for all
-but the last 1,000. Building it takes a few minutes, so it is kept in PROVNEWS_BENCH_CACHE
-(default data/bench-cache/) and reused while the search code and the corpus size are unchanged.
+but the last 1,000. Building it takes many minutes (26 on a busy 2-core machine), so it is kept
+in PROVNEWS_BENCH_CACHE (default data/bench-cache/) and reused while the index code and the
+corpus size are unchanged.
 
 Each run copies the cached file, then:
 - indexes its last 1,000 articles, as the night's publish does on a corpus of that size;
