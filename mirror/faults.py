@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from http.server import BaseHTTPRequestHandler
 
 from mirror import render_baoquangninh, render_feeds
+from mirror.hostile import HOSTILE_PAGES
 from mirror.chrome import HTML, XML, Page, SiteView, escape, make_page
 from mirror.content import MirrorArticle
 
@@ -197,6 +198,13 @@ def gzip_bomb_encoded(handler: BaseHTTPRequestHandler, settings: FaultSettings) 
     _stream_bomb(handler, {"Content-Type": XML, "Content-Encoding": "gzip"}, settings.bomb_bytes)
 
 
+def _hostile(page: Callable[[], str]) -> Fault:
+    def serve(handler: BaseHTTPRequestHandler, settings: FaultSettings) -> None:
+        _send(handler, 200, page().encode("utf-8"))
+
+    return serve
+
+
 def _redirect(location: str) -> Fault:
     def redirect(handler: BaseHTTPRequestHandler, settings: FaultSettings) -> None:
         target = location if location.startswith("http") else "/" + SITE + location
@@ -222,6 +230,8 @@ FAULTS: dict[str, tuple[str, Fault]] = {
     "/chuyen-noi-bo-9000012.html": ("Chuyển hướng vào mạng nội bộ", _redirect("http://10.0.0.1/tin-tuc/bai-viet-9000012.html")),
     GZIP_SITEMAP_PATH: ("Sitemap nén gzip", gzip_bomb_file),
     ENCODED_SITEMAP_PATH: ("Sitemap Content-Encoding gzip", gzip_bomb_encoded),
+    # Pages that answer 200 with HTML built to break the parser (mirror/hostile.py).
+    **{path: (label, _hostile(page)) for path, (label, page) in HOSTILE_PAGES.items()},
 }
 
 

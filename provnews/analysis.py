@@ -62,10 +62,26 @@ def print_status(warehouse: Path) -> None:
         print(connection.sql(RUN_HEALTH))
         print("Last failed Airflow tasks")
         print(connection.sql(TASK_FAILURES))
+        print_held_back(connection)
         print("Tables")
         print(connection.sql(TABLE_COUNTS))
     finally:
         connection.close()
+
+
+def print_held_back(connection) -> None:
+    """What the last check held back from the published warehouse, and why."""
+    from warehouse.checks import load_checks
+    from warehouse.checks_holding import held_back_summary
+
+    held = held_back_summary(connection)
+    if not held:
+        print("Held back from publication: nothing")
+        return
+    why = {check.name: check.description for check in load_checks()}
+    print("Held back from publication")
+    for check_name, row_kind, rows, sites in held:
+        print(f"  {check_name}: {rows} {row_kind} row(s) of {sites or 'no site'}; {why.get(check_name, '')}")
 
 
 def run_sql(published: Path, query: str | None) -> int:

@@ -141,8 +141,15 @@ def _write_known_pages(sites: Sequence[Site]) -> dict[str, Path]:
                     WHERE site = ? AND page_kind = 'article' AND http_status BETWEEN 200 AND 299
                     QUALIFY row_number() OVER (PARTITION BY url ORDER BY fetched_at DESC) = 1
                 )
+                -- A stored date that can't be true (a year 0 from an older parse) has no Arrow
+                -- value and would stop every later crawl: it counts as no date.
                 SELECT landed.url, landed.etag, landed.last_modified, landed.content_sha256,
-                       landed.fetched_at, coalesce(articles.published_at, landed.first_landed_at)
+                       landed.fetched_at,
+                       coalesce(
+                           CASE WHEN articles.published_at BETWEEN TIMESTAMPTZ '1990-01-01 00:00:00+00'
+                                                               AND landed.fetched_at + INTERVAL 1 DAY
+                                THEN articles.published_at END,
+                           landed.first_landed_at)
                 FROM landed
                 LEFT JOIN articles ON articles.page_id = landed.page_id
                 """,
@@ -269,34 +276,46 @@ def facts(reextract: bool = False) -> dict:
     from provnews.parsing import facts_for_batch
     from transforms.facts import EXTRACTOR_VERSION
     from warehouse.facts import articles_needing_facts, mark_facts_stale, store_facts
+    from warehouse.failures import ArticleFailure, record_article_failures
 
     started = time.monotonic()
-    articles = stored = 0
+    articles = stored = failed = 0
     with open_warehouse(views=False) as connection:
         if reextract:
             mark_facts_stale(connection)
         for batch in articles_needing_facts(connection):
-            stored += store_facts(connection, facts_for_batch(batch), EXTRACTOR_VERSION)
+            failures: list[ArticleFailure] = []
+            stored += store_facts(connection, facts_for_batch(batch, failures), EXTRACTOR_VERSION)
+            # An article that failed is stored with no facts; its failure row says why.
+            record_article_failures(connection, "facts", [text.article_id for text in batch], failures)
             articles += len(batch)
-    return {"articles": articles, "facts": stored, "seconds": _timed(started)}
+            failed += len(failures)
+    return {"articles": articles, "facts": stored, "failures": failed, "seconds": _timed(started)}
 
 
 def check() -> dict:
-    """Run the data-quality checks; raises ChecksFailed so that publish does not happen."""
-    from warehouse.checks import run_checks
+    """Run the data-quality checks and hold back the rows they find (warehouse.checks_holding).
 
-    with open_warehouse(read_only=True) as connection:
+    Raises ChecksFailed, so that publish does not happen, only when a check shows the
+    warehouse itself broken; bad rows are held back and the rest is published.
+    """
+    from warehouse.checks import run_checks
+    from warehouse.checks_holding import hold_back_rows
+
+    with open_warehouse(views=False) as connection:
         report = run_checks(connection)
-    failed = [result for result in report.results if not result.passed]
+        outcome = hold_back_rows(connection, report)
     summary = {
         "passed": report.passed,
+        "held_back": outcome.held,
         "checks": [
             {"name": result.name, "passed": result.passed, "offending_rows": result.offending_rows}
             for result in report.results
         ],
     }
-    if failed:
-        names = ", ".join(f"{result.name} ({result.offending_rows} rows)" for result in failed)
+    if outcome.stopping:
+        failed = {result.name: result.offending_rows for result in report.failures}
+        names = ", ".join(f"{name} ({failed[name]} rows)" for name in outcome.stopping)
         raise ChecksFailed(f"data-quality checks failed: {names}; publish stopped")
     return summary
 

@@ -5,14 +5,17 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone as fixed_zone
+
+utc = fixed_zone.utc
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from transforms.authors import byline_authors, split_names
 from transforms.captions import absolute_url, caption_key, take_captions
 from transforms.clean import generic_paragraphs, is_box_label, paragraphs, remove_noise
-from transforms.dates import parse_date
+from transforms.dates import has_impossible_offset, parse_date, read_published
+from transforms.page_cost import LXML_MAX_NESTING, MAX_TEXT_CHARACTERS, check_nesting, cut_text
 from transforms.records import Article, Caption, Selectors
 from transforms.text import comparison_key, compose, decode_page, normalise_text, read_page
 
@@ -38,11 +41,18 @@ def parse_page(
     content_type: str | None = None,
     day_first: bool = True,
     timezone: str = "Asia/Ho_Chi_Minh",
+    fetched_at: datetime | None = None,
 ) -> Article:
-    """The article of one page; raises NotAnArticle with a one-line reason when there is none."""
+    """The article of one page; raises NotAnArticle with a one-line reason when there is none.
+
+    fetched_at (default: now) bounds the publication time: a page is not published more than
+    a day after it was fetched. A page nested deeper than the parsers can follow is refused
+    (PageTooDeep, a NotAnArticle) before any parser sees it.
+    """
     html, verbatim = read_page(raw, content_type) if isinstance(raw, bytes) else (compose(raw), False)
     if not _HTML.search(html[:20000]):
         raise NotAnArticle("not HTML")
+    depth = check_nesting(raw if verbatim else html)
     # The parser reads UTF-8; bytes that already are the text spare it encoding the text again.
     tree = LexborHTMLParser(raw if verbatim else html)
     if tree.body is None:
@@ -53,11 +63,14 @@ def parse_page(
     if not title:
         raise NotAnArticle("no title")
     section = _first_text(tree, selectors.section) or metadata.section
-    published_at = _published_at(metadata.published, day_first, timezone)
+    fetched_at = fetched_at or datetime.now(utc)
+    published_at, date_note = read_published(metadata.published, fetched_at, day_first=day_first, timezone=timezone)
+    notes = [date_note] if date_note else []
     if published_at is None:
         # Read before the boxes go: the date line often sits in a toolbar that remove_noise drops.
         visible_date = _first_text(tree, selectors.date) or _generic_date_text(tree)
-        published_at = _published_at(visible_date, day_first, timezone)
+        published_at, date_note = read_published(visible_date, fetched_at, day_first=day_first, timezone=timezone)
+        notes += [date_note] if date_note else []
     visible_authors = _visible_authors(tree, selectors.author)
     root = tree.css_first(selectors.body) if selectors.body else None
     if root is not None:
@@ -74,7 +87,8 @@ def parse_page(
         remove_noise(tree.body, selectors.drop)
         marked_lead = _marked_lead(tree)
         captions = take_captions(tree.body, url, selectors.captions, title)
-        blocks = generic_paragraphs(tree.html or "", url)
+        # Past lxml's depth trafilatura would silently lose the deep text and all after it.
+        blocks = paragraphs(tree.body) if depth > LXML_MAX_NESTING else generic_paragraphs(tree.html or "", url)
         lead, blocks = _split_lead(blocks, marked_lead, metadata.description)
         extractor = "generic"
     body, byline = _clean_blocks(blocks, title, lead, captions)
@@ -82,6 +96,9 @@ def parse_page(
         lead, body = body[0], body[1:]
     if not body:
         raise NotAnArticle("no article text")
+    lead, body, text_truncated = cut_text(lead, body)
+    if text_truncated:
+        notes.append(f"text cut at {MAX_TEXT_CHARACTERS:,} characters")
     return Article(
         url=url,
         canonical_url=metadata.canonical_url,
@@ -93,6 +110,8 @@ def parse_page(
         section=section,
         captions=captions,
         extractor=extractor,
+        notes=tuple(notes),
+        text_truncated=text_truncated,
     )
 
 
@@ -128,7 +147,8 @@ def _generic_date_text(tree: LexborHTMLParser) -> str:
     """The first short element that looks like a visible publication date."""
     for node in tree.css(_DATE_CLASS):
         text = normalise_text(node.text())
-        if 6 <= len(text) <= 80 and parse_date(text) is not None:
+        # A date with an impossible offset is still the page's date line: read_published notes it.
+        if 6 <= len(text) <= 80 and (parse_date(text) is not None or has_impossible_offset(text)):
             return text
     return ""
 
@@ -193,10 +213,6 @@ _AGENCY_MARKER = re.compile(r"^\(?[A-ZĐ]{2,8}\)?\s*[-–—]\s+\S")
 
 def _is_agency_lead(paragraph: str) -> bool:
     return _AGENCY_MARKER.match(paragraph) is not None
-
-
-def _published_at(text: str | None, day_first: bool, timezone: str) -> datetime | None:
-    return parse_date(text, day_first=day_first, timezone=timezone) if text else None
 
 
 def _visible_authors(tree: LexborHTMLParser, selector: str | None) -> list[str]:
@@ -301,12 +317,15 @@ def _linked_data(script: str) -> dict:
     """The JSON-LD object describing the article; broken JSON is skipped, not fatal."""
     try:
         document = json.loads(script, strict=False)
-    except ValueError:
+        items = _json_items(document)
+    except (ValueError, RecursionError):
+        # RecursionError: JSON nested deeper than Python's stack, which no real page needs.
         return {}
-    for item in _json_items(document):
+    for item in items:
         kinds = item.get("@type")
-        kinds = set(kinds) if isinstance(kinds, list) else {kinds}
-        if kinds & _ARTICLE_TYPES:
+        kinds = kinds if isinstance(kinds, list) else [kinds]
+        # Only strings name a type; an object or a number in @type names nothing.
+        if any(isinstance(kind, str) and kind in _ARTICLE_TYPES for kind in kinds):
             return item
     return {}
 

@@ -44,6 +44,8 @@ class Article:
     section: str | None
     captions: tuple[Caption, ...] = ()
     extractor: str = "selectors"  # "selectors" or "generic": which path produced the body
+    notes: tuple[str, ...] = ()  # what parse dropped or cut: an impossible date, text over the limit
+    text_truncated: bool = False  # the text was longer than the limit per article and was cut
 
 
 # Not frozen: a frozen dataclass's __init__ costs five times as much, and an article yields dozens of facts.

@@ -55,6 +55,7 @@ class ParsedArticle:
 class ParseFailure:
     page_id: str
     reason: str
+    error_class: str = "NotAnArticle"  # NotAnArticle, PageTooDeep, or the exception's class
 
 
 _PENDING_PAGES = """
@@ -264,6 +265,8 @@ _ARTICLE_SCHEMA = pa.schema(
         ("word_count", pa.int32()),
         ("content_sha256", pa.string()),
         ("extractor", pa.string()),
+        ("parse_notes", pa.list_(pa.string())),
+        ("text_truncated", pa.bool_()),
     ]
 )
 
@@ -278,7 +281,7 @@ _CAPTION_SCHEMA = pa.schema(
     ]
 )
 
-_FAILURE_SCHEMA = pa.schema([("page_id", pa.string()), ("reason", pa.string())])
+_FAILURE_SCHEMA = pa.schema([("page_id", pa.string()), ("reason", pa.string()), ("error_class", pa.string())])
 
 
 def _article_table(parsed: Sequence[ParsedArticle]) -> pa.Table:
@@ -301,6 +304,8 @@ def _article_table(parsed: Sequence[ParsedArticle]) -> pa.Table:
             "word_count": [item.word_count for item in parsed],
             "content_sha256": [item.content_sha256 for item in parsed],
             "extractor": [item.article.extractor for item in parsed],
+            "parse_notes": [list(item.article.notes) or None for item in parsed],
+            "text_truncated": [item.article.text_truncated for item in parsed],
         },
         schema=_ARTICLE_SCHEMA,
     )
@@ -328,7 +333,11 @@ def store_articles(
 ) -> int:
     """Upsert articles with their captions and record parse failures, in one transaction; returns articles written."""
     failure_table = pa.table(
-        {"page_id": [item.page_id for item in failures], "reason": [item.reason for item in failures]},
+        {
+            "page_id": [item.page_id for item in failures],
+            "reason": [item.reason for item in failures],
+            "error_class": [item.error_class for item in failures],
+        },
         schema=_FAILURE_SCHEMA,
     )
     connection.register("incoming_articles", _article_table(parsed))
@@ -389,12 +398,13 @@ def _upsert_articles(connection: duckdb.DuckDBPyConnection) -> int:
         """
         INSERT INTO articles (article_id, site, url, canonical_url, page_id, title, lead, body,
             published_at, authors, section, word_count, content_sha256, duplicate_of, extractor,
-            first_seen_at, last_seen_at, parsed_at)
+            first_seen_at, last_seen_at, parsed_at, parse_notes, text_truncated)
         SELECT staged.article_id, incoming.site, incoming.url, incoming.canonical_url,
                incoming.page_id, incoming.title, incoming.lead,
                array_to_string(incoming.paragraphs, '\n\n'), incoming.published_at,
                incoming.authors, incoming.section, incoming.word_count, incoming.content_sha256,
-               NULL, incoming.extractor, staged.first_seen_at, incoming.fetched_at, now()
+               NULL, incoming.extractor, staged.first_seen_at, incoming.fetched_at, now(),
+               incoming.parse_notes, incoming.text_truncated
         FROM staged_articles staged JOIN incoming_articles incoming USING (ordinal)
         ON CONFLICT (article_id) DO UPDATE SET
             site = excluded.site,
@@ -412,7 +422,9 @@ def _upsert_articles(connection: duckdb.DuckDBPyConnection) -> int:
             extractor = excluded.extractor,
             first_seen_at = least(articles.first_seen_at, excluded.first_seen_at),
             last_seen_at = greatest(articles.last_seen_at, excluded.last_seen_at),
-            parsed_at = excluded.parsed_at
+            parsed_at = excluded.parsed_at,
+            parse_notes = excluded.parse_notes,
+            text_truncated = excluded.text_truncated
         """
     ).fetchone()[0]
     # Only articles stored before have captions or facts to clear; with none of them, as on most
@@ -444,10 +456,10 @@ def _upsert_articles(connection: duckdb.DuckDBPyConnection) -> int:
 def _record_failures(connection: duckdb.DuckDBPyConnection) -> None:
     connection.execute(
         """
-        INSERT OR REPLACE INTO parse_failures (page_id, run_id, site, url, reason, failed_at)
+        INSERT OR REPLACE INTO parse_failures (page_id, run_id, site, url, reason, failed_at, error_class)
         SELECT DISTINCT ON (incoming_failures.page_id)
                incoming_failures.page_id, pages.run_id, pages.site, pages.url,
-               incoming_failures.reason, now()
+               incoming_failures.reason, now(), incoming_failures.error_class
         FROM incoming_failures JOIN pages USING (page_id)
         """
     )
