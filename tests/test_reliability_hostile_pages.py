@@ -203,3 +203,13 @@ def test_the_next_night_crawls_again(hostile_night) -> None:
         result = run_provnews(["run", "--sites", SITES], provnews_environment(data, mirror.port))
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32", "utf-32-be"])
+def test_pages_in_utf16_or_utf32_with_a_byte_order_mark_are_decoded(encoding: str) -> None:
+    # Python writes the mark itself for utf-16 and utf-32, not for their -be forms.
+    mark = "\ufeff" if encoding.endswith("-be") else ""
+    raw = (mark + hostile.hostile_page()).encode(encoding)
+    article = parse_page(raw, URL, load_sites()["mirror-faulty"].selectors_for(FETCHED_AT),
+                         content_type="text/html; charset=utf-8", fetched_at=FETCHED_AT)
+    assert (article.title, article.body) == (hostile.HEADLINE, hostile.PARAGRAPHS)
