@@ -200,6 +200,23 @@ def second_night_figures(result: dict) -> list[Figure]:
     ]
 
 
+def hostile_figures(result: dict) -> list[Figure]:
+    """Figures of bench.hostile.run(): one peak-memory figure per transform stage."""
+    pages = f"{result['pages']} pages of {result['page_mb']:.1f} MB"
+    notes = {
+        "parse": f"{pages}: {result['articles']} articles, text cut at 300,000 characters each",
+        "dedup": pages,
+        "facts": f"{pages}: {result['facts']:,} facts (at most 5,000 per article)",
+    }
+    return [
+        at_most(
+            f"hostile pages: {stage} peak memory", result["peak_mb"][stage], "MB", result["target_mb"],
+            f"{notes[stage]}; {result['seconds'][stage]:.1f} s",
+        )
+        for stage in ("parse", "dedup", "facts")
+    ]
+
+
 def _stages(seconds: dict[str, float]) -> str:
     return ", ".join(f"{stage} {spent:.1f} s" for stage, spent in seconds.items()) or "not reported"
 
@@ -213,6 +230,7 @@ BENCHMARKS = (
     Benchmark("memory", "bench.pipeline", "memory_growth", memory_figures),
     Benchmark("crawl", "bench.pipeline", "crawl_throughput", crawl_figures),
     Benchmark("second-night", "bench.pipeline", "second_night", second_night_figures),
+    Benchmark("hostile", "bench.hostile", "run", hostile_figures),
 )
 
 
