@@ -103,13 +103,14 @@ def crawl_sites(site_names: Sequence[str], run_ids: dict[str, str] | None = None
     status failed, never an exception, so that the other sites' crawls land.
     """
     from scrapers.crawl import PlannedCrawl, run_crawls
+    from scrapers.landing import check_run_id
 
     sites = [get_site(name) for name in site_names]
+    chosen = {site.name: (run_ids or {}).get(site.name) or new_run_id(site.name) for site in sites}
+    for site_name, run_id in chosen.items():
+        check_run_id(settings.LANDING_DIR, site_name, run_id)
     known_pages = _write_known_pages(sites)
-    planned = [
-        PlannedCrawl(site, (run_ids or {}).get(site.name) or new_run_id(site.name), known_pages.get(site.name))
-        for site in sites
-    ]
+    planned = [PlannedCrawl(site, chosen[site.name], known_pages.get(site.name)) for site in sites]
     outcomes = run_crawls(planned, landing_dir=settings.LANDING_DIR, log_dir=settings.LOG_DIR)
     return {
         outcome.site: {key: str(value) if isinstance(value, Path) else value for key, value in asdict(outcome).items()}

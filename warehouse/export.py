@@ -31,9 +31,10 @@ def export_parquet(published: Path, out_dir: Path) -> list[Path]:
             target = out_dir / f"{name}.parquet"
             # Written under a temporary name so a reader of out_dir never sees half a file.
             temporary = out_dir / f".{name}.parquet.tmp-{os.getpid()}"
-            connection.execute(
-                f"COPY (SELECT * FROM \"{name}\") TO '{temporary}' (FORMAT parquet, COMPRESSION zstd)"
-            )
+            # Quoted, never pasted: a folder named "x' (FORMAT csv); COPY … --" is a folder name.
+            identifier = '"' + name.replace('"', '""') + '"'
+            location = "'" + str(temporary).replace("'", "''") + "'"
+            connection.execute(f"COPY (SELECT * FROM {identifier}) TO {location} (FORMAT parquet, COMPRESSION zstd)")
             os.replace(temporary, target)
             written.append(target)
         return written
