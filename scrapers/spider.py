@@ -25,6 +25,12 @@ from scrapers.urls import canonical_url, fetchable_url
 
 # Every status reaches the callbacks (so 404s and 500s land as rows) except redirects,
 # which RedirectMiddleware must still follow.
+# Sitemaps that sitemap indexes may link to in one crawl, and how deep indexes may nest (a site
+# file's sitemaps are depth 0). A large site splits its articles into a few hundred sitemaps
+# under one index; a site that links a new sitemap from every sitemap (next.xml?n=N+1) would
+# otherwise keep the crawl reading sitemaps until its budget runs out.
+MAX_SITEMAPS_LINKED = 1000
+MAX_SITEMAP_DEPTH = 3
 HANDLED_STATUSES = [status for status in range(100, 600) if status not in {301, 302, 303, 307, 308}]
 
 _NETWORK_ERRORS: tuple[tuple[type[BaseException] | str, str], ...] = (
@@ -103,6 +109,7 @@ class SiteSpider(scrapy.Spider):
         # Known articles a sitemap vouched for: a feed or listing naming them later changes nothing.
         self._unchanged: set[str] = set()
         self._not_revisited: set[str] = set()
+        self._sitemaps_linked = 0
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         if self.site.obey_robots:
@@ -279,6 +286,22 @@ class SiteSpider(scrapy.Spider):
             return
         yield from self._discovery_requests()
 
+    def _sitemap_request(self, url: str, depth: int) -> scrapy.Request | None:
+        """A sitemap an index links to, within the caps: a site can't keep a crawl reading sitemaps."""
+        stats = self.crawler.stats
+        if depth > MAX_SITEMAP_DEPTH:
+            stats.inc_value("provnews/sitemaps_too_deep")
+            return None
+        if self._sitemaps_linked >= MAX_SITEMAPS_LINKED:
+            stats.inc_value("provnews/sitemaps_over_limit")
+            return None
+        request = self._request(url, "sitemap", self.parse_sitemap)
+        if request is not None:
+            self._sitemaps_linked += 1
+            stats.inc_value("provnews/sitemaps_linked")
+            request.meta["sitemap_depth"] = depth
+        return request
+
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
         links, error = None, None
         if 200 <= response.status < 300:
@@ -289,8 +312,9 @@ class SiteSpider(scrapy.Spider):
         self._land_response(response, error)
         if links is None:
             return
+        depth = response.meta.get("sitemap_depth", 0) + 1
         for url in links.sitemaps:
-            request = self._request(response.urljoin(url), "sitemap", self.parse_sitemap)
+            request = self._sitemap_request(response.urljoin(url), depth)
             if request is not None:
                 yield request
         lastmods = {response.urljoin(url): lastmod for url, lastmod in links.lastmods.items()}

@@ -11,6 +11,7 @@ import pytest
 
 from scrapers import crawl as crawl_module
 from scrapers.crawl import run_crawl
+from scrapers.landing import RunManifest
 from tests.test_crawl_loopback import LoopbackSite, Route, article, html, site_file
 
 # A spider process gone wrong: it and the child it forks ignore SIGTERM, spin on the CPU and
@@ -73,3 +74,70 @@ def test_a_catastrophic_pattern_and_a_hostile_link_end_within_the_budget(tmp_pat
         outcome = run_crawl(site, "loopback-redos", tmp_path / "landing", tmp_path / "logs", timeout_seconds=20)
     assert time.monotonic() - started < 20
     assert outcome.status in ("success", "partial")
+
+
+class EndlessSitemaps:
+    """A site whose sitemap index links a new index on every fetch (next.xml?n=N+1), and 1,100 sitemaps."""
+
+    def __init__(self) -> None:
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        from threading import Thread
+        from urllib.parse import parse_qs, urlsplit
+
+        self.requested: list[str] = []
+        owner = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+                owner.requested.append(self.path)
+                address = urlsplit(self.path)
+                base = f"http://127.0.0.1:{owner.port}/site"
+                if address.path == "/site/next.xml":
+                    number = int(parse_qs(address.query).get("n", ["0"])[0])
+                    links = [f"{base}/next.xml?n={number + 1}"]
+                    if number == 2:
+                        links += [f"{base}/part-{index}.xml" for index in range(1_100)]
+                    entries = "".join(f"<sitemap><loc>{link}</loc></sitemap>" for link in links)
+                    body = f'<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{entries}</sitemapindex>'.encode()
+                    self.send_response(200)
+                elif address.path == "/robots.txt":
+                    body = b"User-agent: *\nAllow: /\n"
+                    self.send_response(200)
+                else:
+                    body = b"not found"
+                    self.send_response(404)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        self.thread = Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> "EndlessSitemaps":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.mark.slow
+def test_sitemaps_per_crawl_are_capped_in_count_and_depth(tmp_path: Path) -> None:
+    from scrapers.spider import MAX_SITEMAP_DEPTH, MAX_SITEMAPS_LINKED
+
+    with EndlessSitemaps() as server:
+        site = site_file(f"http://127.0.0.1:{server.port}/site", discover={"sitemaps": ["/next.xml?n=0"]})
+        outcome = run_crawl(site, "loopback-sitemaps", tmp_path / "landing", tmp_path / "logs", timeout_seconds=120)
+    chain = [path for path in server.requested if path.startswith("/site/next.xml")]
+    assert len(chain) == 1 + MAX_SITEMAP_DEPTH
+    assert len([path for path in server.requested if "sitemap" in path or ".xml" in path]) <= 1 + MAX_SITEMAPS_LINKED
+    stats = RunManifest.from_json(outcome.manifest_file.read_text(encoding="utf-8")).stats
+    assert stats["provnews/sitemaps_linked"] == MAX_SITEMAPS_LINKED
+    assert stats["provnews/sitemaps_over_limit"] >= 100
+    assert stats["provnews/sitemaps_too_deep"] == 1
