@@ -72,6 +72,9 @@ def failure_text(failure: Failure, max_bytes: int) -> str:
     for kind, label in _TWISTED_REASONS:
         if any(reason.check(kind) for reason in reasons):
             return label
+    if failure.check(network_errors.DNSLookupError) and "refused: " in detail:
+        # PublicAddressResolver's refusal: the name resolved, to an address the guard forbids.
+        return detail[detail.index("refused: "):]
     for kind, label in _NETWORK_ERRORS:
         if failure.check(kind):
             if label == "too large":
