@@ -17,6 +17,7 @@ from twisted.python.failure import Failure
 
 from scrapers.crawl import KnownPage
 from scrapers.discovery import DiscoveryError, feed_links, sitemap_links
+from scrapers.download import EXTRA_BYTES_HEADER
 from scrapers.landing import PageWriter
 from scrapers.middlewares import RefusedRequest, RobotsDisallowed
 from scrapers.revisit import RevisitDecision, decide, sitemap_lastmod
@@ -214,6 +215,11 @@ class SiteSpider(scrapy.Spider):
         kind = response.meta["page_kind"]
         body = response.body if response.status != 304 else b""
         headers = response.headers
+        past_length = _header(headers, EXTRA_BYTES_HEADER)
+        if past_length is not None and error is None:
+            # Cut at a Content-Length shorter than the page: kept out, like a page cut the other way.
+            error = f"response truncated: {past_length} bytes past its Content-Length"
+            body = b""
         self._count(kind, response.status, error)
         self.writer.write(
             {
