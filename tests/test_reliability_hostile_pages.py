@@ -213,3 +213,34 @@ def test_pages_in_utf16_or_utf32_with_a_byte_order_mark_are_decoded(encoding: st
     article = parse_page(raw, URL, load_sites()["mirror-faulty"].selectors_for(FETCHED_AT),
                          content_type="text/html; charset=utf-8", fetched_at=FETCHED_AT)
     assert (article.title, article.body) == (hostile.HEADLINE, hostile.PARAGRAPHS)
+
+
+def test_an_article_whose_facts_fail_is_recorded_and_the_others_get_theirs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.test_warehouse_checks import plant_article
+    from tests.warehouse_samples import open_warehouse
+    from transforms.facts import EXTRACTOR_VERSION
+    from warehouse.facts import articles_needing_facts, store_facts
+    from warehouse.failures import record_article_failures
+
+    extract_facts = parsing.extract_facts
+
+    def fails_on_the_second(article):
+        if "thứ hai" in article.title:
+            raise TypeError("unhashable type: 'dict'")
+        return extract_facts(article)
+
+    monkeypatch.setattr(parsing, "extract_facts", fails_on_the_second)
+    connection = open_warehouse(tmp_path / "warehouse.duckdb")
+    plant_article(connection, "a1", body="Huyện Ba Chẽ còn 120 hộ nghèo, giảm 2,5% so với năm 2024.")
+    plant_article(connection, "a2", "https://baoquangninh.vn/b-3254002.html", body="Có 300 hộ nghèo.")
+    connection.execute("UPDATE articles SET title = 'Bài thứ hai' WHERE article_id = 'a2'")
+    for batch in articles_needing_facts(connection):
+        failures: list = []
+        store_facts(connection, parsing.facts_for_batch(batch, failures), EXTRACTOR_VERSION)
+        record_article_failures(connection, "facts", [text.article_id for text in batch], failures)
+    facts = dict(connection.execute("SELECT article_id, facts FROM fact_extractions").fetchall())
+    failed = connection.execute("SELECT article_id, error_class, message FROM article_failures").fetchall()
+    assert facts["a1"] > 0 and facts["a2"] == 0
+    assert failed == [("a2", "TypeError", "unhashable type: 'dict'")]
