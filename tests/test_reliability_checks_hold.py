@@ -100,3 +100,50 @@ def test_check_and_publish_commands_hold_back_and_publish(warehouse: Path) -> No
     report = run_provnews(["report"], environment)
     assert report.returncode == 0
     assert "Held back by the checks" in (warehouse.parent / "reports" / "latest.html").read_text()
+
+
+def plant_landed_article(connection: duckdb.DuckDBPyConnection, published_at: str) -> None:
+    plant_article(connection, published_at=published_at)
+    connection.execute(
+        """
+        INSERT INTO pages (page_id, run_id, site, url, final_url, page_kind, http_status, fetched_at,
+            content_sha256, landing_file)
+        VALUES ('p1', 'r1', 'baoquangninh', 'https://baoquangninh.vn/a-3254001.html',
+            'https://baoquangninh.vn/a-3254001.html', 'article', 200, now() - INTERVAL 1 HOUR, 'x', 'f.parquet')
+        """
+    )
+
+
+def test_a_stored_date_in_year_one_does_not_stop_the_next_crawl(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from provnews import settings, stages
+    from scrapers.crawl import read_known_pages
+    from scrapers.site import load_sites
+
+    connection = open_warehouse(tmp_path / "warehouse.duckdb")
+    plant_landed_article(connection, "TIMESTAMPTZ '0001-01-01 00:00:00+14:00'")
+    connection.close()
+    publish(tmp_path / "warehouse.duckdb", tmp_path / "published" / "warehouse.duckdb")
+    monkeypatch.setattr(settings, "PUBLISHED_WAREHOUSE", tmp_path / "published" / "warehouse.duckdb")
+    monkeypatch.setattr(settings, "DATA_DIR", tmp_path)
+    paths = stages._write_known_pages([load_sites()["baoquangninh"]])
+    (known,) = read_known_pages(paths["baoquangninh"]).values()
+    # The impossible date counts as none: the page's first fetch stands in for it.
+    assert known.published_at is not None and known.published_at.year >= 2026
+
+
+def test_upgrading_a_warehouse_clears_dates_that_cannot_be_true(tmp_path: Path) -> None:
+    from warehouse.schema import migrate
+
+    connection = open_warehouse(tmp_path / "warehouse.duckdb")
+    plant_landed_article(connection, "TIMESTAMPTZ '9999-12-31 23:59:59-14:00'")
+    # The warehouse as it was before migration 010, holding a date an older parse stored.
+    for statement in (
+        "ALTER TABLE parse_failures DROP COLUMN error_class", "ALTER TABLE articles DROP COLUMN parse_notes",
+        "ALTER TABLE articles DROP COLUMN text_truncated", "DROP TABLE article_failures", "DROP TABLE held_back",
+        "DELETE FROM schema_migrations WHERE name = '010_failure_classes'",
+    ):
+        connection.execute(statement)
+    assert migrate(connection) == ["010_failure_classes"]
+    published_at, notes = connection.execute("SELECT published_at, parse_notes FROM articles").fetchone()
+    assert published_at is None
+    assert notes == ["published date 10000-01-01 20:59:59+07 dropped: more than a day after the page was fetched"]
