@@ -214,6 +214,11 @@ def hostile_figures(result: dict) -> list[Figure]:
             f"{notes[stage]}; {result['seconds'][stage]:.1f} s",
         )
         for stage in ("parse", "dedup", "facts")
+    ] + [
+        at_most(
+            "hostile pages: 100,000 nested elements", result["deep_page_seconds"], "s", 1.0,
+            "CPU to parse the 1.1 MB page (refused as PageTooDeep from a count of its tags)",
+        )
     ]
 
 
