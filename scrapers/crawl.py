@@ -310,9 +310,8 @@ def run_crawls(
             stderr=subprocess.PIPE,
             text=True,
             # A group of its own, so that the spider process and every crawl it forked can be
-            # stopped together; and killed by the kernel if this process dies first.
+            # stopped together (it asks the kernel itself to be killed if this process dies).
             start_new_session=True,
-            preexec_fn=die_with_parent,
         )
     except OSError as error:
         names = ", ".join(crawl.site.name for crawl in crawls)

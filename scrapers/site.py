@@ -225,7 +225,8 @@ def load_site_file(path: Path, mirror_port: int | None = None) -> Site:
         raise SiteError(f"{path}: no such site file") from None
     except yaml.MarkedYAMLError as error:
         where = f" at line {error.problem_mark.line + 1}" if error.problem_mark else ""
-        raise SiteError(f"{path}: not valid YAML{where} ({shorten(str(error.problem or error.__class__.__name__))})") from None
+        problem = shorten(str(error.problem or error.__class__.__name__))
+        raise SiteError(f"{path}: not valid YAML{where} ({problem})") from None
     except (yaml.YAMLError, UnicodeDecodeError) as error:
         raise SiteError(f"{path}: not valid YAML ({error.__class__.__name__})") from None
     site = parse_site(document, path, mirror_port)

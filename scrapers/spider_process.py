@@ -141,6 +141,11 @@ def crawl_jobs(jobs: list[dict], parallel: int) -> None:
 
 
 def main() -> None:
+    # Killed with the process that started it (a crawl task stopped by Airflow, a killed
+    # `provnews crawl`); it runs in a process group of its own, which their signals miss.
+    die_with_parent()
+    if os.getppid() == 1:
+        sys.exit(1)  # that process was already gone
     request = json.load(sys.stdin)
     crawl_jobs(request["jobs"], max(1, int(request["parallel"])))
 
