@@ -202,9 +202,7 @@ def parse(
     parsed_count = failed_count = 0
     after = None
     for through in chunk_ends:
-        parsed, failed = _in_a_process_of_its_own(
-            f"parsing the pages after {after} through {through}", _parse_chunk, after, through
-        )
+        parsed, failed = _parse_pages(after, through)
         parsed_count += parsed
         failed_count += failed
         after = through
@@ -222,10 +220,47 @@ def _in_a_process_of_its_own(what: str, function: Callable[..., T], *arguments: 
         try:
             return pool.submit(function, *arguments).result()
         except BrokenProcessPool as error:
-            raise RuntimeError(
+            raise ProcessDied(
                 f"the process {what} died; what the processes before it stored is kept, "
                 "and running the stage again carries on from there"
             ) from error
+
+
+class ProcessDied(RuntimeError):
+    """A stage's child process ended without an answer: killed, out of memory, or crashed in C code."""
+
+
+def _parse_pages(after: PageKey | None, through: PageKey) -> tuple[int, int]:
+    """Parse the queued pages after `after` through `through` in a process of their own; (articles, failures).
+
+    When that process dies (a page that crashes the HTML parser in C or exhausts memory, which
+    no exception handler sees), the pages are parsed again in halves, each in its own process,
+    down to the one page that kills its process: that page becomes a parse failure and every
+    other page is stored. Pages already stored by the dead process are stored again, unchanged.
+    """
+    try:
+        return _in_a_process_of_its_own(f"parsing the pages after {after} through {through}", _parse_chunk, after, through)
+    except ProcessDied:
+        keys = _in_a_process_of_its_own("listing a chunk's pages", _queued_keys, after, through)
+    if len(keys) <= 1:
+        return 0, _in_a_process_of_its_own("recording a page that killed its process", _record_fatal_pages, after, through)
+    middle = keys[len(keys) // 2 - 1]
+    first, second = _parse_pages(after, middle), _parse_pages(middle, through)
+    return first[0] + second[0], first[1] + second[1]
+
+
+def _queued_keys(after: PageKey | None, through: PageKey) -> list[PageKey]:
+    from warehouse.articles import queued_keys
+
+    with open_warehouse(views=False) as connection:
+        return queued_keys(connection, after, through)
+
+
+def _record_fatal_pages(after: PageKey | None, through: PageKey) -> int:
+    from warehouse.articles import record_fatal_pages
+
+    with open_warehouse(views=False) as connection:
+        return record_fatal_pages(connection, after, through)
 
 
 def _end_with_the_stage(stage_pid: int) -> None:

@@ -209,6 +209,34 @@ def dequeue_pages(
     connection.execute(f"DELETE FROM parse_queue WHERE {window}", parameters)
 
 
+def queued_keys(
+    connection: duckdb.DuckDBPyConnection, after: PageKey | None = None, through: PageKey | None = None
+) -> list[PageKey]:
+    """The keys of the queued pages after `after` through `through`, in parse order."""
+    window, parameters = _window(after, through)
+    return [
+        (landing_file, url)
+        for landing_file, url in connection.execute(
+            f"SELECT landing_file, url FROM parse_queue WHERE {window} ORDER BY landing_file, url", parameters
+        ).fetchall()
+    ]
+
+
+def record_fatal_pages(
+    connection: duckdb.DuckDBPyConnection, after: PageKey | None = None, through: PageKey | None = None
+) -> int:
+    """Record the queued pages after `after` through `through` as failures whose parse killed its process."""
+    window, parameters = _window(after, through)
+    page_ids = [
+        page_id
+        for (page_id,) in connection.execute(f"SELECT page_id FROM parse_queue WHERE {window}", parameters).fetchall()
+    ]
+    reason = "parsing this page killed its process (a crash in C code, or out of memory)"
+    store_articles(connection, [], [ParseFailure(page_id, reason, "ProcessDied") for page_id in page_ids])
+    dequeue_pages(connection, after, through)
+    return len(page_ids)
+
+
 def _pages_of_file(landing_file: str, rows: list[tuple]) -> Iterator[PageToParse]:
     """The pending pages of one landing file with their bodies, in file order, reading the file once.
 
