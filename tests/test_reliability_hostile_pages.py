@@ -244,3 +244,9 @@ def test_an_article_whose_facts_fail_is_recorded_and_the_others_get_theirs(
     failed = connection.execute("SELECT article_id, error_class, message FROM article_failures").fetchall()
     assert facts["a1"] > 0 and facts["a2"] == 0
     assert failed == [("a2", "TypeError", "unhashable type: 'dict'")]
+
+
+def test_an_unreadable_canonical_address_is_noted() -> None:
+    article = parse(hostile.canonical_with_broken_address())
+    assert article.canonical_url is None
+    assert article.notes == ("canonical address 'http://[2001:db8::1/tin-tuc/duong-ven-bien.html' unreadable, ignored",)

@@ -75,6 +75,9 @@ def parse_page(
     section = _first_text(tree, selectors.section) or metadata.section
     # Read before the boxes go: the date line often sits in a toolbar that remove_noise drops.
     notes: list[str] = []
+    stated_canonical = metadata.meta.get("canonical") or metadata.meta.get("og:url")
+    if stated_canonical and metadata.canonical_url is None:
+        notes.append(f"canonical address '{stated_canonical[:80]}' unreadable, ignored")
     dates = _DateRules(day_first, timezone, fetched_at or datetime.now(fixed_zone.utc), notes)
     published = _published(tree, metadata, selectors.date, selectors.dates, dates)
     player = has_player(tree)
