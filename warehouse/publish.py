@@ -12,7 +12,8 @@ from scratch, except on the first publish or when a migration changed the wareho
 
 The copy is exactly what was digested: the warehouse stays open for writing (its lock held, so no
 other process can write) from the digests until the changed rows are in the spare, and the digests
-recorded in the copy are checked against the rows the copy then holds.
+recorded in the copy are checked against the rows the copy then holds. Rows the checks held back
+(held_back) are then deleted from the copy (warehouse.checks_holding.withhold_rows).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ import duckdb
 from transforms import search_text
 from warehouse import search, views
 from warehouse.browse_edition import write_browse_edition
+from warehouse.checks_holding import withhold_rows
 from warehouse.connection import ROW_GROUP_ROWS, connect
 from warehouse.search import SEARCH_TABLES, refresh_search_index
 
@@ -72,6 +74,7 @@ class Publication:
     articles_new: int = 0  # articles the previously published file did not have
     facts: int = 0
     sites: int = 0
+    articles_withheld: int = 0  # articles the checks held back, left out of the published file
     search_indexed: int = 0  # articles (re-)indexed for search
     seconds: float = 0.0
 
@@ -375,16 +378,22 @@ def _copy_changed_rows(warehouse: Path, published: Path) -> _Copy:
     )
 
 
-def _finish_copy(spare: Path) -> int:
-    """Search index, views and macros of the spare, from its own rows; returns the articles indexed."""
+def _finish_copy(spare: Path) -> tuple[int, int]:
+    """Held-back rows out, then search index, views and macros of the spare from its own rows.
+
+    Returns (articles withheld, articles indexed). Rows withheld tonight are rows the next sync
+    finds missing and copies again, to withhold them again while a check still holds them: a
+    cost of the rows held, and a row released by the checks comes back by itself.
+    """
     copy = connect(spare)
     try:
+        withheld = withhold_rows(copy)
         indexed = refresh_search_index(copy).indexed
         views.create_views(copy)
         copy.execute("CHECKPOINT")
     finally:
         copy.close()
-    return indexed
+    return withheld, indexed
 
 
 def _swap(published: Path) -> None:
@@ -418,9 +427,9 @@ def publish(warehouse: Path, published: Path) -> Publication:
     published.parent.mkdir(parents=True, exist_ok=True)
     _recover_swap(published)
     copied = _copy_changed_rows(warehouse, published)
-    indexed = 0
+    withheld = indexed = 0
     if copied.action != "skipped":
-        indexed = _finish_copy(spare_path(published))
+        withheld, indexed = _finish_copy(spare_path(published))
         _swap(published)
         for edition in EDITIONS:
             edition(published, copied.tables_changed)
@@ -433,6 +442,7 @@ def publish(warehouse: Path, published: Path) -> Publication:
         articles_new=copied.articles_new,
         facts=_rows(copied.digests, "facts"),
         sites=_rows(copied.digests, "sources"),
+        articles_withheld=withheld,
         search_indexed=indexed,
         seconds=time.monotonic() - started,
     )
