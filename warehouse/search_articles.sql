@@ -93,11 +93,16 @@ atom_matches AS (
     SELECT phrase_candidates.*, atoms.clause, atoms.excluded
     FROM (SELECT * FROM atom_candidates WHERE atom IN (SELECT atom FROM atoms WHERE len(words) > 1)) AS phrase_candidates
     JOIN atoms USING (atom)
-    JOIN search_documents USING (doc)
+    JOIN (SELECT doc, title_words, text_words FROM search_documents) AS search_documents USING (doc)
+    -- Folded here from the words already read, not read again from title_folded and text_folded:
+    -- reading a text column costs far more than folding the few texts that lack the phrase as typed.
     WHERE contains(search_documents.title_words, atoms.phrase)
        OR contains(search_documents.text_words, atoms.phrase)
-       OR (atoms.folds AND (contains(search_documents.title_folded, accent_fold(atoms.phrase))
-                            OR contains(search_documents.text_folded, accent_fold(atoms.phrase))))
+       -- CASE, not AND: only its chosen branch is computed, so texts are folded only for such queries.
+       OR CASE WHEN atoms.folds
+               THEN contains(accent_fold(search_documents.title_words), accent_fold(atoms.phrase))
+                    OR contains(accent_fold(search_documents.text_words), accent_fold(atoms.phrase))
+               ELSE false END
 ),
 matched_documents AS (
     SELECT doc, sum(score) AS score, bit_and(fields_all) AS fields_all, bit_or(fields_any) AS fields_any
@@ -127,32 +132,27 @@ bonus_candidates AS (
     ORDER BY kept_documents.score DESC
     LIMIT {phrase_bonus_candidates}
 ),
--- Where the phrase stands in the text is kept: it is where the snippet goes.
-exact_phrases AS (
-    SELECT doc, contains(title_words, whole.phrase) AS in_title,
-           instr(text_words, whole.phrase) AS place,
-           length(substr(text_words, 1, instr(text_words, whole.phrase)))
-               - length(replace(substr(text_words, 1, instr(text_words, whole.phrase)), ' ', '')) AS word
-    FROM bonus_candidates
-    JOIN search_documents USING (doc)
-    CROSS JOIN whole
-),
--- Without accents only for a query with a word typed without them, and where the phrase is not as typed.
-folded_phrases AS (
-    SELECT unplaced.doc
+-- Where the phrase stands in the text is kept: it is where the snippet goes. Without accents only
+-- for a query with a word typed without them, and where the phrase is not as typed; folded from
+-- the words read here rather than read again from title_folded and text_folded.
+phrase_places AS (
+    SELECT doc, in_title, place,
+           length(substr(text_words, 1, place)) - length(replace(substr(text_words, 1, place), ' ', '')) AS word,
+           CASE WHEN NOT in_title AND place = 0 AND whole.folds
+                THEN contains(accent_fold(title_words), accent_fold(whole.phrase))
+                     OR contains(accent_fold(text_words), accent_fold(whole.phrase))
+                ELSE false END AS folded
     FROM (
-        SELECT doc, title_folded, text_folded FROM search_documents
-        WHERE doc IN (SELECT doc FROM exact_phrases WHERE place = 0 AND NOT in_title)
-    ) AS unplaced
+        SELECT doc, title_words, text_words,
+               contains(title_words, whole.phrase) AS in_title, instr(text_words, whole.phrase) AS place
+        FROM search_documents CROSS JOIN whole
+        WHERE doc IN (SELECT doc FROM bonus_candidates)
+    )
     CROSS JOIN whole
-    WHERE whole.folds
-      AND (contains(unplaced.title_folded, accent_fold(whole.phrase))
-           OR contains(unplaced.text_folded, accent_fold(whole.phrase)))
 ),
 bonuses AS (
-    SELECT doc, {phrase_bonus} AS bonus FROM exact_phrases WHERE place > 0 OR in_title
-    UNION ALL
-    SELECT doc, {folded_phrase_bonus} AS bonus FROM folded_phrases
+    SELECT doc, CASE WHEN place > 0 OR in_title THEN {phrase_bonus} ELSE {folded_phrase_bonus} END AS bonus
+    FROM phrase_places WHERE place > 0 OR in_title OR folded
 ),
 ranked_documents AS (
     SELECT kept_documents.doc, search_documents.article_id,
@@ -193,9 +193,40 @@ chosen AS (
     ORDER BY hits.score DESC, hits.published_at DESC NULLS LAST, hits.article_id
     LIMIT (SELECT result_limit FROM wanted)
 ),
--- Addresses and titles for the results only.
+-- Texts, addresses and titles for the results only, read in groups of at most 50 articles: DuckDB
+-- looks so few keys up in the primary keys of articles and captions instead of scanning every
+-- article's text (groups past the second only when more than 100 results are asked for).
+lookup_groups AS (
+    SELECT article_id,
+           (row_number() OVER (ORDER BY score DESC, published_at DESC NULLS LAST, article_id) - 1) // 50 AS lookup_group
+    FROM chosen
+),
+article_texts AS (
+    SELECT article_id, url, title, lead, body FROM articles
+    WHERE article_id IN (SELECT article_id FROM lookup_groups WHERE lookup_group = 0)
+    UNION ALL
+    SELECT article_id, url, title, lead, body FROM articles
+    WHERE article_id IN (SELECT article_id FROM lookup_groups WHERE lookup_group = 1)
+    UNION ALL
+    SELECT article_id, url, title, lead, body FROM articles
+    WHERE article_id IN (SELECT article_id FROM lookup_groups WHERE lookup_group > 1)
+),
+caption_texts AS (
+    SELECT article_id, list(text ORDER BY position) AS texts
+    FROM (
+        SELECT article_id, position, text FROM captions
+        WHERE article_id IN (SELECT article_id FROM lookup_groups WHERE lookup_group = 0)
+        UNION ALL
+        SELECT article_id, position, text FROM captions
+        WHERE article_id IN (SELECT article_id FROM lookup_groups WHERE lookup_group = 1)
+        UNION ALL
+        SELECT article_id, position, text FROM captions
+        WHERE article_id IN (SELECT article_id FROM lookup_groups WHERE lookup_group > 1)
+    )
+    GROUP BY article_id
+),
 results AS (
-    SELECT chosen.*, articles.url, articles.title FROM chosen JOIN articles USING (article_id)
+    SELECT chosen.*, article_texts.url, article_texts.title FROM chosen JOIN article_texts USING (article_id)
 ),
 -- Snippets, for the results only: where in the text the whole phrase stands, else the first
 -- phrase or word that does, exactly and then without accents; marked «…», cut at words.
@@ -213,20 +244,17 @@ texts AS (
                [articles.lead, articles.body] || coalesce(caption_texts.texts, []), lambda part: part <> ''
            ), chr(10) || chr(10)) AS text
     FROM results
-    JOIN search_documents ON search_documents.doc = results.doc
-    JOIN articles ON articles.article_id = results.article_id
-    LEFT JOIN (
-        SELECT article_id, list(text ORDER BY position) AS texts FROM captions
-        WHERE article_id IN (SELECT article_id FROM results)
-        GROUP BY article_id
-    ) AS caption_texts ON caption_texts.article_id = results.article_id
+    JOIN (SELECT doc, word_offsets FROM search_documents WHERE doc IN (SELECT doc FROM results)) AS search_documents
+        ON search_documents.doc = results.doc
+    JOIN article_texts AS articles ON articles.article_id = results.article_id
+    LEFT JOIN caption_texts ON caption_texts.article_id = results.article_id
 ),
 needle_list AS (
     SELECT unnest(needles) AS needle, unnest(range(1, len(needles) + 1)) AS priority FROM needles
 ),
 -- The needles' places as [first word, words], for the results whose whole phrase was not placed above.
 known_places AS (
-    SELECT doc, [word, (SELECT length FROM whole)] AS found FROM exact_phrases
+    SELECT doc, [word, (SELECT length FROM whole)] AS found FROM phrase_places
     WHERE place > 0 AND doc IN (SELECT doc FROM results)
 ),
 exact_places AS (
@@ -256,7 +284,7 @@ folded_places AS (
                    - length(replace(substr(unfound.text_folded, 1, instr(unfound.text_folded, accent_fold(needle_list.needle))), ' ', ''))
                    AS word
         FROM (
-            SELECT doc, text_folded FROM search_documents
+            SELECT doc, accent_fold(text_words) AS text_folded FROM search_documents
             WHERE doc IN (
                 SELECT doc FROM results
                 WHERE doc NOT IN (SELECT doc FROM known_places) AND doc NOT IN (SELECT doc FROM exact_places)
