@@ -150,9 +150,11 @@ phrase_places AS (
     )
     CROSS JOIN whole
 ),
+-- No filter here: one would be pushed into phrase_places and fold its texts a second time.
 bonuses AS (
-    SELECT doc, CASE WHEN place > 0 OR in_title THEN {phrase_bonus} ELSE {folded_phrase_bonus} END AS bonus
-    FROM phrase_places WHERE place > 0 OR in_title OR folded
+    SELECT doc,
+           CASE WHEN place > 0 OR in_title THEN {phrase_bonus} WHEN folded THEN {folded_phrase_bonus} ELSE 1.0 END AS bonus
+    FROM phrase_places
 ),
 ranked_documents AS (
     SELECT kept_documents.doc, search_documents.article_id,
