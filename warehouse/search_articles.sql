@@ -125,51 +125,15 @@ whole AS (
            coalesce(bool_or(folds), false) AS folds
     FROM atoms WHERE NOT excluded
 ),
--- The best candidates by BM25, looked at for the whole query as a phrase when it has two words.
-bonus_candidates AS (
-    SELECT kept_documents.doc FROM kept_documents CROSS JOIN whole
-    WHERE whole.applies
-    ORDER BY kept_documents.score DESC
-    LIMIT {phrase_bonus_candidates}
-),
--- Where the phrase stands in the text is kept: it is where the snippet goes. Without accents only
--- for a query with a word typed without them, and where the phrase is not as typed; folded from
--- the words read here rather than read again from title_folded and text_folded.
-phrase_places AS (
-    SELECT doc, in_title, place,
-           length(substr(text_words, 1, place)) - length(replace(substr(text_words, 1, place), ' ', '')) AS word,
-           CASE WHEN NOT in_title AND place = 0 AND whole.folds
-                THEN contains(accent_fold(title_words), accent_fold(whole.phrase))
-                     OR contains(accent_fold(text_words), accent_fold(whole.phrase))
-                ELSE false END AS folded
-    FROM (
-        SELECT doc, title_words, text_words,
-               contains(title_words, whole.phrase) AS in_title, instr(text_words, whole.phrase) AS place
-        FROM search_documents CROSS JOIN whole
-        WHERE doc IN (SELECT doc FROM bonus_candidates)
-    )
-    CROSS JOIN whole
-),
--- No filter here: one would be pushed into phrase_places and fold its texts a second time.
-bonuses AS (
-    SELECT doc,
-           CASE WHEN place > 0 OR in_title THEN {phrase_bonus} WHEN folded THEN {folded_phrase_bonus} ELSE 1.0 END AS bonus
-    FROM phrase_places
-),
-ranked_documents AS (
-    SELECT kept_documents.doc, search_documents.article_id,
-           kept_documents.score * coalesce(bonuses.bonus, 1.0) AS score,
+-- The matching articles that pass the site, province and date filters, with their stories.
+candidate_articles AS MATERIALIZED (
+    SELECT coalesce(articles.duplicate_of, articles.article_id) AS story_id,
+           articles.article_id, articles.site, sources.province, articles.published_at,
+           kept_documents.doc, kept_documents.score AS bm25,
            CASE WHEN kept_documents.fields_all > 0 THEN kept_documents.fields_all ELSE kept_documents.fields_any END
                AS fields
     FROM kept_documents
-    JOIN search_documents USING (doc)
-    LEFT JOIN bonuses USING (doc)
-),
-hits AS (
-    SELECT coalesce(articles.duplicate_of, articles.article_id) AS story_id,
-           articles.article_id, articles.site, sources.province, articles.published_at,
-           ranked_documents.score, ranked_documents.fields, ranked_documents.doc
-    FROM ranked_documents
+    JOIN (SELECT doc, article_id FROM search_documents) AS search_documents USING (doc)
     JOIN articles USING (article_id)
     LEFT JOIN sources ON sources.site = articles.site
     CROSS JOIN wanted
@@ -180,6 +144,86 @@ hits AS (
            OR CAST(timezone('Asia/Ho_Chi_Minh', articles.published_at) AS DATE) >= wanted.first_day)
       AND (wanted.last_day IS NULL
            OR CAST(timezone('Asia/Ho_Chi_Minh', articles.published_at) AS DATE) <= wanted.last_day)
+),
+-- The best {phrase_bonus_candidates} candidates by BM25 (before filters) are looked at for the whole
+-- query as a phrase when it has two words or more. Reading scattered texts costs as much as reading
+-- them all, except for at most 50 keys, which DuckDB looks up in an index: so the best 150 are looked
+-- at first, in three such groups, and the rest only when those 150 cannot settle the results.
+bonus_candidates AS MATERIALIZED (
+    SELECT kept_documents.doc, kept_documents.score,
+           row_number() OVER (ORDER BY kept_documents.score DESC, kept_documents.doc) AS bm25_rank
+    FROM kept_documents CROSS JOIN whole
+    WHERE whole.applies
+    QUALIFY bm25_rank <= {phrase_bonus_candidates}
+),
+-- Where the phrase stands in the text is kept: it is where the snippet goes. Without accents only
+-- for a query with a word typed without them, and where the phrase is not as typed; folded from
+-- the words read here rather than read again from title_folded and text_folded.
+first_phrase_places AS MATERIALIZED (
+    SELECT {phrase_place_columns}
+    FROM (
+        SELECT texts.*, whole.phrase, whole.folds,
+               contains(texts.title_words, whole.phrase) AS in_title, instr(texts.text_words, whole.phrase) AS place
+        FROM (
+            SELECT doc, title_words, text_words FROM search_documents
+            WHERE doc IN (SELECT doc FROM bonus_candidates WHERE bm25_rank <= 50)
+            UNION ALL
+            SELECT doc, title_words, text_words FROM search_documents
+            WHERE doc IN (SELECT doc FROM bonus_candidates WHERE bm25_rank > 50 AND bm25_rank <= 100)
+            UNION ALL
+            SELECT doc, title_words, text_words FROM search_documents
+            WHERE doc IN (SELECT doc FROM bonus_candidates WHERE bm25_rank > 100 AND bm25_rank <= 150)
+        ) AS texts
+        CROSS JOIN whole
+    )
+),
+-- A candidate not looked at scores at most {phrase_bonus} x the BM25 of the 151st. When enough
+-- stories (articles with all_copies) already score more than that, every result, its best copy and
+-- its order are what looking at all {phrase_bonus_candidates} would give; copies count hits, not bonuses.
+first_settled AS (
+    SELECT coalesce((SELECT {phrase_bonus} * score FROM bonus_candidates WHERE bm25_rank = 151), -1.0) AS ceiling
+),
+settled AS (
+    SELECT (SELECT ceiling FROM first_settled) < 0
+           OR (
+               SELECT CASE WHEN wanted.every_copy THEN count(*) ELSE count(DISTINCT story_id) END
+                   >= wanted.result_limit
+               FROM candidate_articles
+               JOIN first_phrase_places USING (doc)
+               CROSS JOIN wanted
+               WHERE candidate_articles.bm25 * {phrase_place_bonus} > (SELECT ceiling FROM first_settled)
+               GROUP BY wanted.every_copy, wanted.result_limit
+           ) AS settled
+),
+other_phrase_places AS MATERIALIZED (
+    SELECT {phrase_place_columns}
+    FROM (
+        SELECT texts.*, whole.phrase, whole.folds,
+               contains(texts.title_words, whole.phrase) AS in_title, instr(texts.text_words, whole.phrase) AS place
+        FROM (
+            SELECT doc, title_words, text_words FROM search_documents
+            WHERE doc IN (
+                SELECT doc FROM bonus_candidates
+                WHERE bm25_rank > 150 AND NOT coalesce((SELECT settled FROM settled), false)
+            )
+        ) AS texts
+        CROSS JOIN whole
+    )
+),
+phrase_places AS (
+    SELECT * FROM first_phrase_places UNION ALL SELECT * FROM other_phrase_places
+),
+-- No filter here: one would be pushed into phrase_places and fold its texts a second time.
+bonuses AS (
+    SELECT doc, {phrase_place_bonus} AS bonus FROM phrase_places
+),
+hits AS (
+    SELECT candidate_articles.story_id, candidate_articles.article_id, candidate_articles.site,
+           candidate_articles.province, candidate_articles.published_at,
+           candidate_articles.bm25 * coalesce(bonuses.bonus, 1.0) AS score,
+           candidate_articles.fields, candidate_articles.doc
+    FROM candidate_articles
+    LEFT JOIN bonuses USING (doc)
 ),
 -- One row per story: its best-scoring copy (the original on a tie), with how many copies matched.
 stories AS (
