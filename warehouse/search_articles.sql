@@ -91,18 +91,24 @@ atom_matches AS (
     WHERE len(atoms.words) = 1
     UNION ALL
     SELECT phrase_candidates.*, atoms.clause, atoms.excluded
-    FROM (SELECT * FROM atom_candidates WHERE atom IN (SELECT atom FROM atoms WHERE len(words) > 1)) AS phrase_candidates
+    FROM (SELECT * FROM atom_candidates WHERE atom IN (SELECT atom FROM atoms WHERE len(words) > 1 AND NOT folds))
+        AS phrase_candidates
     JOIN atoms USING (atom)
     JOIN (SELECT doc, title_words, text_words FROM search_documents) AS search_documents USING (doc)
-    -- Folded here from the words already read, not read again from title_folded and text_folded:
-    -- reading a text column costs far more than folding the few texts that lack the phrase as typed.
     WHERE contains(search_documents.title_words, atoms.phrase)
        OR contains(search_documents.text_words, atoms.phrase)
-       -- CASE, not AND: only its chosen branch is computed, so texts are folded only for such queries.
-       OR CASE WHEN atoms.folds
-               THEN contains(accent_fold(search_documents.title_words), accent_fold(atoms.phrase))
-                    OR contains(accent_fold(search_documents.text_words), accent_fold(atoms.phrase))
-               ELSE false END
+    UNION ALL
+    -- The folded columns only for a phrase with a word typed without accents: reading a text
+    -- column costs about as much as searching it.
+    SELECT phrase_candidates.*, atoms.clause, atoms.excluded
+    FROM (SELECT * FROM atom_candidates WHERE atom IN (SELECT atom FROM atoms WHERE len(words) > 1 AND folds))
+        AS phrase_candidates
+    JOIN atoms USING (atom)
+    JOIN search_documents USING (doc)
+    WHERE contains(search_documents.title_words, atoms.phrase)
+       OR contains(search_documents.text_words, atoms.phrase)
+       OR contains(search_documents.title_folded, accent_fold(atoms.phrase))
+       OR contains(search_documents.text_folded, accent_fold(atoms.phrase))
 ),
 matched_documents AS (
     SELECT doc, sum(score) AS score, bit_and(fields_all) AS fields_all, bit_or(fields_any) AS fields_any
