@@ -46,6 +46,7 @@ QUERIES = (
     "Sở Y tế", "Chủ tịch UBND", "đầu tư công", '"dịch vụ công trực tuyến"', "Nghị quyết", "Hạ Long -Cẩm Phả",
     '"du lịch" OR "văn hóa"', "Quảng Ninh", "Cao Tường Huy", "Nguyễn Xuân Ký", "xây dựng nông thôn mới",
     "tỷ lệ hộ nghèo", "sản phẩm OCOP", "giai doan 2021 2025", "cao tốc", "Bình Liêu", "vịnh Hạ Long", "rừng gỗ lớn",
+    "nha o xa hoi", "dau tu cong",
 )
 
 

@@ -46,6 +46,8 @@ PHRASE_BONUS = 2.0
 FOLDED_PHRASE_BONUS = 1.5
 # Candidates, by BM25 alone, that are checked for the whole-query phrase bonus.
 PHRASE_BONUS_CANDIDATES = 2_000
+# Of those, the best this many are looked at first, in three index lookups of 50 (see search_articles.sql).
+FIRST_LOOK_CANDIDATES = 150
 SNIPPET_WORDS_BEFORE = 12
 SNIPPET_WORDS_AFTER = 24
 # Text cut from the kept offset before a snippet's first word: room for up to 15 + 12 + 24 words.
@@ -363,8 +365,15 @@ _PHRASE_PLACE_BONUS = (
 )
 
 
-def search_macro() -> str:
-    """CREATE MACRO statement of search_articles(query, …)."""
+def search_macro(first_look: int = FIRST_LOOK_CANDIDATES) -> str:
+    """CREATE MACRO statement of search_articles(query, …).
+
+    first_look (0 to FIRST_LOOK_CANDIDATES) is how many candidates are looked at for the whole
+    query as a phrase before the rest; 0 looks at all of them at once, the reference its tests
+    compare the default with.
+    """
+    if not 0 <= first_look <= FIRST_LOOK_CANDIDATES:
+        raise ValueError(f"first_look must be between 0 and {FIRST_LOOK_CANDIDATES}, not {first_look}")
     return (Path(__file__).with_name("search_articles.sql")).read_text(encoding="utf-8").format(
         word=WORD,
         k1=BM25_K1,
@@ -373,6 +382,7 @@ def search_macro() -> str:
         phrase_bonus=PHRASE_BONUS,
         folded_phrase_bonus=FOLDED_PHRASE_BONUS,
         phrase_bonus_candidates=PHRASE_BONUS_CANDIDATES,
+        first_look=first_look,
         phrase_place_columns=_PHRASE_PLACE_COLUMNS,
         phrase_place_bonus=_PHRASE_PLACE_BONUS,
         invisible=INVISIBLE,

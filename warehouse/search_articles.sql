@@ -153,8 +153,8 @@ candidate_articles AS MATERIALIZED (
 ),
 -- The best {phrase_bonus_candidates} candidates by BM25 (before filters) are looked at for the whole
 -- query as a phrase when it has two words or more. Reading scattered texts costs as much as reading
--- them all, except for at most 50 keys, which DuckDB looks up in an index: so the best 150 are looked
--- at first, in three such groups, and the rest only when those 150 cannot settle the results.
+-- them all, except for at most 50 keys, which DuckDB looks up in an index: so the best {first_look} are
+-- looked at first, in groups of 50, and the rest only when those cannot settle the results.
 bonus_candidates AS MATERIALIZED (
     SELECT kept_documents.doc, kept_documents.score,
            row_number() OVER (ORDER BY kept_documents.score DESC, kept_documents.doc) AS bm25_rank
@@ -172,22 +172,22 @@ first_phrase_places AS MATERIALIZED (
                contains(texts.title_words, whole.phrase) AS in_title, instr(texts.text_words, whole.phrase) AS place
         FROM (
             SELECT doc, title_words, text_words FROM search_documents
-            WHERE doc IN (SELECT doc FROM bonus_candidates WHERE bm25_rank <= 50)
+            WHERE doc IN (SELECT doc FROM bonus_candidates WHERE bm25_rank <= least(50, {first_look}))
             UNION ALL
             SELECT doc, title_words, text_words FROM search_documents
-            WHERE doc IN (SELECT doc FROM bonus_candidates WHERE bm25_rank > 50 AND bm25_rank <= 100)
+            WHERE doc IN (SELECT doc FROM bonus_candidates WHERE bm25_rank > 50 AND bm25_rank <= least(100, {first_look}))
             UNION ALL
             SELECT doc, title_words, text_words FROM search_documents
-            WHERE doc IN (SELECT doc FROM bonus_candidates WHERE bm25_rank > 100 AND bm25_rank <= 150)
+            WHERE doc IN (SELECT doc FROM bonus_candidates WHERE bm25_rank > 100 AND bm25_rank <= {first_look})
         ) AS texts
         CROSS JOIN whole
     )
 ),
--- A candidate not looked at scores at most {phrase_bonus} x the BM25 of the 151st. When enough
+-- A candidate not looked at scores at most {phrase_bonus} x the BM25 of the next one. When enough
 -- stories (articles with all_copies) already score more than that, every result, its best copy and
 -- its order are what looking at all {phrase_bonus_candidates} would give; copies count hits, not bonuses.
 first_settled AS (
-    SELECT coalesce((SELECT {phrase_bonus} * score FROM bonus_candidates WHERE bm25_rank = 151), -1.0) AS ceiling
+    SELECT coalesce((SELECT {phrase_bonus} * score FROM bonus_candidates WHERE bm25_rank = {first_look} + 1), -1.0) AS ceiling
 ),
 settled AS (
     SELECT (SELECT ceiling FROM first_settled) < 0
@@ -210,7 +210,7 @@ other_phrase_places AS MATERIALIZED (
             SELECT doc, title_words, text_words FROM search_documents
             WHERE doc IN (
                 SELECT doc FROM bonus_candidates
-                WHERE bm25_rank > 150 AND NOT coalesce((SELECT settled FROM settled), false)
+                WHERE bm25_rank > {first_look} AND NOT coalesce((SELECT settled FROM settled), false)
             )
         ) AS texts
         CROSS JOIN whole
@@ -226,7 +226,9 @@ bonuses AS (
 hits AS (
     SELECT candidate_articles.story_id, candidate_articles.article_id, candidate_articles.site,
            candidate_articles.province, candidate_articles.published_at,
-           candidate_articles.bm25 * coalesce(bonuses.bonus, 1.0) AS score,
+           -- Rounded far below what is shown: sums of the same terms in another order (threads)
+           -- differ in the last bits, which must not pick another copy or order on a tie.
+           round(candidate_articles.bm25 * coalesce(bonuses.bonus, 1.0), 9) AS score,
            candidate_articles.fields, candidate_articles.doc
     FROM candidate_articles
     LEFT JOIN bonuses USING (doc)
