@@ -1,8 +1,8 @@
 """search_articles looks at its best candidates for the whole-query phrase first: never a different answer.
 
 A corpus of bench.search's synthetic stories, where most queries match hundreds of articles,
-so both ways through search_articles run: the first 150 candidates settle the results, or the
-other 1,850 are looked at too. Each query must return exactly what the macro returns when it
+so both ways through search_articles run: the first 500 candidates settle the results, or the
+other 1,500 are looked at too. Each query must return exactly what the macro returns when it
 looks at all 2,000 at once.
 """
 
@@ -17,7 +17,7 @@ from bench.pages import SITE, PageGenerator
 from bench.search import QUERIES, store_stories
 from warehouse.connection import connect
 from warehouse.schema import migrate
-from warehouse.search import refresh_search_index, search_macro
+from warehouse.search import FIRST_LOOK_CANDIDATES, refresh_search_index, search_macro
 
 STORIES = 600
 
@@ -58,4 +58,4 @@ def test_looking_first_at_the_best_candidates_changes_no_answer(
 
 def test_a_first_look_outside_its_lookup_groups_is_refused() -> None:
     with pytest.raises(ValueError, match="first_look"):
-        search_macro(first_look=151)
+        search_macro(first_look=FIRST_LOOK_CANDIDATES + 1)

@@ -46,8 +46,9 @@ PHRASE_BONUS = 2.0
 FOLDED_PHRASE_BONUS = 1.5
 # Candidates, by BM25 alone, that are checked for the whole-query phrase bonus.
 PHRASE_BONUS_CANDIDATES = 2_000
-# Of those, the best this many are looked at first, in three index lookups of 50 (see search_articles.sql).
-FIRST_LOOK_CANDIDATES = 150
+# Of those, the best this many are looked at first, in index lookups of 50 (see search_articles.sql).
+FIRST_LOOK_CANDIDATES = 500
+LOOKUP_GROUP = 50
 SNIPPET_WORDS_BEFORE = 12
 SNIPPET_WORDS_AFTER = 24
 # Text cut from the kept offset before a snippet's first word: room for up to 15 + 12 + 24 words.
@@ -365,6 +366,19 @@ _PHRASE_PLACE_BONUS = (
 )
 
 
+def _first_look_texts(first_look: int) -> str:
+    """UNION ALL of the words of the best first_look candidates, LOOKUP_GROUP keys a branch."""
+    branches = [
+        f"""            SELECT doc, title_words, text_words FROM search_documents
+            WHERE doc IN (SELECT doc FROM bonus_candidates WHERE bm25_rank > {start} AND bm25_rank <= {min(start + LOOKUP_GROUP, first_look)})"""
+        for start in range(0, first_look, LOOKUP_GROUP)
+    ]
+    # With nothing to look at first, a branch that finds nothing keeps the query's shape.
+    return "\n            UNION ALL\n".join(branches) or (
+        "            SELECT doc, title_words, text_words FROM search_documents WHERE false"
+    )
+
+
 def search_macro(first_look: int = FIRST_LOOK_CANDIDATES) -> str:
     """CREATE MACRO statement of search_articles(query, …).
 
@@ -383,6 +397,7 @@ def search_macro(first_look: int = FIRST_LOOK_CANDIDATES) -> str:
         folded_phrase_bonus=FOLDED_PHRASE_BONUS,
         phrase_bonus_candidates=PHRASE_BONUS_CANDIDATES,
         first_look=first_look,
+        first_look_texts=_first_look_texts(first_look),
         phrase_place_columns=_PHRASE_PLACE_COLUMNS,
         phrase_place_bonus=_PHRASE_PLACE_BONUS,
         invisible=INVISIBLE,

@@ -154,7 +154,8 @@ candidate_articles AS MATERIALIZED (
 -- The best {phrase_bonus_candidates} candidates by BM25 (before filters) are looked at for the whole
 -- query as a phrase when it has two words or more. Reading scattered texts costs as much as reading
 -- them all, except for at most 50 keys, which DuckDB looks up in an index: so the best {first_look} are
--- looked at first, in groups of 50, and the rest only when those cannot settle the results.
+-- looked at first, in groups of 50 (one UNION ALL branch each), and the rest only when those cannot
+-- settle the results.
 bonus_candidates AS MATERIALIZED (
     SELECT kept_documents.doc, kept_documents.score,
            row_number() OVER (ORDER BY kept_documents.score DESC, kept_documents.doc) AS bm25_rank
@@ -171,14 +172,7 @@ first_phrase_places AS MATERIALIZED (
         SELECT texts.*, whole.phrase, whole.folds,
                contains(texts.title_words, whole.phrase) AS in_title, instr(texts.text_words, whole.phrase) AS place
         FROM (
-            SELECT doc, title_words, text_words FROM search_documents
-            WHERE doc IN (SELECT doc FROM bonus_candidates WHERE bm25_rank <= least(50, {first_look}))
-            UNION ALL
-            SELECT doc, title_words, text_words FROM search_documents
-            WHERE doc IN (SELECT doc FROM bonus_candidates WHERE bm25_rank > 50 AND bm25_rank <= least(100, {first_look}))
-            UNION ALL
-            SELECT doc, title_words, text_words FROM search_documents
-            WHERE doc IN (SELECT doc FROM bonus_candidates WHERE bm25_rank > 100 AND bm25_rank <= {first_look})
+{first_look_texts}
         ) AS texts
         CROSS JOIN whole
     )
