@@ -13,6 +13,9 @@ from transforms.authors import byline_authors, split_names
 from transforms.captions import absolute_url, caption_key, take_captions
 from transforms.clean import generic_paragraphs, is_box_label, paragraphs, remove_noise
 from transforms.dates import parse_date
+from transforms.page_quirks import (
+    forget_breadcrumb_heading, scripted_body, stated_canonical, stated_date, strip_text,
+)
 from transforms.records import Article, Caption, Selectors
 from transforms.text import comparison_key, compose, decode_page, normalise_text, read_page
 
@@ -49,17 +52,22 @@ def parse_page(
         raise NotAnArticle("not HTML")
     metadata = read_metadata(tree, url)
     selectors = selectors or Selectors()
+    if selectors.first_h1_is_breadcrumb:
+        forget_breadcrumb_heading(tree)
     title = _first_text(tree, selectors.title) or _headline(tree, metadata) or _page_title(tree)
     if not title:
         raise NotAnArticle("no title")
     section = _first_text(tree, selectors.section) or metadata.section
-    published_at = _published_at(metadata.published, day_first, timezone)
+    published_at = stated_date(tree, selectors.dates, timezone) or _published_at(
+        metadata.published, day_first, timezone
+    )
     if published_at is None:
         # Read before the boxes go: the date line often sits in a toolbar that remove_noise drops.
         visible_date = _first_text(tree, selectors.date) or _generic_date_text(tree)
         published_at = _published_at(visible_date, day_first, timezone)
     visible_authors = _visible_authors(tree, selectors.author)
     root = tree.css_first(selectors.body) if selectors.body else None
+    root = scripted_body(tree, selectors.body_scripts) if root is None else root
     if root is not None:
         lead_node = tree.css_first(selectors.lead) if selectors.lead else None
         lead = normalise_text(lead_node.text()) if lead_node else ""
@@ -67,7 +75,7 @@ def parse_page(
             lead_node.decompose()
         remove_noise(root, selectors.drop)
         captions = take_captions(root, url, selectors.captions, title)
-        blocks = paragraphs(root)
+        blocks = strip_text(paragraphs(root), selectors.strip_text)
         extractor = "selectors"
     else:
         visible_authors = visible_authors or _visible_authors(tree, _AUTHOR_CLASS)
@@ -84,7 +92,7 @@ def parse_page(
         raise NotAnArticle("no article text")
     return Article(
         url=url,
-        canonical_url=metadata.canonical_url,
+        canonical_url=stated_canonical(tree, selectors.canonical, url) or metadata.canonical_url,
         title=title,
         lead=lead,
         body=tuple(body),

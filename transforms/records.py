@@ -7,6 +7,15 @@ from datetime import date, datetime
 
 
 @dataclass(frozen=True, slots=True)
+class DateSource:
+    """Where a page states its publication date and in which order it writes day and month."""
+
+    selector: str  # CSS selector of the element
+    attribute: str | None = None  # read this attribute (content, datetime); None reads the text
+    day_first: bool = True  # False for "M/D/YYYY h:mm:ss AM" (OneCMS meta tags)
+
+
+@dataclass(frozen=True, slots=True)
 class Selectors:
     """CSS selectors a site file gives for its article pages; None means use the generic extractor."""
 
@@ -19,6 +28,16 @@ class Selectors:
     captions: str | None = None
     # Elements inside the body that are never article text (share bars, related boxes).
     drop: tuple[str, ...] = ()
+    # Tried in order before the page's generic metadata; each says its own day/month order.
+    dates: tuple[DateSource, ...] = ()
+    # Regular expressions with a group named "html": the body a script writes into the page.
+    body_scripts: tuple[str, ...] = ()
+    # Element whose href or content is the canonical address (<meta name="canonical">).
+    canonical: str | None = None
+    # Regular expressions whose matches are removed from body text ({{…}} template leaks).
+    strip_text: tuple[str, ...] = ()
+    # The page's first <h1> is a breadcrumb, never the headline.
+    first_h1_is_breadcrumb: bool = False
 
 
 @dataclass(frozen=True, slots=True)
