@@ -62,6 +62,9 @@ def _load_family_document(path: Path, modified: float) -> dict:
     if first is not None:
         raise FamilyError(f"{path}: key {offending_key(first)}: {first.message}")
     assert isinstance(document, dict)
+    problem = selector_problem(document.get("select"))
+    if problem:
+        raise FamilyError(f"{path}: key {problem}")
     if document["name"] != path.stem:
         raise FamilyError(f"{path}: key name: '{document['name']}' must match the file name '{path.stem}'")
     return document
@@ -129,6 +132,39 @@ def _overlay(family_set: Mapping | None, site_set: Mapping | None) -> dict:
             continue
         merged[key] = [*merged.get(key, []), *value] if key in _ADDITIVE else value
     return merged
+
+
+_CSS_KEYS = ("title", "lead", "body", "date", "author", "section", "captions", "canonical")
+
+
+def selector_problem(select: object) -> str | None:
+    """The first key of a `select` value whose CSS or regular expression cannot be used, with why."""
+    import re
+
+    from selectolax.lexbor import LexborHTMLParser, SelectolaxError
+
+    probe = LexborHTMLParser("<p></p>")
+    sets = raw_sets(select)
+    for number, raw in enumerate(sets):
+        where = f"select.{number}." if isinstance(select, list) else "select."
+        css = [(key, raw[key]) for key in _CSS_KEYS if raw.get(key)]
+        css += [(f"drop.{index}", value) for index, value in enumerate(raw.get("drop", ()))]
+        css += [(f"dates.{index}.select", source["select"]) for index, source in enumerate(raw.get("dates", ()))]
+        for key, value in css:
+            try:
+                probe.css(value)
+            except SelectolaxError:
+                return f"{where}{key}: not a CSS selector: {value!r}"
+        patterns = [(f"body_scripts.{i}", v) for i, v in enumerate(raw.get("body_scripts", ()))]
+        patterns += [(f"strip_text.{i}", v) for i, v in enumerate(raw.get("strip_text", ()))]
+        for key, value in patterns:
+            try:
+                compiled = re.compile(value)
+            except re.error as error:
+                return f"{where}{key}: not a regular expression ({error})"
+            if key.startswith("body_scripts") and "html" not in compiled.groupindex:
+                return f"{where}{key}: needs a group named html"
+    return None
 
 
 def selectors_from(raw: Mapping) -> Selectors:

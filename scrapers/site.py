@@ -13,7 +13,7 @@ from urllib.parse import urljoin
 
 from provnews import settings
 from scrapers.family import (
-    FamilyError, SelectorSet, current_family, family_versions, layered_selector_sets, load_family,
+    FamilyError, SelectorSet, current_family, family_versions, layered_selector_sets, load_family, selector_problem,
 )
 from transforms.records import Selectors
 
@@ -138,6 +138,9 @@ def parse_site(document: object, path: Path | None = None, mirror_port: int | No
     if first is not None:
         raise SiteError(f"{where}: key {offending_key(first)}: {first.message}")
     assert isinstance(document, dict)
+    problem = selector_problem(document.get("select"))
+    if problem:
+        raise SiteError(f"{where}: key {problem}")
     versions = family_versions(document.get("family"))
     try:
         family_name = current_family(versions)

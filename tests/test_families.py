@@ -130,3 +130,13 @@ def test_client_rendered_categories_discover_from_the_home_page(families: Path) 
 def test_an_image_cdn_that_needs_a_referer_gets_one(families: Path) -> None:
     assert parse_site(site_document(image_referer=True)).image_headers() == {"Referer": "https://sample.example/"}
     assert parse_site(site_document()).image_headers() == {}
+
+
+def test_a_selector_that_is_not_css_is_named_with_its_key(families: Path) -> None:
+    with pytest.raises(SiteError, match=r"key select\.lead: not a CSS selector"):
+        parse_site(site_document(select={"lead": ".sapo, 'h2'"}))
+
+
+def test_a_script_body_pattern_needs_its_html_group(families: Path) -> None:
+    with pytest.raises(SiteError, match=r"key select\.body_scripts\.0: needs a group named html"):
+        parse_site(site_document(select={"body_scripts": ["var body = '(.*)'"]}))
