@@ -24,6 +24,7 @@ SITE = "mirror-faulty"
 SECTIONS = {"tin-tuc": "Tin tức"}
 # The fault site borrows the markup and outlet of mirror-baoquangninh for its good articles.
 BORROWED_SITE = "mirror-baoquangninh"
+REPUBLISHED_SITES = ("mirror-baoquangninh", "mirror-quangninh-gov", "mirror-tuoitrethudo")
 CATEGORY_PATH = "/tin-tuc"
 GZIP_SITEMAP_PATH = "/sitemap.xml.gz"
 ENCODED_SITEMAP_PATH = "/sitemap-news.xml"
@@ -50,9 +51,11 @@ Fault = Callable[[BaseHTTPRequestHandler, FaultSettings], None]
 
 
 def good_articles(articles: list[MirrorArticle]) -> tuple[MirrorArticle, ...]:
-    """The newest article of each content site, republished on mirror-faulty, newest first."""
+    """The newest article of each of the three first content sites, republished on mirror-faulty, newest first."""
     newest: dict[str, MirrorArticle] = {}
     for article in articles:
+        if article.site not in REPUBLISHED_SITES:
+            continue
         if article.site not in newest or article.published_at > newest[article.site].published_at:
             newest[article.site] = article
     copies = [replace(article, site=SITE, section="tin-tuc", syndicated_from=None) for article in newest.values()]

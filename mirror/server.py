@@ -88,6 +88,11 @@ def build_pages(origin: str, articles: list[MirrorArticle], with_faults: bool) -
     return pages, planted
 
 
+def _with_trailing_slash(key: str) -> str:
+    path, _, query = key.partition("?")
+    return path + "/" + ("?" + query if query else "") if not path.endswith("/") else key
+
+
 def not_modified(page: Page, if_none_match: str | None, if_modified_since: str | None) -> bool:
     """Whether a conditional GET may be answered 304; If-None-Match wins over If-Modified-Since."""
     if if_none_match is not None:
@@ -135,6 +140,11 @@ class MirrorHandler(BaseHTTPRequestHandler):
                 self._send(301, {"Location": key + "/", "Content-Length": "0"}, b"", send_body=False)
                 return
             page = self.server.pages.get(key) or self._photo(key)
+            slashed = _with_trailing_slash(key)
+            if page is None and slashed in self.server.pages:
+                # Like the CMSs whose addresses end in "/", the address without it is redirected.
+                self._send(301, {"Location": slashed, "Content-Length": "0"}, b"", send_body=False)
+                return
             if page is None:
                 self._not_found(send_body)
                 return

@@ -8,6 +8,7 @@ import pytest
 from provnews import settings
 from scrapers.family import load_families
 from scrapers.site import load_sites
+from scrapers.urls import canonical_url
 
 SITES = load_sites()
 FAMILIES = load_families()
@@ -86,6 +87,8 @@ def test_every_family_has_sites_and_every_family_named_exists() -> None:
 )
 def test_article_patterns_fit_the_url_shapes_the_research_found(name: str, url: str, is_article: bool) -> None:
     assert SITES[name].is_article(url) is is_article
+    # The spider tests the canonical spelling: no trailing slash, no "www.", sorted query.
+    assert SITES[name].is_article(canonical_url(url)) is is_article
 
 
 def test_nothing_downstream_branches_on_a_site_or_family_name() -> None:
