@@ -140,3 +140,14 @@ def test_a_selector_that_is_not_css_is_named_with_its_key(families: Path) -> Non
 def test_a_script_body_pattern_needs_its_html_group(families: Path) -> None:
     with pytest.raises(SiteError, match=r"key select\.body_scripts\.0: needs a group named html"):
         parse_site(site_document(select={"body_scripts": ["var body = '(.*)'"]}))
+
+
+def test_the_spider_reads_a_home_page_as_a_listing_when_categories_are_rendered_by_script(families: Path) -> None:
+    from scrapers.spider import SiteSpider
+
+    site = parse_site(site_document(discover={"home_page": True}))
+    spider = SiteSpider(site=site, run_id="run", writer=None)  # type: ignore[arg-type]
+    requests = {(request.url, request.meta["page_kind"]) for request in spider._discovery_requests()}
+    assert ("https://sample.example/", "listing") in requests
+    without = SiteSpider(site=parse_site(site_document()), run_id="run", writer=None)  # type: ignore[arg-type]
+    assert all(request.url != "https://sample.example/" for request in without._discovery_requests())
