@@ -158,7 +158,8 @@ def check_page(site: Site, raw: bytes, url: str, content_type: str | None = None
     selectors = site.selectors_for(None) or Selectors()
     html, _ = read_page(raw, content_type)
     tree = LexborHTMLParser(html)
-    report: dict = {"site": site.name, "family": site.family, "url": url, "selectors": {}, "dates": [], "drop": []}
+    report: dict = {"site": site.name, "family": site.family, "url": url, "selectors": {}, "dates": [], "drop": [],
+                    "photo_request_headers": site.image_headers()}
     for field in _TEXT_FIELDS:
         value = getattr(selectors, field)
         if not value:
@@ -225,6 +226,8 @@ def format_check(report: dict) -> str:
             f"date      {source['selector']}{'@' + source['attribute'] if source['attribute'] else ''} ({source['order']}): "
             f"{source['value']!r} → {source['read_as']}"
         )
+    if report["photo_request_headers"]:
+        lines.append(f"photos    need the headers {report['photo_request_headers']}")
     if "body_from_script" in report:
         lines.append(f"body      read from a script: {'yes' if report['body_from_script'] else 'no'}")
     for rule in report["drop"]:

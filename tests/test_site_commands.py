@@ -114,6 +114,13 @@ def test_check_site_command_prints_a_report(capsys) -> None:
     report = json.loads(capsys.readouterr().out)
     assert report["selectors"]["body"]["matched"] == "div.article__body.cms-body"
     assert report["article"]["title"].startswith("TPHCM mở thêm 5 tuyến xe buýt")
+    assert report["photo_request_headers"] == {}
+
+
+def test_check_site_says_which_photos_need_a_referer() -> None:
+    report = check_page(SITES["baothanhhoa"], (FIXTURES / "post-cms" / "story.html").read_bytes(),
+                        "https://baothanhhoa.vn/a-123456.htm")
+    assert report["photo_request_headers"] == {"Referer": "https://baothanhhoa.vn/"}
 
 
 def test_check_site_on_an_unknown_site_is_a_clear_error(capsys) -> None:
