@@ -1,22 +1,19 @@
 """What some CMSs do to their pages, undone by declarative options a family or site file sets.
 
-Each function reads one option of Selectors: a body written by a script, dates with a stated day/month
-order, the canonical address in an unusual element, template text leaking into paragraphs, a breadcrumb
-in the first <h1>. None of them knows which site or family asked for it.
+Each function reads one option of Selectors: a body written by a script, the canonical address in an
+unusual element, template text leaking into paragraphs, a breadcrumb in the first <h1>. (Dates with
+their day/month order, Selectors.dates, are read with the page's other dates in parse.) None of them knows which site or family asked for it.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from datetime import datetime
 from functools import lru_cache
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from transforms.captions import absolute_url
-from transforms.dates import parse_date
-from transforms.records import DateSource
 from transforms.text import normalise_text
 
 # A script holding an article body is long; this spares the patterns every analytics snippet.
@@ -63,18 +60,7 @@ def _unescape(text: str) -> str:
                       re.sub(r"\\[/'\"nrt`]", lambda m: _JS_ESCAPES[m.group(0)], text))
 
 
-def stated_date(tree: LexborHTMLParser, sources: tuple[DateSource, ...], timezone: str) -> datetime | None:
-    """The first date the listed sources give, each read in its own day/month order."""
-    for source in sources:
-        for node in tree.css(source.selector):
-            value = node.attributes.get(source.attribute) if source.attribute else node.text()
-            moment = parse_date(normalise_text(value or ""), day_first=source.day_first, timezone=timezone)
-            if moment is not None:
-                return moment
-    return None
-
-
-def stated_canonical(tree: LexborHTMLParser, selector: str | None, url: str) -> str | None:
+def declared_canonical(tree: LexborHTMLParser, selector: str | None, url: str) -> str | None:
     """The canonical address an element other than <link rel=canonical> gives (href or content)."""
     if not selector:
         return None

@@ -50,6 +50,15 @@ class Caption:
 
 
 @dataclass(frozen=True, slots=True)
+class Byline:
+    """One person or agency credited by the page, as the page prints the credit."""
+
+    name: str  # normal case; honorifics and degrees (Bác sĩ, ThS., PGS.TS.) left out; agencies in capitals
+    role: str | None  # text, photo, video, or None when the credit names no role
+    outlet: str | None = None  # "Báo Tin tức" in "Tạ Nguyên/Báo Tin tức"
+
+
+@dataclass(frozen=True, slots=True)
 class Article:
     """One page turned into an article. Text fields are Unicode NFC."""
 
@@ -63,6 +72,12 @@ class Article:
     section: str | None
     captions: tuple[Caption, ...] = ()
     extractor: str = "selectors"  # "selectors" or "generic": which path produced the body
+    notes: tuple[str, ...] = ()  # what parse dropped or cut: an impossible date, text over the limit
+    text_truncated: bool = False  # the text was longer than the limit per article and was cut
+    bylines: tuple[Byline, ...] = ()  # every credit with its role; authors are the text and unroled ones
+    syndicated_from: str | None = None  # "Vietnamnet" of a closing "Theo Vietnamnet"
+    page_type: str = "article"  # article, video, photo or live
+    published_precision: str | None = None  # minute, or day when the page gives no time
 
 
 # Not frozen: a frozen dataclass's __init__ costs five times as much, and an article yields dozens of facts.
