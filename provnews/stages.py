@@ -282,12 +282,23 @@ def facts(reextract: bool = False) -> dict:
 
 
 def check() -> dict:
-    """Run the data-quality checks; raises ChecksFailed so that publish does not happen."""
+    """Run the data-quality checks; raises ChecksFailed so that publish does not happen.
+
+    The checks read the rows stored since the last night whose checks passed (warehouse.checks),
+    so a failed night's rows are checked again with the next night's.
+    """
     from warehouse.checks import run_checks
+    from warehouse.connection import transaction
+    from warehouse.watermarks import advance_watermark, watermark
 
     with open_warehouse(read_only=True) as connection:
-        report = run_checks(connection)
+        since = watermark(connection, "check")
+        (started,) = connection.execute("SELECT now()").fetchone()
+        report = run_checks(connection, since)
     failed = [result for result in report.results if not result.passed]
+    if not failed:
+        with open_warehouse(views=False) as connection, transaction(connection):
+            advance_watermark(connection, "check", started)
     summary = {
         "passed": report.passed,
         "checks": [
