@@ -23,7 +23,7 @@ import signal
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -205,9 +205,9 @@ def run_night(data: Path, limit_gb: float) -> list[StageFigure]:
     return figures
 
 
-def corpus(size: int, limit_gb: float) -> tuple[Path, list[StageFigure]]:
+def corpus(size: int, limit_gb: float, cache: Path = CACHE) -> tuple[Path, list[StageFigure]]:
     """The cached corpus of `size` articles, built as a first night if missing; (its folder, backfill figures)."""
-    folder = CACHE / f"corpus-{size}"
+    folder = cache / f"corpus-{size}"
     built = folder / "built.json"
     if built.exists():
         record = json.loads(built.read_text(encoding="utf-8"))
@@ -227,7 +227,7 @@ def corpus(size: int, limit_gb: float) -> tuple[Path, list[StageFigure]]:
         "schema": latest_version(),
         "size": size,
         "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "backfill": [figure.__dict__ for figure in backfill],
+        "backfill": [asdict(figure) for figure in backfill],
     }
     if any(figure.stopped for figure in backfill if figure.stage != "publish"):
         raise RuntimeError(f"the first night of {size:,} pages did not complete: {[f.cell() for f in backfill]}")
@@ -235,9 +235,11 @@ def corpus(size: int, limit_gb: float) -> tuple[Path, list[StageFigure]]:
     return folder, backfill
 
 
-def ordinary_night(folder: Path, size: int, limit_gb: float, repeat: int) -> list[StageFigure]:
-    """1,000 new pages landed on a copy of the corpus's warehouse, taken through every stage."""
-    night = CACHE / f"night-{size}"
+def ordinary_night(
+    folder: Path, size: int, limit_gb: float, repeat: int, night_pages: int = NIGHT_PAGES
+) -> list[StageFigure]:
+    """New pages (1,000) landed on a copy of the corpus's warehouse, taken through every stage."""
+    night = folder.parent / f"night-{size}"
     shutil.rmtree(night, ignore_errors=True)
     source = folder / "data"
     (night / "published").mkdir(parents=True)
@@ -247,8 +249,8 @@ def ordinary_night(folder: Path, size: int, limit_gb: float, repeat: int) -> lis
         shutil.copy2(published, night / "published" / "warehouse.duckdb")
     # Pages after the corpus's own: the same generator, so some are planted copies of recent pages.
     started = FIRST_NIGHT + timedelta(days=30 + repeat)
-    write_run(night / "landing", PageGenerator(), size + repeat * NIGHT_PAGES, NIGHT_PAGES, started)
-    print(f"ordinary night of {NIGHT_PAGES:,} new pages on {size:,} articles (run {repeat + 1})", flush=True)
+    write_run(night / "landing", PageGenerator(), size + repeat * night_pages, night_pages, started)
+    print(f"ordinary night of {night_pages:,} new pages on {size:,} articles (run {repeat + 1})", flush=True)
     try:
         return run_night(night, limit_gb)
     finally:
@@ -262,7 +264,10 @@ def machine_lines() -> list[str]:
 
 
 def report_section(
-    nights: dict[int, list[list[StageFigure]]], backfills: dict[int, list[StageFigure]], when: datetime
+    nights: dict[int, list[list[StageFigure]]],
+    backfills: dict[int, list[StageFigure]],
+    when: datetime,
+    night_pages: int = NIGHT_PAGES,
 ) -> str:
     sizes = sorted(nights)
     lines = [
@@ -271,7 +276,7 @@ def report_section(
         "",
         f"Measured by `make bench-scale` (`python -m bench.scale`) on {when:%Y-%m-%d %H:%M} UTC. "
         f"Corpora of synthetic 100 KB pages (bench/pages.py) built as a first night and cached; an ordinary "
-        f"night lands {NIGHT_PAGES:,} new pages on a copy and runs each stage as a process of its own: wall "
+        f"night lands {night_pages:,} new pages on a copy and runs each stage as a process of its own: wall "
         "seconds, and the resident-set high-water mark of the stage and its child processes. "
         "Several runs of a night show as a range.",
         "",
@@ -384,15 +389,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stage-limit-gb", type=float, default=STAGE_LIMIT_GB,
                         help="stop a stage whose processes hold more than this")
     parser.add_argument("--output", type=Path, default=REPORT, help="Markdown report to write the section into")
+    parser.add_argument("--cache", type=Path, default=CACHE, help="folder of the built corpora, reused when present")
+    parser.add_argument("--night-pages", type=int, default=NIGHT_PAGES, help="new pages of the ordinary night")
     arguments = parser.parse_args(argv)
     sizes = sorted(int(size) for size in arguments.sizes.split(","))
     when = datetime.now(timezone.utc)
     nights: dict[int, list[list[StageFigure]]] = {}
     backfills: dict[int, list[StageFigure]] = {}
     for size in sizes:
-        folder, backfills[size] = corpus(size, arguments.stage_limit_gb)
-        nights[size] = [ordinary_night(folder, size, arguments.stage_limit_gb, repeat) for repeat in range(arguments.repeats)]
-    section = report_section(nights, backfills, when)
+        folder, backfills[size] = corpus(size, arguments.stage_limit_gb, arguments.cache)
+        nights[size] = [
+            ordinary_night(folder, size, arguments.stage_limit_gb, repeat, arguments.night_pages)
+            for repeat in range(arguments.repeats)
+        ]
+    section = report_section(nights, backfills, when, arguments.night_pages)
     print(section)
     write_report(section, arguments.output)
     return 0 if all(line.startswith("- PASS") for line in verdicts(nights, backfills)) else 1

@@ -33,6 +33,8 @@ from warehouse.watermarks import advance_watermark, watermark
 
 # Bodies are read and signed in chunks so memory stays flat however large the backlog.
 CHUNK_ARTICLES = 2000
+# Candidate pairs whose signatures are compared at once (two 512-byte rows a pair).
+CHUNK_PAIRS = 50_000
 # Strongest evidence first: a pair found by several methods keeps the first.
 METHOD_RANK = {"url": 0, "exact": 1, "near": 2}
 STAGE = "dedup"
@@ -365,7 +367,19 @@ def _plausible(connection: duckdb.DuckDBPyConnection, candidates: list[tuple[str
     unsigned = [pair for pair in candidates if pair[0] not in position or pair[1] not in position]
     first = np.array([position[pair[0]] for pair in signed], dtype=np.int64)
     second = np.array([position[pair[1]] for pair in signed], dtype=np.int64)
-    keep = may_be_near(signature_rows[first], signature_rows[second], sizes[first], sizes[second])
+    # In slices: a first night's million candidates would otherwise copy two signature rows each at once.
+    keep = np.concatenate(
+        [np.zeros(0, dtype=bool)]
+        + [
+            may_be_near(
+                signature_rows[first[start : start + CHUNK_PAIRS]],
+                signature_rows[second[start : start + CHUNK_PAIRS]],
+                sizes[first[start : start + CHUNK_PAIRS]],
+                sizes[second[start : start + CHUNK_PAIRS]],
+            )
+            for start in range(0, len(signed), CHUNK_PAIRS)
+        ]
+    )
     return sorted(unsigned + [pair for pair, kept in zip(signed, keep) if kept])
 
 
