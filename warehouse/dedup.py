@@ -29,14 +29,13 @@ from transforms.dedup import (
 from transforms.text import comparison_key
 from warehouse.lookup import registered as _registered
 from warehouse.lookup import rows_of
+from warehouse.stories import Pair, relink_stories
 from warehouse.watermarks import advance_watermark, watermark
 
 # Bodies are read and signed in chunks so memory stays flat however large the backlog.
 CHUNK_ARTICLES = 2000
 # Candidate pairs whose signatures are compared at once (two 512-byte rows a pair).
 CHUNK_PAIRS = 50_000
-# Strongest evidence first: a pair found by several methods keeps the first.
-METHOD_RANK = {"url": 0, "exact": 1, "near": 2}
 STAGE = "dedup"
 
 
@@ -50,19 +49,6 @@ class DedupResult:
     pairs_linked: int  # verified pairs added (url, exact and near)
     duplicates_changed: int  # articles whose duplicates row was added, changed or removed
     seconds_signing: float  # reading bodies, MinHash signatures and band rows
-
-
-@dataclass(frozen=True, slots=True)
-class _Pair:
-    article_id: str
-    other_article_id: str
-    method: str
-    similarity: float
-    containment: float
-
-    @property
-    def key(self) -> tuple[str, str]:
-        return self.article_id, self.other_article_id
 
 
 def dedup_articles(
@@ -95,7 +81,7 @@ def _dedup(connection: duckdb.DuckDBPyConnection, article_ids: Sequence[str] | N
     with _registered(connection, "dedup_pending", {"article_id": pending}):
         with _registered(connection, "dedup_new_bands", new_bands):
             candidates = _near_candidates(connection)
-        found: dict[tuple[str, str], _Pair] = {}
+        found: dict[tuple[str, str], Pair] = {}
         # url pairs come first, so a pair that is also exact keeps the stronger method.
         for pair in _url_pairs(connection, pending) + _exact_pairs(connection):
             found.setdefault(pair.key, pair)
@@ -104,7 +90,7 @@ def _dedup(connection: duckdb.DuckDBPyConnection, article_ids: Sequence[str] | N
         pairs = sorted(found.values(), key=lambda pair: pair.key)
         _store_pairs(connection, pairs)
         _store_caption_keys(connection, pending)
-    changed = _relink_stories(connection, set(pending) | former_partners)
+    changed = relink_stories(connection, set(pending) | former_partners)
     return DedupResult(
         len(pending), len(reparsed), len(candidates), len(pairs), changed, seconds_signing
     )
@@ -251,7 +237,7 @@ def _index(connection: duckdb.DuckDBPyConnection, pending: Sequence[str]) -> pa.
     return pa.concat_tables(added) if added else empty
 
 
-def _url_pairs(connection: duckdb.DuckDBPyConnection, pending: Sequence[str]) -> list[_Pair]:
+def _url_pairs(connection: duckdb.DuckDBPyConnection, pending: Sequence[str]) -> list[Pair]:
     """Pending articles that name another's address as canonical, or share a canonical address."""
     # A canonical link to the site's home page is a CMS default, not a statement of identity.
     # The other side of a match is looked up by address: the semi-joins scan the two address
@@ -259,39 +245,39 @@ def _url_pairs(connection: duckdb.DuckDBPyConnection, pending: Sequence[str]) ->
     with rows_of(connection, "articles", "article_id", pending, "dedup_pending_articles"):
         rows = connection.execute(
             """
-        WITH pending AS (
-            SELECT article_id, url,
-                   CASE WHEN NOT regexp_matches(canonical_url, '^[a-z]+://[^/]+/?$') THEN canonical_url END
-                       AS canonical_url
-            FROM dedup_pending_articles
-        ),
-        everyone AS (
-            SELECT article_id, url,
-                   CASE WHEN NOT regexp_matches(canonical_url, '^[a-z]+://[^/]+/?$') THEN canonical_url END
-                       AS canonical_url
-            FROM articles
-            WHERE url IN (SELECT canonical_url FROM pending)
-               OR canonical_url IN (SELECT canonical_url FROM pending)
-               OR canonical_url IN (SELECT url FROM pending)
-        ),
-        matches AS (
-            SELECT pending.article_id AS one, everyone.article_id AS other
-            FROM pending JOIN everyone ON pending.canonical_url = everyone.url
-            UNION
-            SELECT pending.article_id, everyone.article_id
-            FROM pending JOIN everyone ON pending.canonical_url = everyone.canonical_url
-            UNION
-            SELECT pending.article_id, everyone.article_id
-            FROM pending JOIN everyone ON pending.url = everyone.canonical_url
-        )
-        SELECT DISTINCT least(one, other), greatest(one, other)
-        FROM matches WHERE one <> other
-        """
+            WITH pending AS (
+                SELECT article_id, url,
+                       CASE WHEN NOT regexp_matches(canonical_url, '^[a-z]+://[^/]+/?$') THEN canonical_url END
+                           AS canonical_url
+                FROM dedup_pending_articles
+            ),
+            everyone AS (
+                SELECT article_id, url,
+                       CASE WHEN NOT regexp_matches(canonical_url, '^[a-z]+://[^/]+/?$') THEN canonical_url END
+                           AS canonical_url
+                FROM articles
+                WHERE url IN (SELECT canonical_url FROM pending)
+                   OR canonical_url IN (SELECT canonical_url FROM pending)
+                   OR canonical_url IN (SELECT url FROM pending)
+            ),
+            matches AS (
+                SELECT pending.article_id AS one, everyone.article_id AS other
+                FROM pending JOIN everyone ON pending.canonical_url = everyone.url
+                UNION
+                SELECT pending.article_id, everyone.article_id
+                FROM pending JOIN everyone ON pending.canonical_url = everyone.canonical_url
+                UNION
+                SELECT pending.article_id, everyone.article_id
+                FROM pending JOIN everyone ON pending.url = everyone.canonical_url
+            )
+            SELECT DISTINCT least(one, other), greatest(one, other)
+            FROM matches WHERE one <> other
+            """
         ).fetchall()
-    return [_Pair(first, second, "url", 1.0, 1.0) for first, second in rows]
+    return [Pair(first, second, "url", 1.0, 1.0) for first, second in rows]
 
 
-def _exact_pairs(connection: duckdb.DuckDBPyConnection) -> list[_Pair]:
+def _exact_pairs(connection: duckdb.DuckDBPyConnection) -> list[Pair]:
     """Pending comparable articles with the same body words as another comparable article."""
     # The other side is looked up by body key, so the join is built on the night's keys.
     rows = connection.execute(
@@ -311,7 +297,7 @@ def _exact_pairs(connection: duckdb.DuckDBPyConnection) -> list[_Pair]:
           ON other.body_key_sha256 = pending.body_key_sha256 AND other.article_id <> pending.article_id
         """
     ).fetchall()
-    return [_Pair(first, second, "exact", 1.0, 1.0) for first, second in rows]
+    return [Pair(first, second, "exact", 1.0, 1.0) for first, second in rows]
 
 
 def _near_candidates(connection: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
@@ -332,7 +318,7 @@ def _near_candidates(connection: duckdb.DuckDBPyConnection) -> list[tuple[str, s
 
 def _verified(
     connection: duckdb.DuckDBPyConnection, candidates: list[tuple[str, str]], known: set[tuple[str, str]]
-) -> list[_Pair]:
+) -> list[Pair]:
     """Candidates whose shingle sets, recomputed from the bodies, pass the near-copy check."""
     # Exact shingle sets rather than signature agreement: an estimate from 128 values
     # wobbles by ±0.04 around the threshold, and only candidates pay for the exact check.
@@ -346,7 +332,7 @@ def _verified(
         shared = containment(shingle_sets[first], shingle_sets[second])
         if shared >= NEAR_THRESHOLD:
             similarity = jaccard(shingle_sets[first], shingle_sets[second])
-            pairs.append(_Pair(first, second, "near", round(similarity, 4), round(shared, 4)))
+            pairs.append(Pair(first, second, "near", round(similarity, 4), round(shared, 4)))
     return pairs
 
 
@@ -383,7 +369,7 @@ def _plausible(connection: duckdb.DuckDBPyConnection, candidates: list[tuple[str
     return sorted(unsigned + [pair for pair, kept in zip(signed, keep) if kept])
 
 
-def _store_pairs(connection: duckdb.DuckDBPyConnection, pairs: list[_Pair]) -> None:
+def _store_pairs(connection: duckdb.DuckDBPyConnection, pairs: list[Pair]) -> None:
     columns = {
         "article_id": [pair.article_id for pair in pairs],
         "other_article_id": [pair.other_article_id for pair in pairs],
@@ -424,146 +410,3 @@ def _store_caption_keys(connection: duckdb.DuckDBPyConnection, article_ids: list
     }
     with _registered(connection, "dedup_new_captions", columns):
         connection.execute("INSERT INTO caption_keys SELECT * FROM dedup_new_captions")
-
-
-def _relink_stories(connection: duckdb.DuckDBPyConnection, touched: set[str]) -> int:
-    """Rebuild the stories the touched articles belong to; returns how many duplicates rows changed."""
-    pairs = _pairs_connected_to(connection, touched)
-    members = sorted(set(touched) | {article_id for pair in pairs for article_id in pair.key})
-    with (
-        _registered(connection, "dedup_members", {"article_id": members}),
-        rows_of(connection, "articles", "article_id", members, "dedup_member_articles"),
-    ):
-        # Microseconds rather than TIMESTAMPTZ: converting thousands of zoned timestamps to
-        # Python is slow, and only their order matters here.
-        dates = connection.execute(
-            """
-            SELECT article_id, epoch_us(published_at),
-                   url IN (SELECT canonical_url FROM dedup_member_articles WHERE canonical_url IS NOT NULL)
-            FROM dedup_member_articles
-            """
-        ).fetchall()
-        existing = {
-            row[0]: tuple(row[1:])
-            for row in connection.execute(
-                """
-                SELECT article_id, duplicate_of, method, similarity, matched_with
-                FROM duplicates JOIN dedup_members USING (article_id)
-                """
-            ).fetchall()
-        }
-    published = {article_id: when for article_id, when, _ in dates}
-    named_canonical = {article_id for article_id, _, is_named in dates if is_named}
-    desired = _duplicate_rows(members, pairs, published, named_canonical)
-    # Unchanged rows are left alone so detected_at keeps the night the copy was first linked.
-    stale = sorted(article_id for article_id, row in existing.items() if desired.get(article_id) != row)
-    fresh = sorted(article_id for article_id, row in desired.items() if existing.get(article_id) != row)
-    with _registered(connection, "dedup_stale", {"article_id": pa.array(stale, pa.string())}):
-        connection.execute("DELETE FROM duplicates WHERE article_id IN (SELECT article_id FROM dedup_stale)")
-    rows = {
-        "article_id": pa.array(fresh, pa.string()),
-        "duplicate_of": pa.array([desired[article_id][0] for article_id in fresh], pa.string()),
-        "method": pa.array([desired[article_id][1] for article_id in fresh], pa.string()),
-        "similarity": pa.array([desired[article_id][2] for article_id in fresh], pa.float64()),
-        "matched_with": pa.array([desired[article_id][3] for article_id in fresh], pa.string()),
-    }
-    with _registered(connection, "dedup_fresh", rows):
-        connection.execute(
-            """
-            INSERT INTO duplicates (article_id, duplicate_of, method, similarity, detected_at, matched_with)
-            SELECT article_id, duplicate_of, method, similarity, now(), matched_with FROM dedup_fresh
-            """
-        )
-    links = {
-        "article_id": pa.array(members, pa.string()),
-        "duplicate_of": pa.array([desired.get(member, (None,))[0] for member in members], pa.string()),
-    }
-    with _registered(connection, "dedup_story_links", links):
-        connection.execute(
-            """
-            UPDATE articles SET duplicate_of = links.duplicate_of
-            FROM dedup_story_links AS links
-            WHERE articles.article_id = links.article_id
-              AND articles.duplicate_of IS DISTINCT FROM links.duplicate_of
-            """
-        )
-    return len(set(stale) | set(fresh))
-
-
-def _pairs_connected_to(connection: duckdb.DuckDBPyConnection, articles: set[str]) -> list[_Pair]:
-    """Every stored pair in the stories (connected groups of pairs) that hold the given articles."""
-    found: dict[tuple[str, str], _Pair] = {}
-    seen = set(articles)
-    frontier = sorted(articles)
-    while frontier:
-        with _registered(connection, "dedup_frontier", {"article_id": frontier}):
-            rows = connection.execute(
-                """
-                SELECT article_id, other_article_id, method, similarity, containment FROM duplicate_pairs
-                WHERE article_id IN (SELECT article_id FROM dedup_frontier)
-                   OR other_article_id IN (SELECT article_id FROM dedup_frontier)
-                """
-            ).fetchall()
-        reached = set()
-        for row in rows:
-            pair = _Pair(*row)
-            found[pair.key] = pair
-            reached.update(pair.key)
-        frontier = sorted(reached - seen)
-        seen |= reached
-    return sorted(found.values(), key=lambda pair: pair.key)
-
-
-def _duplicate_rows(
-    members: Sequence[str],
-    pairs: list[_Pair],
-    published: dict[str, int | None],
-    named_canonical: set[str],
-) -> dict[str, tuple[str, str, float, str]]:
-    """article_id → (duplicate_of, method, similarity, matched_with) for every copy but the first."""
-    parent = {member: member for member in members}
-
-    def root(article_id: str) -> str:
-        while parent[article_id] != article_id:
-            parent[article_id] = parent[parent[article_id]]
-            article_id = parent[article_id]
-        return article_id
-
-    for pair in pairs:
-        parent[root(pair.article_id)] = root(pair.other_article_id)
-    stories: dict[str, list[str]] = {}
-    for member in members:
-        stories.setdefault(root(member), []).append(member)
-
-    def first_published(article_id: str) -> tuple[bool, int, bool, str]:
-        # Undated articles come last. An AMP or print page carries its article's date, so on
-        # equal dates the page the others name canonical wins, then the smaller article_id.
-        when = published.get(article_id)
-        return when is None, when or 0, article_id not in named_canonical, article_id
-
-    by_key = {pair.key: pair for pair in pairs}
-    best: dict[str, _Pair] = {}
-    for pair in pairs:
-        for article_id in pair.key:
-            held = best.get(article_id)
-            if held is None or _strength(pair) < _strength(held):
-                best[article_id] = pair
-    rows = {}
-    for copies in stories.values():
-        first = min(copies, key=first_published)
-        for article_id in copies:
-            if article_id == first:
-                continue
-            pair = best[article_id]
-            other = pair.other_article_id if pair.article_id == article_id else pair.article_id
-            # The row describes the article against its first copy whenever the two were
-            # linked directly; only otherwise does it name the copy that brought it in.
-            direct = by_key.get((min(article_id, first), max(article_id, first)))
-            if direct is not None:
-                pair, other = direct, first
-            rows[article_id] = (first, pair.method, pair.similarity, other)
-    return rows
-
-
-def _strength(pair: _Pair) -> tuple[int, float, str, str]:
-    return METHOD_RANK[pair.method], -pair.similarity, pair.article_id, pair.other_article_id
