@@ -41,7 +41,11 @@ BEGIN_MARKER = "<!-- bench-scale: begin -->"
 END_MARKER = "<!-- bench-scale: end -->"
 # Built corpora carry this version and the schema's: a change to how they are built, or a new
 # migration, makes the cache stale (delete the cache folder to rebuild for any other reason).
-CORPUS_VERSION = 1
+CORPUS_VERSION = 2
+# Stories this many minutes apart: 101,000 of them, from 1 January 2025, are all in the past
+# (at 37, the generator's default, pages after the 26,000th are dated in the future and fail
+# the published_in_future check, so the night's checks would re-read every article).
+MINUTES_APART = 9
 MIN_AVAILABLE_GB = 6.0
 STAGE_LIMIT_GB = 8.0
 STAGE_TIMEOUT_SECONDS = 3600
@@ -86,7 +90,8 @@ class StageFigure:
     def cell(self) -> str:
         if self.stopped:
             return f"stopped after {self.seconds:.0f} s at {self.peak_gb:.1f} GB: {self.stopped}"
-        return f"{self.seconds:.1f} s, {self.peak_gb:.2f} GB"
+        failed = " (checks failed: every row is read again)" if self.detail.get("error") else ""
+        return f"{self.seconds:.1f} s, {self.peak_gb:.2f} GB{failed}"
 
 
 def available_gb() -> float:
@@ -216,7 +221,7 @@ def corpus(size: int, limit_gb: float, cache: Path = CACHE) -> tuple[Path, list[
             return folder, [StageFigure(**figure) for figure in record["backfill"]]
     shutil.rmtree(folder, ignore_errors=True)
     data = folder / "data"
-    generator = PageGenerator()
+    generator = PageGenerator(minutes_apart=MINUTES_APART)
     print(f"corpus of {size:,} articles: landing pages in runs of {RUN_PAGES:,}", flush=True)
     for run, first in enumerate(range(0, size, RUN_PAGES)):
         write_run(data / "landing", generator, first, min(RUN_PAGES, size - first), FIRST_NIGHT + timedelta(hours=run))
@@ -249,7 +254,7 @@ def ordinary_night(
         shutil.copy2(published, night / "published" / "warehouse.duckdb")
     # Pages after the corpus's own: the same generator, so some are planted copies of recent pages.
     started = FIRST_NIGHT + timedelta(days=30 + repeat)
-    write_run(night / "landing", PageGenerator(), size + repeat * night_pages, night_pages, started)
+    write_run(night / "landing", PageGenerator(minutes_apart=MINUTES_APART), size + repeat * night_pages, night_pages, started)
     print(f"ordinary night of {night_pages:,} new pages on {size:,} articles (run {repeat + 1})", flush=True)
     try:
         return run_night(night, limit_gb)
@@ -315,7 +320,8 @@ def _range_cell(figures: list[StageFigure | None]) -> str:
     peaks = sorted(figure.peak_gb for figure in present)
     spread = f"{seconds[0]:.1f}" if len(seconds) == 1 else f"{seconds[0]:.1f}–{seconds[-1]:.1f}"
     memory = f"{peaks[-1]:.2f}"
-    return f"{spread} s, {memory} GB"
+    failed = " (checks failed: every row is read again)" if any(figure.detail.get("error") for figure in present) else ""
+    return f"{spread} s, {memory} GB{failed}"
 
 
 def _total_cell(runs: list[list[StageFigure]]) -> str:
