@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 UV_VERSION := 0.13.9
 
-.PHONY: install run test test-fast bench bench-extraction bench-scale airflow airflow-stop browser lock clean
+.PHONY: install run test test-fast bench bench-extraction bench-scale airflow airflow-stop browser lock clean dictionary browse
 
 install: $(INSTALLED)
 
@@ -42,6 +42,14 @@ bench-extraction: install
 # (too long for `make bench`); the corpora are built once into data/bench-scale and reused.
 bench-scale: install
 	$(BIN)/python -m bench.scale
+
+# The browse view (Datasette) of the published warehouse on http://127.0.0.1:8001 after `make run`.
+browse: install
+	$(BIN)/provnews browse
+
+# docs/dictionary.md from the comments of a freshly migrated and published warehouse.
+dictionary: install
+	$(BIN)/provnews dictionary
 
 airflow: install
 	bash ops/airflow-standalone.sh start

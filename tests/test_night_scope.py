@@ -172,3 +172,27 @@ def test_night_checks_see_the_night_and_full_checks_see_everything(tmp_path: Pat
     assert night_failure.name == full_failure.name == "article_without_body"
     assert night_failure.offending_rows == 1 and full_failure.offending_rows == 2
     assert [row["url"] for row in night_failure.examples] == [bad]
+
+
+def test_a_row_held_back_stays_held_through_night_checks_until_it_is_fixed(
+    tmp_path: Path, nights: list[list[ParsedArticle]]
+) -> None:
+    from warehouse.checks_holding import hold_back_rows
+
+    connection = open_warehouse(tmp_path / "warehouse.duckdb")
+    store_articles(connection, nights[0], [])
+    [held] = connection.execute("SELECT min(article_id) FROM articles").fetchone()
+    connection.execute("UPDATE articles SET published_at = now() + INTERVAL 3 DAY WHERE article_id = ?", [held])
+
+    def night(since: datetime | None) -> list[str]:
+        hold_back_rows(connection, run_checks(connection, since), since)
+        return [row_id for (row_id,) in connection.execute("SELECT row_id FROM held_back").fetchall()]
+
+    assert night(None) == [held]
+    advance_watermark(connection, "check")
+    since = watermark(connection, "check")
+    store_articles(connection, nights[1], [])
+    # Older than the watermark, but read again because it is held back.
+    assert night(since) == [held]
+    connection.execute("UPDATE articles SET published_at = now() - INTERVAL 3 DAY WHERE article_id = ?", [held])
+    assert night(since) == []
