@@ -214,6 +214,26 @@ def second_night_figures(result: dict) -> list[Figure]:
     ]
 
 
+def search_figures(result: dict) -> list[Figure]:
+    """Figures of bench.search.run()."""
+    corpus = (
+        f"{result['articles']:,} synthetic articles ({result['postings']:,} postings, file {result['corpus_mb']:,.0f} MB); "
+        f"{result['queries']} queries × 5, median; CPU median {result['median_cpu_ms']:.0f} ms, p90 {result['p90_ms']:.0f} ms, "
+        f"slowest {result['slowest_query']!r} {result['slowest_ms']:.0f} ms; load average {result['load_average']:.1f}"
+    )
+    return [
+        at_most("search median query latency", result["median_ms"], "ms", result["target_ms"], corpus),
+        reported(
+            "search index, a night's new articles", result["night_seconds_per_1000"], "s per 1,000 articles",
+            note=f"{result['night_articles']:,} articles indexed on a corpus of {result['articles'] - result['night_articles']:,}",
+        ),
+        reported(
+            "search index from scratch", result["scratch_seconds_per_1000"], "s per 1,000 articles",
+            note="5,000 articles into an empty index",
+        ),
+    ]
+
+
 def hostile_figures(result: dict) -> list[Figure]:
     """Figures of bench.hostile.run(): one peak-memory figure per transform stage."""
     pages = f"{result['pages']} pages of {result['page_mb']:.1f} MB"
@@ -266,6 +286,7 @@ BENCHMARKS = (
     Benchmark("memory", "bench.pipeline", "memory_growth", memory_figures),
     Benchmark("crawl", "bench.pipeline", "crawl_throughput", crawl_figures),
     Benchmark("second-night", "bench.pipeline", "second_night", second_night_figures),
+    Benchmark("search", "bench.search", "run", search_figures),
     Benchmark("hostile", "bench.hostile", "run", hostile_figures),
     Benchmark("browse", "bench.browse", "run", browse_figures),
 )

@@ -368,8 +368,9 @@ def check() -> dict:
 def publish() -> dict:
     """Bring the published file analysts read up to the warehouse, atomically.
 
-    skipped when nothing changed since the last publish; refreshed when only tables that search
-    is not built from changed (crawl runs, pages); published (copied, search rebuilt) otherwise.
+    skipped when nothing changed since the last publish; refreshed when the spare copy was brought
+    up by the changed rows and swapped in; published when the warehouse was copied whole (first
+    publish, or a migration changed its tables).
     """
     from warehouse.publish import publish as publish_warehouse
 
@@ -378,6 +379,9 @@ def publish() -> dict:
     return {
         publication.action: str(publication.path),
         "tables_changed": len(publication.tables_changed),
+        "rows_written": publication.rows_written,
+        "articles_new": publication.articles_new,
+        "search_indexed": publication.search_indexed,
         "seconds": _timed(started),
     }
 
