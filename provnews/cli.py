@@ -191,8 +191,6 @@ def command_browse(arguments: argparse.Namespace) -> int:
         print(f"{edition.path}: {len(edition.tables)} tables, {edition.stories_indexed} stories indexed "
               f"in {edition.seconds:.2f} s")
         return 0
-    if not 0 < arguments.port < 65536:
-        raise UsageError(f"--port {arguments.port} is not a TCP port")
     serve(settings.PUBLISHED_WAREHOUSE, arguments.port)
     return 0
 

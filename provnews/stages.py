@@ -333,14 +333,23 @@ def check() -> dict:
     """Run the data-quality checks and hold back the rows they find (warehouse.checks_holding).
 
     Raises ChecksFailed, so that publish does not happen, only when a check shows the
-    warehouse itself broken; bad rows are held back and the rest is published.
+    warehouse itself broken; bad rows are held back and the rest is published. The checks read
+    the rows stored since the last night that was not stopped, and the rows held back until now
+    (warehouse.checks), so a night's cost follows its own rows.
     """
     from warehouse.checks import run_checks
     from warehouse.checks_holding import hold_back_rows
+    from warehouse.connection import transaction
+    from warehouse.watermarks import advance_watermark, watermark
 
     with open_warehouse(views=False) as connection:
-        report = run_checks(connection)
-        outcome = hold_back_rows(connection, report)
+        since = watermark(connection, "check")
+        (started,) = connection.execute("SELECT now()").fetchone()
+        report = run_checks(connection, since)
+        outcome = hold_back_rows(connection, report, since)
+        if not outcome.stopping:
+            with transaction(connection):
+                advance_watermark(connection, "check", started)
     summary = {
         "passed": report.passed,
         "held_back": outcome.held,
@@ -359,8 +368,9 @@ def check() -> dict:
 def publish() -> dict:
     """Bring the published file analysts read up to the warehouse, atomically.
 
-    skipped when nothing changed since the last publish; refreshed when only tables that search
-    is not built from changed (crawl runs, pages); published (copied, search rebuilt) otherwise.
+    skipped when nothing changed since the last publish; refreshed when the spare copy was brought
+    up by the changed rows and swapped in; published when the warehouse was copied whole (first
+    publish, or a migration changed its tables).
     """
     from warehouse.publish import publish as publish_warehouse
 
@@ -369,6 +379,9 @@ def publish() -> dict:
     return {
         publication.action: str(publication.path),
         "tables_changed": len(publication.tables_changed),
+        "rows_written": publication.rows_written,
+        "articles_new": publication.articles_new,
+        "search_indexed": publication.search_indexed,
         "seconds": _timed(started),
     }
 

@@ -312,9 +312,10 @@ def reprocess_with_a_bad_row(
     world: AirflowWorld, night_with_a_site_down: subprocess.CompletedProcess[str]
 ) -> Reprocessed:
     with duckdb.connect(str(world.data / "warehouse.duckdb")) as warehouse:
+        # Stamped as the parse that stored it would: checks read the rows parsed since their last night.
         warehouse.execute(
             """
-            UPDATE articles SET published_at = now() + INTERVAL 30 DAY
+            UPDATE articles SET published_at = now() + INTERVAL 30 DAY, parsed_at = now()
             WHERE article_id = (SELECT min(article_id) FROM articles WHERE site = 'mirror-tuoitrethudo')
             """
         )
