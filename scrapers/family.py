@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from provnews import settings
+from transforms.page_quirks import compile_quirk_pattern
 from transforms.records import DateSource, Selectors
 
 # Keys of a selector set whose lists add up across levels; every other key of the site's set replaces the family's.
@@ -139,7 +140,7 @@ _CSS_KEYS = ("title", "lead", "body", "date", "author", "section", "captions", "
 
 def selector_problem(select: object) -> str | None:
     """The first key of a `select` value whose CSS or regular expression cannot be used, with why."""
-    import re
+    import re2
 
     from selectolax.lexbor import LexborHTMLParser, SelectolaxError
 
@@ -159,8 +160,8 @@ def selector_problem(select: object) -> str | None:
         patterns += [(f"strip_text.{i}", v) for i, v in enumerate(raw.get("strip_text", ()))]
         for key, value in patterns:
             try:
-                compiled = re.compile(value)
-            except re.error as error:
+                compiled = compile_quirk_pattern(value)
+            except re2.error as error:
                 return f"{where}{key}: not a regular expression ({error})"
             if key.startswith("body_scripts") and "html" not in compiled.groupindex:
                 return f"{where}{key}: needs a group named html"

@@ -142,6 +142,21 @@ def test_a_script_body_pattern_needs_its_html_group(families: Path) -> None:
         parse_site(site_document(select={"body_scripts": ["var body = '(.*)'"]}))
 
 
+def test_a_text_pattern_that_could_backtrack_is_refused_with_its_key(families: Path) -> None:
+    with pytest.raises(SiteError, match=r"key select\.strip_text\.0: not a regular expression"):
+        parse_site(site_document(select={"strip_text": [r"(?<=Ảnh: )\w+"]}))
+
+
+def test_a_hostile_script_meets_the_body_pattern_in_linear_time() -> None:
+    from selectolax.lexbor import LexborHTMLParser
+
+    from transforms.page_quirks import scripted_body
+
+    # '(a+)+b' backtracks exponentially in Python's engine on a run of a's with no b; RE2 does not.
+    page = LexborHTMLParser(f"<html><body><script>{'a' * 5_000}</script></body></html>")
+    assert scripted_body(page, (r"(?P<html>(a+)+b)",)) is None
+
+
 def test_the_spider_reads_a_home_page_as_a_listing_when_categories_are_rendered_by_script(families: Path) -> None:
     from scrapers.spider import SiteSpider
 
