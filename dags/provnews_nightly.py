@@ -230,11 +230,15 @@ def report(**context: object) -> str:
     catchup=False,
     max_active_runs=1,
     dagrun_timeout=NIGHTLY_RUN_TIMEOUT,
-    deadline=DeadlineAlert(
-        name=f"finished by {NIGHTLY_DEADLINE} ({settings.TIMEZONE})",
-        reference=DeadlineReference.DAGRUN_LOGICAL_DATE,
-        interval=deadline_after_start(),
-        callback=AsyncCallback(on_deadline_missed),
+    deadline=(
+        DeadlineAlert(
+            name=f"finished by {NIGHTLY_DEADLINE} ({settings.TIMEZONE})",
+            reference=DeadlineReference.DAGRUN_LOGICAL_DATE,
+            interval=deadline_after_start(),
+            callback=AsyncCallback(on_deadline_missed),
+        )
+        if NIGHTLY_DEADLINE
+        else None
     ),
     on_failure_callback=on_run_failure,
     doc_md=__doc__,
