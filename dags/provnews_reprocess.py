@@ -184,9 +184,10 @@ def report(**context: object) -> str:
             title="Last day (Vietnam time)",
             description="Last fetch day, included, in Vietnam time. Empty: up to the last landed day.",
         ),
+        # May be null: the form sends null when no site is chosen, and marks a non-null field required.
         "sites": Param(
             [],
-            type="array",
+            type=["null", "array"],
             items={"type": "string", "enum": SITE_NAMES},
             examples=SITE_NAMES,
             uniqueItems=True,
