@@ -249,3 +249,60 @@ def test_a_missed_deadline_sends_one_alert(monkeypatch: pytest.MonkeyPatch) -> N
     asyncio.run(alerts.on_deadline_missed(context=context))
     (alert,) = sent
     assert alert.kind == "deadline_missed" and "not finished by its deadline" in alert.summary()
+
+
+def test_readme_configuration_table_lists_every_variable_provnews_reads() -> None:
+    import re
+
+    root = Path(__file__).parent.parent
+    sources = [
+        path
+        for folder in ("provnews", "scrapers", "transforms", "warehouse", "mirror", "dags", "bench", "ops")
+        for path in (root / folder).rglob("*")
+        if path.suffix in {".py", ".sh"}
+    ]
+    read = set()
+    for path in sources:
+        text = path.read_text(encoding="utf-8")
+        read |= set(re.findall(r"environ(?:\.get)?[\[(]\s*\"(PROVNEWS_[A-Z_]+)\"", text))
+        read |= set(re.findall(r"\$\{(PROVNEWS_[A-Z_]+):-", text))
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    table = readme.split("**Configuration.**")[1].split("**Outgrowing one machine.**")[0]
+    internal = {"PROVNEWS_START_MIRROR"}  # set by ops/airflow-standalone.sh for its own session
+    assert read - internal and sorted(read - internal - set(re.findall(r"PROVNEWS_[A-Z_]+", table))) == []
+
+
+def dag_run(run_type: str, hours_late: float) -> object:
+    import pendulum
+
+    logical_date = pendulum.now("UTC") - timedelta(hours=hours_late)
+    return type("DagRun", (), {"run_type": run_type, "logical_date": logical_date})()
+
+
+def nightly_module() -> object:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("nightly", Path(__file__).parent.parent / "dags" / "provnews_nightly.py")
+    nightly = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(nightly)
+    return nightly
+
+
+def test_a_cleared_task_redoes_the_crawl_runs_of_its_dag_run() -> None:
+    nightly = nightly_module()
+    outcomes = [{"run_id": "mirror-a-1", "status": "success"}, {"run_id": "mirror-b-1", "status": "partial"}]
+
+    def instance(try_number: int) -> dict:
+        pulls: list[str] = []
+        ti = type("TI", (), {"try_number": try_number, "xcom_pull": lambda self, task_ids: pulls.append(task_ids) or outcomes})()
+        return {"ti": ti}
+
+    assert nightly.redo_runs(instance(1)) is None  # a first try works on what is pending
+    assert nightly.redo_runs(instance(2)) == ["mirror-a-1", "mirror-b-1"]
+
+
+def test_a_scheduled_run_created_hours_late_by_an_unpause_is_skipped() -> None:
+    due = nightly_module().night_is_due.function
+    assert due(dag_run=dag_run("scheduled", 0.1)) is True
+    assert due(dag_run=dag_run("scheduled", 7)) is False
+    assert due(dag_run=dag_run("manual", 30)) is True
