@@ -76,6 +76,20 @@ def extraction_figures(result: dict) -> list[Figure]:
     ]
 
 
+def fixture_page_figures(result: dict) -> list[Figure]:
+    """Figures of bench.fixture_pages.run(): the targets real pages are held to."""
+    pages = f"{result.get('pages', '?')} fixture pages"
+    return [
+        at_least("fixture pages body F1", result["body_f1"], "", 0.97, pages),
+        at_least("fixture pages title exact", result["title"], "", 0.97),
+        at_least("fixture pages published_at to the minute", result["published_at"], "", 0.95),
+        at_least("fixture pages authors exact", result["authors"], "", 0.90),
+        at_least("fixture pages lead", result["lead"], "", 0.90),
+        at_least("fixture pages captions found", result["captions_found"], "", 0.95),
+        at_most("fixture pages caption leaks", result["caption_leaks"], "", 0),
+    ]
+
+
 def facts_figures(result: dict) -> list[Figure]:
     """Figures of bench.facts.run()."""
     return [at_most("facts cost", result["ms_per_1000_chars"], "ms/1000 chars", result.get("target", 0.5))]
@@ -200,6 +214,22 @@ def second_night_figures(result: dict) -> list[Figure]:
     ]
 
 
+def browse_figures(result: dict) -> list[Figure]:
+    """Figures of bench.browse.run()."""
+    return [
+        reported(
+            "browse edition (SQLite + FTS5), per 10,000 articles",
+            result["seconds_per_10000"],
+            "s",
+            f"publish, edition included: {result['publish_seconds_per_10000']:.1f} s",
+            f"{result['articles']:,} synthetic articles with a caption and three facts each; "
+            f"CPU {result['cpu_seconds_per_10000']:.1f} s; {result['edition_mb']:.0f} MB beside a "
+            f"{result['published_mb']:.0f} MB published file; a night of crawl tables only refreshes "
+            f"them in {result['refresh_seconds']:.2f} s",
+        )
+    ]
+
+
 def _stages(seconds: dict[str, float]) -> str:
     return ", ".join(f"{stage} {spent:.1f} s" for stage, spent in seconds.items()) or "not reported"
 
@@ -208,11 +238,13 @@ BENCHMARKS = (
     Benchmark("facts", "bench.facts", "run", facts_figures),
     Benchmark("dedup", "bench.dedup", "run", dedup_figures),
     Benchmark("extraction", "bench.extraction", "run", extraction_figures),
+    Benchmark("extraction-fixtures", "bench.fixture_pages", "run", fixture_page_figures),
     Benchmark("transform", "bench.pipeline", "transform_throughput", transform_figures),
     Benchmark("load", "bench.pipeline", "load_throughput", load_figures),
     Benchmark("memory", "bench.pipeline", "memory_growth", memory_figures),
     Benchmark("crawl", "bench.pipeline", "crawl_throughput", crawl_figures),
     Benchmark("second-night", "bench.pipeline", "second_night", second_night_figures),
+    Benchmark("browse", "bench.browse", "run", browse_figures),
 )
 
 
