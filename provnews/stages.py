@@ -388,9 +388,8 @@ def publish() -> dict:
     changed = bool(getattr(publication, "changed", action != "skipped"))
     counts = _published_counts() if changed else {}
     return {
-        "action": action,
+        action: str(publication.path),
         "changed": changed,
-        "path": str(publication.path),
         "tables_changed": list(tables_changed),
         **(
             {"articles_new": counts["articles"] - articles_before, "facts": counts["facts"], "sites": counts["sites"]}

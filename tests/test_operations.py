@@ -203,7 +203,7 @@ def test_publish_that_changed_nothing_is_skipped_and_sends_no_asset_event() -> N
 
     context = {"task": type("Task", (), {"outlets": published_assets()})(), "outlet_events": FakeOutlets()}
     with pytest.raises(AirflowSkipException, match="nothing changed"):
-        announce_publication({"action": "skipped", "changed": False}, context)
+        announce_publication({"skipped": "/data/published/warehouse.duckdb", "changed": False}, context)
     assert context["outlet_events"] == {}
 
 
@@ -211,11 +211,12 @@ def test_publish_that_changed_the_tables_carries_counts_in_its_asset_events() ->
     from provnews.operations.tasks import announce_publication, published_assets
 
     context = {"task": type("Task", (), {"outlets": published_assets()})(), "outlet_events": FakeOutlets()}
-    result = {"action": "published", "changed": True, "articles_new": 12, "facts": 340, "sites": 3}
+    result = {"published": "/p", "changed": True, "articles_new": 12, "facts": 340, "sites": 3}
     announce_publication(result, context)
     extras = [event.extra for event in context["outlet_events"].values()]
     assert len(extras) == len(published_assets())
     assert all(extra["articles_new"] == 12 and extra["facts"] == 340 and extra["sites"] == 3 for extra in extras)
+    assert all(extra["action"] == "published" for extra in extras)
 
 
 def test_a_failed_run_alert_names_its_failed_crawls_by_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -107,7 +107,7 @@ def announce_publication(result: dict, context: Mapping[str, Any]) -> dict:
     The result comes from provnews.stages.publish; it is read defensively, so an older result
     without "changed" counts as changed unless its action says skipped.
     """
-    changed = result.get("changed", result.get("action") != "skipped")
+    changed = result.get("changed", "skipped" not in result)
     if not changed:
         raise AirflowSkipException(
             "nothing changed since the last publish: the published warehouse is as it was, no asset event"
@@ -117,7 +117,7 @@ def announce_publication(result: dict, context: Mapping[str, Any]) -> dict:
         "facts": result.get("facts"),
         "sites": result.get("sites"),
         "tables_changed": list(result.get("tables_changed") or []),
-        "action": result.get("action"),
+        "action": next((action for action in ("published", "refreshed") if action in result), None),
     }
     for asset in context["task"].outlets:
         context["outlet_events"][asset].extra = extra
