@@ -214,6 +214,48 @@ def second_night_figures(result: dict) -> list[Figure]:
     ]
 
 
+def search_figures(result: dict) -> list[Figure]:
+    """Figures of bench.search.run()."""
+    corpus = (
+        f"{result['articles']:,} synthetic articles ({result['postings']:,} postings, file {result['corpus_mb']:,.0f} MB); "
+        f"{result['queries']} queries × 5, median; CPU median {result['median_cpu_ms']:.0f} ms, p90 {result['p90_ms']:.0f} ms, "
+        f"slowest {result['slowest_query']!r} {result['slowest_ms']:.0f} ms; load average {result['load_average']:.1f}"
+    )
+    return [
+        at_most("search median query latency", result["median_ms"], "ms", result["target_ms"], corpus),
+        reported(
+            "search index, a night's new articles", result["night_seconds_per_1000"], "s per 1,000 articles",
+            note=f"{result['night_articles']:,} articles indexed on a corpus of {result['articles'] - result['night_articles']:,}",
+        ),
+        reported(
+            "search index from scratch", result["scratch_seconds_per_1000"], "s per 1,000 articles",
+            note="5,000 articles into an empty index",
+        ),
+    ]
+
+
+def hostile_figures(result: dict) -> list[Figure]:
+    """Figures of bench.hostile.run(): one peak-memory figure per transform stage."""
+    pages = f"{result['pages']} pages of {result['page_mb']:.1f} MB"
+    notes = {
+        "parse": f"{pages}: {result['articles']} articles, text cut at 300,000 characters each",
+        "dedup": pages,
+        "facts": f"{pages}: {result['facts']:,} facts (at most 5,000 per article)",
+    }
+    return [
+        at_most(
+            f"hostile pages: {stage} peak memory", result["peak_mb"][stage], "MB", result["target_mb"],
+            f"{notes[stage]}; {result['seconds'][stage]:.1f} s",
+        )
+        for stage in ("parse", "dedup", "facts")
+    ] + [
+        at_most(
+            "hostile pages: 100,000 nested elements", result["deep_page_seconds"], "s", 1.0,
+            "CPU to parse the 1.1 MB page (refused as PageTooDeep from a count of its tags)",
+        )
+    ]
+
+
 def browse_figures(result: dict) -> list[Figure]:
     """Figures of bench.browse.run()."""
     return [
@@ -244,6 +286,8 @@ BENCHMARKS = (
     Benchmark("memory", "bench.pipeline", "memory_growth", memory_figures),
     Benchmark("crawl", "bench.pipeline", "crawl_throughput", crawl_figures),
     Benchmark("second-night", "bench.pipeline", "second_night", second_night_figures),
+    Benchmark("search", "bench.search", "run", search_figures),
+    Benchmark("hostile", "bench.hostile", "run", hostile_figures),
     Benchmark("browse", "bench.browse", "run", browse_figures),
 )
 
@@ -357,6 +401,17 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def _scale_section(report: Path) -> str:
+    """The section `make bench-scale` wrote into the report, kept when `make bench` rewrites it."""
+    from bench.scale import BEGIN_MARKER, END_MARKER
+
+    text = report.read_text(encoding="utf-8") if report.exists() else ""
+    if BEGIN_MARKER not in text or END_MARKER not in text:
+        return ""
+    section = text[text.index(BEGIN_MARKER) : text.index(END_MARKER) + len(END_MARKER)]
+    return f"\n{section}\n"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     names = [benchmark.name for benchmark in BENCHMARKS]
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
@@ -390,7 +445,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"all benchmarks: {total:.0f} s   target ≤ {TIME_BUDGET_SECONDS:.0f} s   {within}")
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(report_markdown(outcomes, machine(), when, total), encoding="utf-8")
+        output.write_text(report_markdown(outcomes, machine(), when, total) + _scale_section(output), encoding="utf-8")
         print(f"written {output}")
     return 0
 

@@ -15,12 +15,17 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from http.server import BaseHTTPRequestHandler
 
-from mirror import render_baoquangninh, render_feeds
+from mirror import render_feeds
+from mirror.hostile import HOSTILE_PAGES
 from mirror.chrome import HTML, XML, Page, SiteView, escape, make_page
 from mirror.content import MirrorArticle
+from mirror.markup import SiteMarkup, load_markup, mirror_sites
 
 SITE = "mirror-faulty"
 SECTIONS = {"tin-tuc": "Tin tức"}
+# The fault site borrows the markup and outlet of mirror-baoquangninh for its good articles.
+BORROWED_SITE = "mirror-baoquangninh"
+REPUBLISHED_SITES = ("mirror-baoquangninh", "mirror-quangninh-gov", "mirror-tuoitrethudo")
 CATEGORY_PATH = "/tin-tuc"
 GZIP_SITEMAP_PATH = "/sitemap.xml.gz"
 ENCODED_SITEMAP_PATH = "/sitemap-news.xml"
@@ -47,9 +52,11 @@ Fault = Callable[[BaseHTTPRequestHandler, FaultSettings], None]
 
 
 def good_articles(articles: list[MirrorArticle]) -> tuple[MirrorArticle, ...]:
-    """The newest article of each content site, republished on mirror-faulty, newest first."""
+    """The newest article of each of the three first content sites, republished on mirror-faulty, newest first."""
     newest: dict[str, MirrorArticle] = {}
     for article in articles:
+        if article.site not in REPUBLISHED_SITES:
+            continue
         if article.site not in newest or article.published_at > newest[article.site].published_at:
             newest[article.site] = article
     copies = [replace(article, site=SITE, section="tin-tuc", syndicated_from=None) for article in newest.values()]
@@ -107,6 +114,14 @@ def connection_reset(handler: BaseHTTPRequestHandler, settings: FaultSettings) -
 def truncated(handler: BaseHTTPRequestHandler, settings: FaultSettings) -> None:
     body = _simple_page(HEADLINE, PARAGRAPHS * 50).encode("utf-8")
     _send_head(handler, 200, {"Content-Type": HTML, "Content-Length": str(len(body) * 2), "Connection": "close"})
+    handler.wfile.write(body)
+    handler.close_connection = True
+
+
+def longer_than_length(handler: BaseHTTPRequestHandler, settings: FaultSettings) -> None:
+    body = _simple_page(HEADLINE, PARAGRAPHS * 5).encode("utf-8")
+    # The header announces half the page; all of it follows, in one write, and the connection closes.
+    _send_head(handler, 200, {"Content-Type": HTML, "Content-Length": str(len(body) // 2), "Connection": "close"})
     handler.wfile.write(body)
     handler.close_connection = True
 
@@ -197,6 +212,13 @@ def gzip_bomb_encoded(handler: BaseHTTPRequestHandler, settings: FaultSettings) 
     _stream_bomb(handler, {"Content-Type": XML, "Content-Encoding": "gzip"}, settings.bomb_bytes)
 
 
+def _hostile(page: Callable[[], str]) -> Fault:
+    def serve(handler: BaseHTTPRequestHandler, settings: FaultSettings) -> None:
+        _send(handler, 200, page().encode("utf-8"))
+
+    return serve
+
+
 def _redirect(location: str) -> Fault:
     def redirect(handler: BaseHTTPRequestHandler, settings: FaultSettings) -> None:
         target = location if location.startswith("http") else "/" + SITE + location
@@ -220,13 +242,17 @@ FAULTS: dict[str, tuple[str, Fault]] = {
     "/vong-lap-9000010.html": ("Vòng lặp chuyển hướng (2)", _redirect("/vong-lap-9000009.html")),
     "/chuyen-ngoai-9000011.html": ("Chuyển hướng sang máy khác", _redirect("http://example.invalid/tin-tuc/bai-viet-9000011.html")),
     "/chuyen-noi-bo-9000012.html": ("Chuyển hướng vào mạng nội bộ", _redirect("http://10.0.0.1/tin-tuc/bai-viet-9000012.html")),
+    "/dai-hon-khai-bao-9000021.html": ("Nội dung dài hơn Content-Length", longer_than_length),
     GZIP_SITEMAP_PATH: ("Sitemap nén gzip", gzip_bomb_file),
     ENCODED_SITEMAP_PATH: ("Sitemap Content-Encoding gzip", gzip_bomb_encoded),
+    # Pages that answer 200 with HTML built to break the parser (mirror/hostile.py).
+    **{path: (label, _hostile(page)) for path, (label, page) in HOSTILE_PAGES.items()},
 }
 
 
-def _category(view: SiteView, faults: bool) -> str:
-    links = [(view.prefix + render_baoquangninh.article_path(a), a.title) for a in view.articles]
+def _category(markup: SiteMarkup, faults: bool) -> str:
+    view = markup.view
+    links = [(markup.url(a), a.title) for a in view.articles]
     if faults:
         links += [(view.prefix + path, label) for path, (label, _) in FAULTS.items() if path.endswith(".html")]
     items = "".join(f'<li><a href="{escape(href)}">{escape(label)}</a></li>\n' for href, label in links)
@@ -237,20 +263,26 @@ def _category(view: SiteView, faults: bool) -> str:
     )
 
 
+def view(origin: str, articles: list[MirrorArticle]) -> SiteView:
+    """The fault site with its good articles, newest first."""
+    good = sorted(good_articles(articles), key=lambda article: (article.published_at, article.id), reverse=True)
+    return SiteView(key=SITE, origin=origin, sections=SECTIONS, articles=tuple(good))
+
+
 def site_pages(view: SiteView, faults: bool) -> dict[str, Page]:
     """The site's well-behaved pages: good articles, category page and, outside fault mode, honest sitemaps."""
+    borrowed = mirror_sites()[BORROWED_SITE]
+    markup = SiteMarkup(view, load_markup(borrowed["markup"]), borrowed["publisher"], borrowed["footer"])
     pages = {
-        view.prefix + render_baoquangninh.article_path(article): make_page(
-            render_baoquangninh.article_page(view, article), last_modified=article.published_at
-        )
+        markup.url(article): make_page(markup.article_page(article), last_modified=article.published_at)
         for article in view.articles
     }
-    category = make_page(_category(view, faults), last_modified=view.newest)
+    category = make_page(_category(markup, faults), last_modified=view.newest)
     # The article chrome's menu links home and "Tin mới"; both show the one category.
-    for path in (CATEGORY_PATH, "/", "/" + render_baoquangninh.LATEST):
+    for path in (CATEGORY_PATH, "/", markup.listing_path(None, 1)):
         pages[view.prefix + path] = category
     if not faults:
-        plain = render_feeds.sitemap(view.articles, view, render_baoquangninh.article_path)
+        plain = render_feeds.sitemap(view.articles, view, markup.article_path)
         pages[view.prefix + ENCODED_SITEMAP_PATH] = plain
         pages[view.prefix + GZIP_SITEMAP_PATH] = make_page(
             _gzip(plain.body), "application/x-gzip", last_modified=plain.last_modified

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import urllib.request
 from pathlib import Path
 
@@ -97,7 +98,12 @@ def fact_document(fact: Fact) -> dict:
         "end": fact.end,
         "sentence": fact.sentence,
     }
-    return {key: value for key, value in document.items() if value is not None}
+    document = {key: value for key, value in document.items() if value is not None}
+    # JSON has no Infinity: a number too large for a double keeps its text, and its value is null.
+    for key in ("value", "denominator"):
+        if isinstance(document.get(key), float) and not math.isfinite(document[key]):
+            document[key] = None
+    return document
 
 
 def extract_to_json(file_or_url: str, url: str | None = None, site_name: str | None = None) -> str:
@@ -117,4 +123,4 @@ def extract_to_json(file_or_url: str, url: str | None = None, site_name: str | N
         day_first=site.day_first if site else True,
         timezone=site.timezone if site else "Asia/Ho_Chi_Minh",
     )
-    return json.dumps(article_document(article, extract_facts(article)), ensure_ascii=False, indent=2)
+    return json.dumps(article_document(article, extract_facts(article)), ensure_ascii=False, indent=2, allow_nan=False)

@@ -158,7 +158,7 @@ def test_browse_without_a_published_warehouse_or_with_a_bad_port_says_so_in_one_
     missing = run_provnews(["browse", "--write-only"], environment)
     bad_port = run_provnews(["browse", "--port", "70000"], environment)
     assert (missing.returncode, bad_port.returncode) == (2, 2)
-    assert "published/warehouse.duckdb: run `provnews run` first" in missing.stderr and "not a TCP port" in bad_port.stderr
+    assert "published/warehouse.duckdb: run `provnews run` first" in missing.stderr and "is not a port" in bad_port.stderr
     assert len((missing.stderr + bad_port.stderr).strip().splitlines()) == 2
 
 

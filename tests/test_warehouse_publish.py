@@ -1,4 +1,9 @@
-"""Publishing: views and search in the published copy, swapped in atomically under live readers."""
+"""Publishing: views and search in the published copy, swapped in atomically under live readers.
+
+Publish brings a spare copy up to the warehouse by the rows that changed and swaps it in; the
+nights published that way must give the same file, table by table and search by search, as a
+publish from scratch of the same warehouse.
+"""
 
 from __future__ import annotations
 
@@ -58,11 +63,17 @@ def test_published_copy_has_views_and_search(tmp_path: Path) -> None:
     assert (stories, found) == (2, 2)
 
 
-def test_publish_leaves_only_the_published_file(tmp_path: Path) -> None:
-    add_articles(tmp_path / "warehouse.duckdb", tmp_path / "landing", "run-1", 1)
-    publish(tmp_path / "warehouse.duckdb", tmp_path / "published" / "warehouse.duckdb")
+def test_publish_leaves_only_the_published_file_and_its_spare(tmp_path: Path) -> None:
+    warehouse, published = tmp_path / "warehouse.duckdb", tmp_path / "published" / "warehouse.duckdb"
+    add_articles(warehouse, tmp_path / "landing", "run-1", 1)
+    publish(warehouse, published)
     # The browse edition (warehouse.browse_edition) is written beside it, also by a rename.
-    assert sorted(path.name for path in (tmp_path / "published").iterdir()) == ["browse.sqlite", "warehouse.duckdb"]
+    assert sorted(path.name for path in published.parent.iterdir()) == ["browse.sqlite", "warehouse.duckdb"]
+    add_articles(warehouse, tmp_path / "landing", "run-2", 1)
+    publish(warehouse, published)
+    assert sorted(path.name for path in published.parent.iterdir()) == [
+        ".warehouse.duckdb.spare", "browse.sqlite", "warehouse.duckdb"
+    ]
 
 
 def test_readers_see_whole_copies_while_publish_runs_twice(tmp_path: Path) -> None:
@@ -129,12 +140,20 @@ def test_a_night_of_304s_refreshes_its_runs_in_the_last_copy_and_keeps_search(tm
     assert publish(warehouse, published).action == "skipped"
 
 
-def test_new_article_text_publishes_a_new_copy_with_search_rebuilt(tmp_path: Path) -> None:
+def test_new_articles_are_copied_and_indexed_alone(tmp_path: Path) -> None:
     warehouse, landing = tmp_path / "warehouse.duckdb", tmp_path / "landing"
     published = tmp_path / "published" / "warehouse.duckdb"
     add_articles(warehouse, landing, "run-1", 1)
-    publish(warehouse, published)
+    first = publish(warehouse, published)
+    assert (first.action, first.articles, first.articles_new, first.search_indexed) == ("published", 1, 1, 1)
     add_articles(warehouse, landing, "run-2", 2)
-    publication = publish(warehouse, published)
-    assert publication.action == "published"
+    second = publish(warehouse, published)
+    # No spare yet: a copy of the published file takes the night's two articles.
+    assert (second.action, second.articles, second.articles_new, second.search_indexed) == ("refreshed", 3, 2, 2)
     assert search_hits(published, "hộ nghèo") == 3
+    add_articles(warehouse, landing, "run-3", 1)
+    third = publish(warehouse, published)
+    # The spare is the first night's file: it takes the last two nights' articles.
+    assert (third.action, third.articles, third.articles_new, third.search_indexed) == ("refreshed", 4, 1, 3)
+    assert third.changed and "articles" in third.tables_changed
+    assert search_hits(published, "hộ nghèo") == 4

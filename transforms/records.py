@@ -30,6 +30,14 @@ class Selectors:
     drop: tuple[str, ...] = ()
     # Tried in order before the page's generic metadata; each says its own day/month order.
     dates: tuple[DateSource, ...] = ()
+    # Regular expressions with a group named "html": the body a script writes into the page.
+    body_scripts: tuple[str, ...] = ()
+    # Element whose href or content is the canonical address (<meta name="canonical">).
+    canonical: str | None = None
+    # Regular expressions whose matches are removed from body text ({{…}} template leaks).
+    strip_text: tuple[str, ...] = ()
+    # The page's first <h1> is a breadcrumb, never the headline.
+    first_h1_is_breadcrumb: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +72,8 @@ class Article:
     section: str | None
     captions: tuple[Caption, ...] = ()
     extractor: str = "selectors"  # "selectors" or "generic": which path produced the body
+    notes: tuple[str, ...] = ()  # what parse dropped or cut: an impossible date, text over the limit
+    text_truncated: bool = False  # the text was longer than the limit per article and was cut
     bylines: tuple[Byline, ...] = ()  # every credit with its role; authors are the text and unroled ones
     syndicated_from: str | None = None  # "Vietnamnet" of a closing "Theo Vietnamnet"
     page_type: str = "article"  # article, video, photo or live

@@ -3,18 +3,26 @@
 An article's facts are up to date while it has a fact_extractions row; storing the article
 again deletes that row. Passing an extractor version also makes pending every article whose
 facts came from another version, which is how improved rules reach old articles.
+
+An ordinary night looks only at the articles parsed since the stage's watermark (every article
+parsed before it has its facts), so its cost follows the night's articles, not the corpus.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
 import duckdb
 import pyarrow as pa
 
 from transforms.records import Fact
 from warehouse.connection import transaction
+from warehouse.lookup import rows_of
+from warehouse.watermarks import advance_watermark, watermark
+
+STAGE = "facts"
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,28 +39,45 @@ def articles_needing_facts(
     batch_size: int = 1000,
     extractor_version: str | None = None,
 ) -> Iterator[list[ArticleText]]:
-    """Batches of articles whose facts are pending, in article_id order."""
+    """Batches of articles whose facts are pending, in article_id order.
+
+    Once the last batch has been handed out the watermark moves up to the earliest article still
+    pending (one the caller skipped), or to when the listing began.
+    """
+    # With a version, an article of any age may be pending: every article is looked at.
+    since = watermark(connection, STAGE) if extractor_version is None else None
+    parameters = {"since": since or datetime.min.replace(tzinfo=timezone.utc), "version": extractor_version}
+    (started,) = connection.execute("SELECT now()").fetchone()
     last_article_id = ""
     while True:
         # Keyset paging: each batch is fetched whole, so the caller may store facts between
         # batches, and an article the caller skips is never handed out twice in one pass.
-        rows = connection.execute(
-            """
-            SELECT articles.article_id, articles.title, articles.lead, articles.body,
-                   coalesce((SELECT list((captions.position, captions.text) ORDER BY captions.position)
-                             FROM captions WHERE captions.article_id = articles.article_id), [])
-            FROM articles
-            LEFT JOIN fact_extractions USING (article_id)
-            WHERE articles.article_id > $after
-              AND (fact_extractions.article_id IS NULL
-                   OR ($version IS NOT NULL AND fact_extractions.extractor_version <> $version))
-            ORDER BY articles.article_id
-            LIMIT $limit
-            """,
-            {"after": last_article_id, "version": extractor_version, "limit": batch_size},
-        ).fetchall()
-        if not rows:
+        # The keys come from narrow columns; the texts are then read for the batch's rows only.
+        pending = [
+            article_id
+            for article_id, _ in connection.execute(
+                _PENDING + " ORDER BY article_id LIMIT $limit",
+                {**parameters, "after": last_article_id, "limit": batch_size},
+            ).fetchall()
+        ]
+        if not pending:
+            _advance(connection, parameters, started)
             return
+        with (
+            rows_of(connection, "articles", "article_id", pending, "facts_batch_articles"),
+            rows_of(connection, "captions", "article_id", pending, "facts_batch_captions"),
+        ):
+            rows = connection.execute(
+                """
+                SELECT articles.article_id, articles.title, articles.lead, articles.body,
+                       coalesce(list((captions.position, captions.text) ORDER BY captions.position)
+                                FILTER (WHERE captions.position IS NOT NULL), [])
+                FROM facts_batch_articles AS articles
+                LEFT JOIN facts_batch_captions AS captions USING (article_id)
+                GROUP BY articles.article_id, articles.title, articles.lead, articles.body
+                ORDER BY articles.article_id
+                """
+            ).fetchall()
         yield [
             ArticleText(
                 article_id=article_id,
@@ -63,7 +88,30 @@ def articles_needing_facts(
             )
             for article_id, title, lead, body, captions in rows
         ]
-        last_article_id = rows[-1][0]
+        last_article_id = pending[-1]
+
+
+# Articles parsed since the watermark whose facts are missing or, given a version, of another one.
+_PENDING = """
+    WITH recent AS (
+        SELECT article_id, parsed_at FROM articles WHERE parsed_at >= $since AND article_id > $after
+    ),
+    done AS (
+        SELECT article_id, extractor_version FROM fact_extractions
+        WHERE article_id IN (SELECT article_id FROM recent)
+    )
+    SELECT recent.article_id, recent.parsed_at FROM recent LEFT JOIN done USING (article_id)
+    WHERE done.article_id IS NULL OR ($version IS NOT NULL AND done.extractor_version <> $version)
+"""
+
+
+def _advance(connection: duckdb.DuckDBPyConnection, parameters: dict, started: datetime) -> None:
+    (earliest_pending,) = connection.execute(
+        f"SELECT min(parsed_at) FROM ({_PENDING})", {**parameters, "after": ""}
+    ).fetchone()
+    through = started if earliest_pending is None else min(started, earliest_pending)
+    with transaction(connection):
+        advance_watermark(connection, STAGE, through)
 
 
 def mark_facts_stale(
@@ -71,6 +119,8 @@ def mark_facts_stale(
 ) -> int:
     """Make the facts of these articles (all articles when None) pending again; returns how many."""
     with transaction(connection):
+        # The stale articles may be of any age: the next run looks at every article again.
+        connection.execute("DELETE FROM stage_watermarks WHERE stage = ?", [STAGE])
         if article_ids is None:
             marked = connection.execute("DELETE FROM fact_extractions").fetchone()[0]
         else:

@@ -116,7 +116,7 @@ def announce_publication(result: dict, context: Mapping[str, Any]) -> dict:
         "articles_new": result.get("articles_new"),
         "facts": result.get("facts"),
         "sites": result.get("sites"),
-        "tables_changed": list(result.get("tables_changed") or []),
+        "tables_changed": list(result.get("tables") or []),
         "action": next((action for action in ("published", "refreshed") if action in result), None),
     }
     for asset in context["task"].outlets:
