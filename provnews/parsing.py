@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from scrapers.site import Site
 from transforms.dedup import body_hashes
 from transforms.facts import extract_facts
+from transforms.places import province_code_of
 from transforms.parse import NotAnArticle, parse_page
 from transforms.records import Article, Caption, Fact
 from warehouse.articles import PageToParse, ParsedArticle, ParseFailure
@@ -79,4 +80,9 @@ def article_from_text(text: ArticleText) -> Article:
 
 
 def facts_for_batch(batch: Sequence[ArticleText]) -> dict[str, list[Fact]]:
-    return {text.article_id: extract_facts(article_from_text(text)) for text in batch}
+    return {
+        text.article_id: extract_facts(
+            article_from_text(text), province_code_of(text.province) if text.province else None
+        )
+        for text in batch
+    }

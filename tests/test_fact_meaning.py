@@ -133,10 +133,10 @@ def test_former_city_maps_to_the_ward_of_its_name() -> None:
 
 def test_gazetteer_rows_hold_34_provinces_and_former_names() -> None:
     rows = place_rows()
-    provinces = [row for row in rows if row[2] == "province"]
+    provinces = [row for row in rows if row[3] == "province"]
     assert len(provinces) == 34
     hai_phong = next(row for row in provinces if row[0] == "31")
-    assert any("Hải Dương" in name for name in hai_phong[4])
+    assert any("Hải Dương" in name for name in hai_phong[5])
 
 
 def test_same_number_different_year_are_different_documents() -> None:

@@ -37,6 +37,7 @@ class Place:
 
     code: str
     name: str
+    short_name: str
     level: str  # province, ward, commune or special_zone
     province_code: str
 
@@ -95,10 +96,12 @@ def gazetteer() -> Gazetteer:
     ):
         province_code = row["provinceCode"]
         if province_code not in places:
-            places[province_code] = Place(province_code, row["province"], "province", province_code)
+            places[province_code] = Place(province_code, row["province"], row["provinceShort"], "province", province_code)
             provinces[name_key(row["provinceShort"])] = province_code
             province_by_key[row["provinceKey"]] = province_code
-        place = Place(row["wardCode"], row["ward"], _LEVELS.get(row["wardType"], "commune"), province_code)
+        place = Place(
+            row["wardCode"], row["ward"], row["wardShort"], _LEVELS.get(row["wardType"], "commune"), province_code
+        )
         places[place.code] = place
         units[(province_code, name_key(row["wardShort"]))] = place
         units_by_name[name_key(row["wardShort"])].append(place)
@@ -232,10 +235,16 @@ def _former(table: dict[tuple[str, str], Place], key: str, province_code: str | 
     return candidates.pop() if len(candidates) == 1 else None
 
 
-def place_rows() -> list[tuple[str, str, str, str, list[str]]]:
-    """Every 2025 unit as (code, name, level, province code, former names), provinces first."""
+def province_code_of(name: str) -> str | None:
+    """The code of a province named without its type, current or former ("Quảng Ninh", "Hải Dương")."""
+    return gazetteer().provinces.get(name_key(name))
+
+
+def place_rows() -> list[tuple[str, str, str, str, str, list[str]]]:
+    """Every 2025 unit as (code, name, short name, level, province code, former names), provinces first."""
     known = gazetteer()
     return [
-        (place.code, place.name, place.level, place.province_code, list(known.former_names.get(place.code, ())))
+        (place.code, place.name, place.short_name, place.level, place.province_code,
+         list(known.former_names.get(place.code, ())))
         for place in sorted(known.places.values(), key=lambda place: (place.level != "province", place.code))
     ]
