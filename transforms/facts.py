@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from datetime import date
 from dataclasses import replace
 from operator import attrgetter
 
@@ -72,7 +73,10 @@ _SEMICOLON = re.compile(r";")
 # A clause break: a comma that is no decimal comma, a semicolon, a colon.
 _CLAUSE_BREAK = re.compile(r"[;:]|,(?!\d)")
 # Items of one list share what the first says: "giảm 4 sở, 12 chi cục và 152 phòng".
-_LIST_GAP = re.compile(r"\s*,?\s*(?:và|hoặc|tương đương|tương ứng|tức là)?\s*")
+_LIST_GAP = re.compile(
+    r"(?:\s+(?!(?:đạt|là|còn|có|lên|xuống|tăng|giảm|so|với|trong|của)(?![\w]))[^\W\d]+){0,3}"
+    r"\s*,?\s*(?:và|hoặc|tương đương|tương ứng|tức là)?\s*"
+)
 # Where a comparison applies beyond a change: "gấp 2,3 lần giai đoạn …", "bằng 112% so với cùng kỳ".
 _COMPARED_AFTER = re.compile(r"\s*(?:so với|so)(?![\w])")
 _WHITESPACE = re.compile(r"\s+")
@@ -100,7 +104,9 @@ class _Sentence:
 class _Text:
     """One text being scanned, with its sentences and the provenance its facts carry."""
 
-    __slots__ = ("text", "source", "paragraph", "province_code", "sentence_ends", "sentence", "periods", "places")
+    __slots__ = (
+        "text", "source", "paragraph", "province_code", "sentence_ends", "sentence", "periods", "places", "documents"
+    )
 
     def __init__(self, text: str, source: str, paragraph: int | None, province_code: str | None) -> None:
         self.text = text
@@ -112,6 +118,9 @@ class _Text:
         # Found when the first numeric fact asks: many texts hold none.
         self.periods: list[PeriodMention] | None = None
         self.places: list[PlaceMention] | None = None
+        # Documents whose issuer the text names, by number: a later citation of the same number
+        # that names none ("và Nghị quyết số 09-NQ/TU …") is the same document.
+        self.documents: dict[str, tuple[str, date | None]] = {}
 
 
 def extract_facts(article: Article, province_code: str | None = None) -> list[Fact]:
@@ -453,7 +462,11 @@ def _legal_reference(scanned: _Text, match: re.Match[str]) -> Fact | None:
     issued_on = issue_date(issued)
     doc_type = stated_type or DOCUMENT_TYPES_BY_CODE.get(codes[0] if codes else "")
     city = bool(scanned.province_code) and is_city(scanned.province_code)  # type: ignore[arg-type]
-    issuer = issuer_of(text, match.end(), type_start, sentence_start, number, city)
+    issuer, named = issuer_of(text, match.end(), type_start, sentence_start, number, city)
+    if named:
+        scanned.documents[number] = (issuer, issued_on)  # type: ignore[assignment]
+    elif number in scanned.documents and scanned.documents[number][1] in (None, issued_on):
+        issuer, issued_on = scanned.documents[number][0], issued_on or scanned.documents[number][1]
     return _fact(scanned, "legal_ref", match.start("doc_number"), match.end("doc_number"),
                  doc_number=number, doc_type=doc_type, issued_on=issued_on, issuer=issuer,
                  doc_key=document_key(number, issuer, issued_on))

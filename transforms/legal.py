@@ -33,7 +33,7 @@ _PROVINCIAL_CODES = {"UBND": "UBND", "HĐND": "HĐND", "TU": "ủy"}
 _ISSUER_AFTER = re.compile(
     r"\s*(?:,?\s*(?:ban hành\s+)?ngày\s+\d{1,2}\s*(?:/|-|\s+tháng\s+)\d{1,2}\s*(?:/|-|\s+năm\s+)\d{4})?"
     r"\s+của\s+(?P<issuer>[^,.;:()]{2,60}?)"
-    r"(?=\s+(?:về|ngày|phê duyệt|quy định|hướng dẫn|ban hành|đối với|với|trong|tại|nhằm|để|đã|thì|năm"
+    r"(?=\s+(?:về|ngày|đến|từ|tới|giai đoạn|phê duyệt|quy định|hướng dẫn|ban hành|đối với|với|trong|tại|nhằm|để|đã|thì|năm"
     r"|và\s+(?:Nghị|Quyết|Kế|Chỉ|Thông|Kết|Công|Tờ|Luật|Đề án|Chương trình))(?![\w])|\s*[,.;:()]|\s*$)"
 )
 # "Thủ tướng Chính phủ ký Quyết định …", "UBND tỉnh ban hành Kế hoạch …": the issuer before the type.
@@ -79,15 +79,21 @@ def _normalised_issuer(issuer: str) -> str:
     return issuer
 
 
-def issuer_of(text: str, number_end: int, type_start: int, sentence_start: int, number: str, city: bool) -> str | None:
-    """Who issued the document: named after the number ("của …"), before its type ("… ký"), or
-    read off its code ("QĐ-TTg", "NQ/TU")."""
+def issuer_of(
+    text: str, number_end: int, type_start: int, sentence_start: int, number: str, city: bool
+) -> tuple[str | None, bool]:
+    """Who issued the document, and whether the text names it: named after the number ("của …"),
+    before its type ("… ký"), or read off its code ("QĐ-TTg", "NQ/TU")."""
     after = _ISSUER_AFTER.match(text, number_end)
     if after is not None:
-        return _normalised_issuer(after["issuer"])
+        return _normalised_issuer(after["issuer"]), True
     before = _ISSUER_BEFORE.search(text, sentence_start, type_start)
     if before is not None:
-        return _normalised_issuer(before["issuer"])
+        return _normalised_issuer(before["issuer"]), True
+    return _issuer_of_code(number, city), False
+
+
+def _issuer_of_code(number: str, city: bool) -> str | None:
     codes = [_TRAILING_DIGITS.sub("", code) for code in _CODE_SEPARATOR.split(number)[1:] if not code.isdigit()]
     for code in reversed(codes):
         if code in _ISSUERS_BY_CODE:

@@ -39,6 +39,10 @@ _PERIOD = re.compile(
     rf"{_MONTH_YEAR_GLUE}{_year('month_range_year')}"
     rf"|(?i:tháng) (?P<month>\d{{1,2}}){_MONTH_YEAR_GLUE}{_year('month_year')}"
     rf"|(?i:(?:tính\s+)?(?:đến\s+)?(?:hết|cuối))\s+năm\s+{_year('end_year')}"
+    rf"|(?i:(?:tính\s+)?(?:đến\s+)?(?:hết|cuối))\s+tháng\s+(?P<end_month>\d{{1,2}}){_MONTH_YEAR_GLUE}"
+    rf"{_year('end_month_year')}"
+    rf"|(?i:(?:tính\s+)?(?:đến\s+)?(?:hết|cuối))\s+quý\s+(?P<end_quarter>IV|III|II|I|[1-4]){_MONTH_YEAR_GLUE}"
+    rf"{_year('end_quarter_year')}"
     rf"|(?i:từ)\s+(?:ngày\s+)?{_day_month_year('from')}\s*(?:đến|tới|-|–)\s*(?:hết\s+)?(?:ngày\s+)?"
     rf"{_day_month_year('to')}"
     rf"|(?i:(?:tính\s+)?(?:đến|tới)\s+(?:hết\s+)?(?:ngày\s+)?){_day_month_year('until')}"
@@ -50,7 +54,7 @@ _COMPARISON_BEFORE = re.compile(r"(?<![\w])(?:so với|so|hơn|lần)\s+(?:[^\W\
 # "dự kiến hoàn thành vào quý IV/2026": when an event happens, not the period of the figures beside it.
 _EVENT_BEFORE = re.compile(
     r"(?<![\w])(?:hoàn thành|khởi công|khánh thành|đưa vào sử dụng|đưa vào vận hành|vận hành|bàn giao|thông xe)"
-    r"(?:\s+(?:vào|trong|trước))?\s+$",
+    r"(?:\s+\S+){0,4}?(?:\s+(?:vào|trong|trước))?\s+$",
     re.IGNORECASE,
 )
 # "đến năm 2030" is a year the figure is about (a target), not a comparison.
@@ -106,6 +110,12 @@ def _span(match: re.Match[str]) -> Span | None:
     if group("month"):
         month, year = int(group("month")), int(group("month_year"))
         return (date(year, month, 1), _last_day(year, month)) if 1 <= month <= 12 else None
+    if group("end_month"):
+        month, year = int(group("end_month")), int(group("end_month_year"))
+        return (_last_day(year, month),) * 2 if 1 <= month <= 12 else None  # type: ignore[return-value]
+    if group("end_quarter"):
+        quarter, year = _ROMAN_QUARTERS[group("end_quarter").upper()], int(group("end_quarter_year"))
+        return (_last_day(year, quarter * 3),) * 2  # type: ignore[return-value]
     if group("end_year"):
         end = date(int(group("end_year")), 12, 31)
         return end, end

@@ -39,7 +39,7 @@ _TARGET_CUE = re.compile(
     r"|định hướng|sẽ|cam kết|yêu cầu|kỳ vọng|hướng tới)(?![\w])"
 )
 # "bằng 46% kế hoạch", "vượt chỉ tiêu", "cao hơn mục tiêu": the cue is what an actual is measured against.
-_CUE_AS_BASE_BEFORE = re.compile(r"(?:%|\d|bằng|vượt|hơn|so với|đạt)\s*$")
+_CUE_AS_BASE_BEFORE = re.compile(r"(?:%|\d|bằng|vượt|hơn|so với|đạt|hoàn thành|về đích)\s*$")
 
 
 def qualifier_of(text: str, start: int, end: int) -> tuple[str | None, int]:
