@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from transforms.people import by_first_letter
+
 Span = tuple[date, date]
 
 _ROMAN_QUARTERS = {"I": 1, "II": 2, "III": 3, "IV": 4, "1": 1, "2": 2, "3": 3, "4": 4}
@@ -130,10 +132,35 @@ def _span(match: re.Match[str]) -> Span | None:
     return date(year, 1, 1), date(year, 12, 31)
 
 
+# Where a period can start: a literal word the regex engine can skip to quickly; _PERIOD is then
+# tried only there, instead of at every offset of the text.
+_PERIOD_WORDS = "cùng kỳ|tháng|quý|năm|giai đoạn|thời kỳ|niên|tính|đến|tới|hết|cuối|từ".split("|")
+_PERIOD_START = re.compile(
+    "(?:" + by_first_letter([case(word) for word in _PERIOD_WORDS for case in (str.lower, str.capitalize)]) + ")"
+    r"(?![\w])|\((?=\d)|\d{1,2} tháng"
+)
+
+
+def _period_matches(text: str, start: int, end: int) -> list[re.Match[str]]:
+    """The non-overlapping matches of _PERIOD in text[start:end], left to right."""
+    matches = []
+    covered = start
+    for candidate in _PERIOD_START.finditer(text, start, end):
+        if candidate.start() < covered:
+            continue
+        if (candidate.start() and text[candidate.start() - 1].isalnum()) or (
+            match := _PERIOD.match(text, candidate.start(), end)
+        ) is None:
+            continue
+        matches.append(match)
+        covered = match.end()
+    return matches
+
+
 def find_periods(text: str, start: int = 0, end: int | None = None) -> list[PeriodMention]:
     """The periods written in text[start:end], in order, each marked as a comparison or not."""
     mentions = []
-    for match in _PERIOD.finditer(text, start, len(text) if end is None else end):
+    for match in _period_matches(text, start, len(text) if end is None else end):
         before = text[max(start, match.start() - _COMPARISON_LOOKBACK) : match.start()]
         comparison = _COMPARISON_BEFORE.search(before) is not None
         if _EVENT_BEFORE.search(before):

@@ -21,7 +21,7 @@ from importlib import resources
 
 from vietnamadminunits.database import query
 
-from transforms.people import LOWER, UPPER
+from transforms.people import LOWER, UPPER, by_first_letter
 
 # The 2025 unit types as the dataset writes them, and the level names the warehouse uses.
 _LEVELS = {"Phường": "ward", "Xã": "commune", "Đặc khu": "special_zone"}
@@ -160,10 +160,17 @@ _TYPE_WORDS = (
 )
 _CAPITALISED = rf"[{UPPER}](?:[{LOWER}]+|'[{UPPER}][{LOWER}]*)?(?:-[{LOWER}]+)?"
 _NAME = rf"{_CAPITALISED}(?:\s+{_CAPITALISED}(?![\w]))*"
-# "Hợp tác xã Bình Thành" names a cooperative, not the commune.
-_TYPED_PLACE = re.compile(
-    rf"(?<![\w.])(?<!tác )(?P<type>{'|'.join(map(re.escape, _TYPE_WORDS))})\s+(?P<name>{_NAME})(?![\w])"
-)
+
+
+# Each type word checks after itself that nothing runs into it, so the regex engine can skip to the
+# letters a type word starts with; "Hợp tác xã Bình Thành" names a cooperative, not the commune.
+def _not_run_into(word: str) -> str:
+    """After a type word: no letter or dot before it, and not the "xã" of "Hợp tác xã"."""
+    escaped = re.escape(word)
+    return rf"(?<![\w.]{escaped})(?<!tác {escaped})"
+
+
+_TYPED_PLACE = re.compile(rf"(?P<type>{by_first_letter(_TYPE_WORDS, _not_run_into)})\s+(?P<name>{_NAME})(?![\w])")
 
 
 @cache
@@ -177,7 +184,11 @@ def _bare_province_pattern() -> re.Pattern[str]:
         },
         key=len, reverse=True,
     )
-    return re.compile(rf"(?<![\w])(?:{'|'.join(map(re.escape, names))})(?![\w])")
+    return re.compile(rf"(?:{by_first_letter(names, _not_after_a_letter)})(?![\w])")
+
+
+def _not_after_a_letter(word: str) -> str:
+    return rf"(?<![\w]{re.escape(word)})"
 
 
 def find_places(text: str, start: int = 0, end: int | None = None) -> list[PlaceMention]:
@@ -196,9 +207,13 @@ def find_places(text: str, start: int = 0, end: int | None = None) -> list[Place
 
 def resolve_place(mention: PlaceMention, province_code: str | None) -> Place | None:
     """The 2025 unit a mention names, reading ambiguous names within `province_code`."""
+    return _resolve(mention.type_word, mention.name, province_code)
+
+
+@cache
+def _resolve(type_word: str, name: str, province_code: str | None) -> Place | None:
     known = gazetteer()
-    key = name_key(mention.name)
-    type_word = mention.type_word
+    key = name_key(name)
     province = known.provinces.get(key)
     if type_word in ("", "tỉnh") or (type_word in _CITY_WORDS and province and is_city(province)):
         return known.places[province] if province else None
