@@ -310,6 +310,8 @@ def _numeric_fact(
     )
     if in_list:
         measure, direction = previous.measure, previous.direction  # type: ignore[union-attr]
+    elif kind == "ratio":
+        measure, direction = "level", None
     else:
         measure, direction = change_of(_clause_before(text, sentence, start), kind)
     period = _period(scanned, sentence, start, end)
@@ -324,7 +326,7 @@ def _numeric_fact(
         kind=kind, text=text[start:end], sentence=sentence.text, source=scanned.source, start=start, end=end,
         value=low if low == high else None, low=low, high=high, denominator=denominator, unit=unit,
         per_unit=per_unit, qualifier=qualifier, measure=measure, direction=direction,
-        status=status_of(text[sentence.start : start]),
+        status=status_of(text[sentence.start : start], text[end : end + 60]),
         period_start=period[0] if period else None, period_end=period[1] if period else None,
         compared_to_start=compared[0] if compared else None, compared_to_end=compared[1] if compared else None,
         place_name=place.text if place else None, place_code=resolved.code if resolved else None,

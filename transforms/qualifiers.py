@@ -36,8 +36,10 @@ _WORD = re.compile(r"[^\W\d_]+")
 # Words that make what follows in the sentence a plan or goal.
 _TARGET_CUE = re.compile(
     r"(?<![\w])(?<!rình )(?:mục tiêu|Mục tiêu|chỉ tiêu|kế hoạch(?!\s+số)|phấn đấu|Phấn đấu|dự kiến|Dự kiến|dự toán|đặt ra"
-    r"|định hướng|sẽ|cam kết|yêu cầu|kỳ vọng|hướng tới)(?![\w])"
+    r"|định hướng|sẽ|cam kết|yêu cầu|kỳ vọng|hướng tới|Theo Kế hoạch|theo Kế hoạch)(?![\w])"
 )
+# After the figure, within its clause: "100% thủ tục sẽ được cung cấp trực tuyến".
+_TARGET_CUE_AFTER = re.compile(r"^[^,;:.]*?(?<![\w])(?:sẽ|dự kiến)(?![\w])")
 # "bằng 46% kế hoạch", "vượt chỉ tiêu", "cao hơn mục tiêu": the cue is what an actual is measured against.
 _CUE_AS_BASE_BEFORE = re.compile(r"(?:%|\d|bằng|vượt|hơn|so với|đạt|hoàn thành|về đích)\s*$")
 
@@ -66,6 +68,8 @@ def change_of(clause_before: str, kind: str) -> tuple[str, str | None]:
         pair = f"{words[index - 1]} {word}" if index else word
         if gap == 0 and word in _NEW_LEVEL_WORDS:
             return "level", None
+        if word == "vượt" and index >= 2 and words[index - 2] == "đạt":
+            return "level", None
         for verb in (pair, word):
             if verb in _UP_VERBS or verb in _DOWN_VERBS:
                 if gap and not all(filler in _FILLER_WORDS for filler in words[index + 1 :]) and not (
@@ -85,9 +89,10 @@ def change_of(clause_before: str, kind: str) -> tuple[str, str | None]:
     return "level", None
 
 
-def status_of(sentence_before: str) -> str:
-    """Target when a plan or goal word governs the sentence before the figure, else actual."""
+def status_of(sentence_before: str, clause_after: str = "") -> str:
+    """Target when a plan or goal word governs the sentence before the figure, or a "sẽ" follows it
+    in its clause; else actual."""
     for cue in reversed(list(_TARGET_CUE.finditer(sentence_before))):
         if _CUE_AS_BASE_BEFORE.search(sentence_before, 0, cue.start()) is None:
             return "target"
-    return "actual"
+    return "target" if _TARGET_CUE_AFTER.match(clause_after) else "actual"
