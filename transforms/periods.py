@@ -32,7 +32,7 @@ _MONTH_YEAR_GLUE = r"\s*(?:/|\s+năm\s+)\s*"
 # Each alternative is one way of writing a period; its group names say how to read it.
 _PERIOD = re.compile(
     rf"(?i:(?P<same_period>cùng kỳ))(?:\s+năm\s+{_year('same_year')}|\s+năm\s+trước)?"
-    r"|(?P<previous>(?i:tháng|quý|năm)) (?:trước|liền kề)(?![\w])"
+    r"|(?P<previous>(?i:tháng|quý|năm)) (?:trước|liền kề|ngoái)(?![\w])"
     rf"|(?i:giai đoạn|thời kỳ|niên vụ|năm học|niên độ)\s+{_year('span_from')}\s*[-–—]\s*{_year('span_to')}"
     rf"|\({_year('bracket_from')}\s*[-–—]\s*{_year('bracket_to')}\)"
     rf"|(?P<months>\d{{1,2}}) tháng (?:(?P<part>đầu|cuối)\s+)?năm\s+{_year('months_year')}"

@@ -31,6 +31,14 @@ _CITY_WORDS = frozenset({"thành phố", "tp", "tp."})
 _UNIT_WORDS = frozenset({"xã", "phường", "đặc khu"})
 
 
+# Names the press uses for a province beside the gazetteer's own: abbreviations and long forms.
+_PROVINCE_ALIASES = {
+    "TP.HCM": "Hồ Chí Minh", "TPHCM": "Hồ Chí Minh", "TP HCM": "Hồ Chí Minh", "TP. HCM": "Hồ Chí Minh",
+    "Sài Gòn": "Hồ Chí Minh", "Thừa Thiên Huế": "Huế", "Thừa Thiên - Huế": "Huế", "Bà Rịa-Vũng Tàu": "Bà Rịa - Vũng Tàu",
+    "Đăk Lăk": "Đắk Lắk", "Đắc Lắc": "Đắk Lắk", "Đăk Nông": "Đắk Nông",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Place:
     """A 2025 administrative unit: its code, name, level and province."""
@@ -146,6 +154,9 @@ def gazetteer() -> Gazetteer:
         if place is not None:
             former_units.setdefault((province_code, name_key(row["wardShort"])), place)
             former_names[place.code].add(f"{row['ward']}, {row['district']}, {row['province']}")
+    for alias, name in _PROVINCE_ALIASES.items():
+        if name_key(name) in provinces:
+            provinces.setdefault(name_key(alias), provinces[name_key(name)])
     return Gazetteer(
         places=places, provinces=provinces, units=units,
         units_by_name={key: tuple(value) for key, value in units_by_name.items()},
@@ -181,7 +192,8 @@ def _bare_province_pattern() -> re.Pattern[str]:
             row["provinceShort"]
             for table in ("admin_units", "admin_units_legacy")
             for row in query(f"SELECT DISTINCT provinceShort FROM {table}")  # noqa: S608 - fixed table names
-        },
+        }
+        | set(_PROVINCE_ALIASES),
         key=len, reverse=True,
     )
     return re.compile(rf"(?:{by_first_letter(names, _not_after_a_letter)})(?![\w])")
