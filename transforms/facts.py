@@ -13,15 +13,12 @@ from operator import attrgetter
 from transforms.legal import (
     DOCUMENT_TYPE_BEFORE, DOCUMENT_TYPES_BY_CODE, ISSUED_AFTER, ISSUED_BEFORE, document_key, issue_date, issuer_of,
 )
-from transforms.numbers import DIGITS_PATTERN, SCALE_PATTERN, digits_value, scaled_value
+from transforms.numbers import DIGITS_PATTERN, SCALE_PATTERN, scaled_value
 from transforms.people import UPPER, find_people
 from transforms.periods import PeriodMention, Span, find_periods, resolve_comparison
 from transforms.places import PlaceMention, find_places, is_city, resolve_place
 from transforms.qualifiers import change_of, qualifier_of, status_of
-from transforms.quantities import (
-    COMPOUND_UNITS, MEASURE_UNITS, NOT_UNIT_WORDS, RATING_UNITS, is_clock_time, is_reporting_span, is_slogan, is_year, kind_of_unit,
-    measure_unit, names_a_level,
-)
+from transforms.quantities import Figure, count_figure, ratio_figure
 from transforms.records import Article, Fact
 from transforms.subjects import subject_after, subject_before
 
@@ -60,13 +57,7 @@ _FACT = re.compile(
 )
 # Where _FACT can start: a digit or the "+" of "+84" that no word, number or link runs into.
 _CANDIDATE_START = re.compile(r"[\d+](?<![\w.,/+-].)")
-# "trực 24/24 giờ", "7/7 ngày" say "round the clock", not a part of a whole.
-_ROUND_THE_CLOCK_UNITS = re.compile(r"\s*(?:giờ|h|ngày|tuần)(?![\w])")
-_DATE_WORDS = frozenset("ngày sáng trưa chiều tối đêm hôm mùng mồng tháng từ đến tới trước sau lễ dịp".split())
-# "30/4 - 1/5": the second day of a holiday, not a ratio.
-_DAY_RANGE_BEFORE = re.compile(r"\d{1,2}/\d{1,2}\s*[-–]\s*$")
 _EACH_AFTER = re.compile(r"\s+(?:cho\s+)?mỗi\s+([^\W\d_]+)")
-_PER_AFTER = re.compile(r"/([^\W\d_]+)")
 # Starts with one character class so the regex engine can skip plain text quickly.
 _SENTENCE_END = re.compile(r"[.!?…\n](?:(?<=\n)|[.!?…]*[”\"’']?(?=\s))")
 _SEMICOLON = re.compile(r";")
@@ -207,10 +198,9 @@ def _with_population_base(text: str, facts: list[Fact], base: re.Match[str]) -> 
     ]
 
 
-_Figure = tuple[str, int, float, float, "str | None", "str | None", "float | None", "str | None"]
 
 
-def _figure(scanned: _Text, match: re.Match[str]) -> _Figure | None:
+def _figure(scanned: _Text, match: re.Match[str]) -> Figure | None:
     """Kind, end, low, high, unit, per-unit, denominator and subject of the figure a match holds,
     or None when the number is no figure (a year, a level, a date, a slogan)."""
     text = scanned.text
@@ -236,52 +226,8 @@ def _figure(scanned: _Text, match: re.Match[str]) -> _Figure | None:
         return ("money", end, low_value, high_value, _CURRENCIES[match["currency"]], per_unit, None,
                 _subject(text, scanned, match.start(), end, lower_case_after=True))
     if match["denominator"]:
-        return _ratio(text, match)
-    return _count(text, match, low_value, high_value)
-
-
-def _ratio(text: str, match: re.Match[str]) -> _Figure | None:
-    """A ratio when "a/b" is a part of a whole rather than a day and month ("Sáng 12/2", "30/4 - 1/5")."""
-    start, end = match.start(), match.end()
-    numerator, denominator = digits_value(match["amount"]), digits_value(match["denominator"])
-    if match["high"] or numerator > denominator or denominator == 0:
-        return None
-    if 1900 <= numerator <= 2100 and 1900 <= denominator <= 2100:
-        return None
-    if numerator == denominator and _ROUND_THE_CLOCK_UNITS.match(text, end):
-        return None
-    previous_words = text[max(0, start - 12) : start].split()
-    if (previous_words and previous_words[-1].lower() in _DATE_WORDS) or _DAY_RANGE_BEFORE.search(
-        text, max(0, start - 12), start
-    ):
-        return None
-    return "ratio", end, float(numerator), float(numerator), None, None, float(denominator), subject_after(text, end)
-
-
-def _count(text: str, match: re.Match[str], low: float, high: float) -> _Figure | None:
-    """A number, measure or duration when the amount is followed by a unit, not a level or year."""
-    word, second_word = match["word"], match["second_word"]
-    if match["measure"]:
-        unit, end = measure_unit(match["measure"]), match.end("measure")
-    elif word in MEASURE_UNITS:
-        unit, end = word, match.end("word")
-    elif second_word and f"{word} {second_word}".lower() in COMPOUND_UNITS:
-        unit, end = f"{word} {second_word}", match.end("second_word")
-    elif word and word.lower() not in NOT_UNIT_WORDS:
-        unit, end = word, match.end("word")
-    else:
-        return None
-    start, amount = match.start(), match["amount"]
-    if is_year(amount, match["scale"] or "") or is_slogan(text, start) or names_a_level(text, start):
-        return None
-    if unit in RATING_UNITS or is_reporting_span(text, start, end, unit) or is_clock_time(text, start, end, unit):
-        return None
-    per = _PER_AFTER.match(text, end)
-    after = subject_after(text, end)
-    subject = f"{unit} {after}" if after else unit
-    if text.startswith(" rưỡi", end):
-        low, high, end = low + 0.5, high + 0.5, end + len(" rưỡi")
-    return kind_of_unit(unit), end, low, high, unit, per[1] if per else None, None, subject
+        return ratio_figure(text, match)
+    return count_figure(text, match, low_value, high_value)
 
 
 def _subject(text: str, scanned: _Text, start: int, end: int, lower_case_after: bool) -> str | None:

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import re
 
+from transforms.numbers import digits_value
+from transforms.subjects import subject_after
+
 # Words after which a number names a level, an ordinal, a stage or a place rather than
 # counting something: "mức độ 3, 4", "mũi 3", "thôn 2", "giai đoạn 2", "năm 2022", "Đề án 196".
 LEVEL_WORDS = frozenset(
@@ -146,3 +149,57 @@ def is_clock_time(text: str, start: int, end: int, unit: str) -> bool:
         and previous_words[-1].lower() in _DURATION_WORDS
         and _CLOCK_TIME_AFTER.match(text, end) is None
     )
+
+
+# A figure: kind, end offset, low, high, unit, per-unit, denominator and subject.
+Figure = tuple[str, int, float, float, "str | None", "str | None", "float | None", "str | None"]
+# "trực 24/24 giờ", "7/7 ngày" say "round the clock", not a part of a whole.
+_ROUND_THE_CLOCK_UNITS = re.compile(r"\s*(?:giờ|h|ngày|tuần)(?![\w])")
+_DATE_WORDS = frozenset("ngày sáng trưa chiều tối đêm hôm mùng mồng tháng từ đến tới trước sau lễ dịp".split())
+# "30/4 - 1/5": the second day of a holiday, not a ratio.
+_DAY_RANGE_BEFORE = re.compile(r"\d{1,2}/\d{1,2}\s*[-–]\s*$")
+_PER_AFTER = re.compile(r"/([^\W\d_]+)")
+
+
+def ratio_figure(text: str, match: re.Match[str]) -> Figure | None:
+    """A ratio when "a/b" is a part of a whole rather than a day and month ("Sáng 12/2", "30/4 - 1/5")."""
+    start, end = match.start(), match.end()
+    numerator, denominator = digits_value(match["amount"]), digits_value(match["denominator"])
+    if match["high"] or numerator > denominator or denominator == 0:
+        return None
+    if 1900 <= numerator <= 2100 and 1900 <= denominator <= 2100:
+        return None
+    if numerator == denominator and _ROUND_THE_CLOCK_UNITS.match(text, end):
+        return None
+    previous_words = text[max(0, start - 12) : start].split()
+    if (previous_words and previous_words[-1].lower() in _DATE_WORDS) or _DAY_RANGE_BEFORE.search(
+        text, max(0, start - 12), start
+    ):
+        return None
+    return "ratio", end, float(numerator), float(numerator), None, None, float(denominator), subject_after(text, end)
+
+
+def count_figure(text: str, match: re.Match[str], low: float, high: float) -> Figure | None:
+    """A number, measure or duration when the amount is followed by a unit, not a level or year."""
+    word, second_word = match["word"], match["second_word"]
+    if match["measure"]:
+        unit, end = measure_unit(match["measure"]), match.end("measure")
+    elif word in MEASURE_UNITS:
+        unit, end = word, match.end("word")
+    elif second_word and f"{word} {second_word}".lower() in COMPOUND_UNITS:
+        unit, end = f"{word} {second_word}", match.end("second_word")
+    elif word and word.lower() not in NOT_UNIT_WORDS:
+        unit, end = word, match.end("word")
+    else:
+        return None
+    start, amount = match.start(), match["amount"]
+    if is_year(amount, match["scale"] or "") or is_slogan(text, start) or names_a_level(text, start):
+        return None
+    if unit in RATING_UNITS or is_reporting_span(text, start, end, unit) or is_clock_time(text, start, end, unit):
+        return None
+    per = _PER_AFTER.match(text, end)
+    after = subject_after(text, end)
+    subject = f"{unit} {after}" if after else unit
+    if text.startswith(" rưỡi", end):
+        low, high, end = low + 0.5, high + 0.5, end + len(" rưỡi")
+    return kind_of_unit(unit), end, low, high, unit, per[1] if per else None, None, subject
