@@ -33,7 +33,8 @@ _GROWTH_SUBJECT = re.compile(r"tăng trưởng|tốc độ tăng", re.IGNORECASE
 _COMPARATIVE_GAP_WORDS = 4
 _WORD = re.compile(r"[^\W\d_]+")
 
-# Words that make what follows in the sentence a plan or goal.
+# Words that make what follows in the sentence a plan or goal; "Chương trình mục tiêu quốc gia" names
+# a programme, so "mục tiêu" right after "trình" is no cue.
 _TARGET_CUE = re.compile(
     r"(?<![\w])(?<!rình )(?:mục tiêu|Mục tiêu|chỉ tiêu|kế hoạch(?!\s+số)|phấn đấu|Phấn đấu|dự kiến|Dự kiến|dự toán|đặt ra"
     r"|định hướng|sẽ|cam kết|yêu cầu|kỳ vọng|hướng tới|Theo Kế hoạch|theo Kế hoạch)(?![\w])"
