@@ -200,6 +200,22 @@ def second_night_figures(result: dict) -> list[Figure]:
     ]
 
 
+def browse_figures(result: dict) -> list[Figure]:
+    """Figures of bench.browse.run()."""
+    return [
+        reported(
+            "browse edition (SQLite + FTS5), per 10,000 articles",
+            result["seconds_per_10000"],
+            "s",
+            f"publish, edition included: {result['publish_seconds_per_10000']:.1f} s",
+            f"{result['articles']:,} synthetic articles with a caption and three facts each; "
+            f"CPU {result['cpu_seconds_per_10000']:.1f} s; {result['edition_mb']:.0f} MB beside a "
+            f"{result['published_mb']:.0f} MB published file; a night of crawl tables only refreshes "
+            f"them in {result['refresh_seconds']:.2f} s",
+        )
+    ]
+
+
 def _stages(seconds: dict[str, float]) -> str:
     return ", ".join(f"{stage} {spent:.1f} s" for stage, spent in seconds.items()) or "not reported"
 
@@ -213,6 +229,7 @@ BENCHMARKS = (
     Benchmark("memory", "bench.pipeline", "memory_growth", memory_figures),
     Benchmark("crawl", "bench.pipeline", "crawl_throughput", crawl_figures),
     Benchmark("second-night", "bench.pipeline", "second_night", second_night_figures),
+    Benchmark("browse", "bench.browse", "run", browse_figures),
 )
 
 

@@ -23,6 +23,7 @@ def _known_errors() -> tuple[type[BaseException], ...]:
     from provnews.stages import ChecksFailed, CrawlFailed
     from scrapers.site import SiteError
     from transforms.parse import NotAnArticle
+    from warehouse.connection import WarehouseBusy
     from warehouse.schema import SchemaError
 
     return (
@@ -30,6 +31,7 @@ def _known_errors() -> tuple[type[BaseException], ...]:
         ExtractInputError,
         SiteError,
         SchemaError,
+        WarehouseBusy,
         NotAnArticle,
         ChecksFailed,
         CrawlFailed,
@@ -111,8 +113,40 @@ def command_export(arguments: argparse.Namespace) -> int:
     if arguments.format != "parquet":
         raise UsageError(f"unknown export format '{arguments.format}' (known: parquet)")
     out = Path(arguments.out) if arguments.out else settings.DATA_DIR / "export"
-    for path in export_parquet(settings.PUBLISHED_WAREHOUSE, out):
+    for path in export_parquet(settings.PUBLISHED_WAREHOUSE, out, include_all=arguments.all):
         print(path)
+    return 0
+
+
+def command_browse(arguments: argparse.Namespace) -> int:
+    from provnews.browse import serve
+    from warehouse.browse_edition import write_browse_edition
+
+    if arguments.write_only:
+        edition = write_browse_edition(settings.PUBLISHED_WAREHOUSE)
+        print(f"{edition.path}: {len(edition.tables)} tables, {edition.stories_indexed} stories indexed "
+              f"in {edition.seconds:.2f} s")
+        return 0
+    if not 0 < arguments.port < 65536:
+        raise UsageError(f"--port {arguments.port} is not a TCP port")
+    serve(settings.PUBLISHED_WAREHOUSE, arguments.port)
+    return 0
+
+
+def command_dictionary(arguments: argparse.Namespace) -> int:
+    from warehouse.dictionary import DICTIONARY, fresh_dictionary
+
+    target = Path(arguments.out) if arguments.out else DICTIONARY
+    text, missing = fresh_dictionary()
+    if missing:
+        raise UsageError(f"no comment on {', '.join(missing)}: add COMMENT ON where it is created")
+    if arguments.check:
+        if not target.exists() or target.read_text(encoding="utf-8") != text:
+            raise UsageError(f"{target} differs from the warehouse's comments: run `provnews dictionary`")
+        print(f"{target} is up to date")
+        return 0
+    target.write_text(text, encoding="utf-8")
+    print(target)
     return 0
 
 
@@ -190,7 +224,30 @@ def build_parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", help="write the published tables as files")
     export.add_argument("--format", default="parquet", help="file format; parquet, the default, is the only one")
     export.add_argument("--out", help="folder (default: data/export)")
+    export.add_argument(
+        "--all", action="store_true",
+        help="every table and view, the pipeline's own included (default: the analysts' ones)",
+    )
     export.set_defaults(handler=command_export)
+
+    browse = commands.add_parser(
+        "browse", help="browse the published warehouse in Datasette on 127.0.0.1 (read-only)"
+    )
+    browse.add_argument("--port", type=int, default=8001, help="default: %(default)s")
+    browse.add_argument(
+        "--write-only", action="store_true",
+        help="write the browse edition (data/published/browse.sqlite) and exit",
+    )
+    browse.set_defaults(handler=command_browse)
+
+    dictionary = commands.add_parser(
+        "dictionary", help="write docs/dictionary.md from the comments of a fresh warehouse"
+    )
+    dictionary.add_argument("--out", help="file to write (default: docs/dictionary.md)")
+    dictionary.add_argument(
+        "--check", action="store_true", help="write nothing; fail if the file is not what it would be"
+    )
+    dictionary.set_defaults(handler=command_dictionary)
     return parser
 
 

@@ -61,7 +61,8 @@ def test_published_copy_has_views_and_search(tmp_path: Path) -> None:
 def test_publish_leaves_only_the_published_file(tmp_path: Path) -> None:
     add_articles(tmp_path / "warehouse.duckdb", tmp_path / "landing", "run-1", 1)
     publish(tmp_path / "warehouse.duckdb", tmp_path / "published" / "warehouse.duckdb")
-    assert [path.name for path in (tmp_path / "published").iterdir()] == ["warehouse.duckdb"]
+    # The browse edition (warehouse.browse_edition) is written beside it, also by a rename.
+    assert sorted(path.name for path in (tmp_path / "published").iterdir()) == ["browse.sqlite", "warehouse.duckdb"]
 
 
 def test_readers_see_whole_copies_while_publish_runs_twice(tmp_path: Path) -> None:

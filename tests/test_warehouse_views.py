@@ -114,10 +114,10 @@ def test_every_table_view_and_column_of_the_warehouse_is_commented(tmp_path: Pat
     assert (uncommented, described) == ([], len(objects))
 
 
-def test_export_writes_one_parquet_file_per_table_and_view(tmp_path: Path, warehouse: duckdb.DuckDBPyConnection) -> None:
+def test_export_all_writes_one_parquet_file_per_table_and_view(tmp_path: Path, warehouse: duckdb.DuckDBPyConnection) -> None:
     warehouse.close()
     published = publish(tmp_path / "warehouse.duckdb", tmp_path / "published" / "warehouse.duckdb").path
-    written = export_parquet(published, tmp_path / "export")
+    written = export_parquet(published, tmp_path / "export", include_all=True)
     names = {path.stem for path in written}
     assert set(MY_TABLES + MY_VIEWS) <= names
     assert pq.read_table(tmp_path / "export" / "v_articles.parquet").num_rows == 1

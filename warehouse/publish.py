@@ -24,6 +24,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse import search
+from warehouse.browse_edition import write_browse_edition
 from warehouse.connection import connect
 from warehouse.search import build_search_index
 from warehouse.views import create_views
@@ -131,6 +132,14 @@ def _record_digests(copy: duckdb.DuckDBPyConnection, digests: dict[str, str]) ->
         "per warehouse table, of the schema, of the text search is built from and of the search code; "
         "publish compares them to skip or refresh instead of copying again.'"
     )
+    copy.execute(
+        f"COMMENT ON COLUMN {STATE_SCHEMA}.digests.name IS 'A warehouse table''s name, or (schema), "
+        "(search text) or (search code).'"
+    )
+    copy.execute(
+        f"COMMENT ON COLUMN {STATE_SCHEMA}.digests.digest IS 'Rows, XOR and sum of row hashes of what "
+        "the name stands for (SHA-256 of the source for (search code)) when this file was published.'"
+    )
 
 
 def _refresh_tables(copy: duckdb.DuckDBPyConnection, warehouse: Path, tables: tuple[str, ...]) -> None:
@@ -187,4 +196,5 @@ def publish(warehouse: Path, published: Path) -> Publication:
         for leftover in (temporary, _write_ahead_log(temporary)):
             leftover.unlink(missing_ok=True)
         raise
+    write_browse_edition(published, changed_tables=changed)
     return Publication(published, "refreshed" if refresh else "published", changed)

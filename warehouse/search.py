@@ -92,6 +92,11 @@ WHERE matches.score IS NOT NULL AND articles.duplicate_of IS NULL
 ORDER BY matches.score DESC, articles.published_at DESC NULLS LAST, articles.article_id
 """
 
+_MACRO_COMMENTS = """
+COMMENT ON MACRO tone_key IS 'tone_key(text): the search key of documents and queries: NFC, lower case, zero-width characters and soft hyphens dropped, the tone of open oa/oe/uy syllables on the first vowel (hoà → hòa).';
+COMMENT ON MACRO TABLE search_articles IS 'search_articles(query): stories (articles with duplicate_of NULL) matching any word of the query in title, lead or body, best BM25 score first: article_id, site, title, published_at, score, a 200-character snippet of the body. Run LOAD fts first. Results come from the published file as your process opened it: a process keeps that snapshot, even in connections it opens later, until it has closed every connection to the file.';
+"""
+
 
 def build_search_index(connection: duckdb.DuckDBPyConnection) -> int:
     """(Re)build tone_key, search_documents, its fts index and search_articles(query); returns stories indexed."""
@@ -108,4 +113,5 @@ def build_search_index(connection: duckdb.DuckDBPyConnection) -> int:
         """
     )
     connection.execute(_SEARCH_MACRO)
+    connection.execute(_MACRO_COMMENTS)
     return connection.execute("SELECT count(*) FROM search_documents").fetchone()[0]
