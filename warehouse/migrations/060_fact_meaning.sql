@@ -22,7 +22,9 @@ ALTER TABLE facts ADD COLUMN doc_key VARCHAR;
 ALTER TABLE facts ADD COLUMN issuer VARCHAR;
 ALTER TABLE facts ADD COLUMN organisation VARCHAR;
 
--- Facts stored by the earlier rules are pending again: their meaning columns are empty.
+-- Facts stored by the earlier rules were single figures; they stay readable until the facts stage,
+-- for which every article is pending again, replaces them with facts carrying their meaning.
+UPDATE facts SET low = value, high = value WHERE value IS NOT NULL;
 DELETE FROM fact_extractions;
 
 COMMENT ON TABLE facts IS 'One row per fact found in an article: a figure (money, percent, percentage_point, ratio, number, measure, duration), a legal_ref or a person, with what it means.';
