@@ -269,12 +269,10 @@ def facts(reextract: bool = False) -> dict:
     from provnews.parsing import facts_for_batch
     from transforms.facts import EXTRACTOR_VERSION
     from warehouse.facts import articles_needing_facts, mark_facts_stale, store_facts
-    from warehouse.places import fill_places
 
     started = time.monotonic()
     articles = stored = 0
     with open_warehouse(views=False) as connection:
-        fill_places(connection)
         if reextract:
             mark_facts_stale(connection)
         for batch in articles_needing_facts(connection):

@@ -15,6 +15,7 @@ import pyarrow as pa
 
 from transforms.records import Fact
 from warehouse.connection import transaction
+from warehouse.places import fill_places
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +133,7 @@ def store_facts(
     )
     try:
         with transaction(connection):
+            fill_places(connection)
             connection.execute(
                 "DELETE FROM facts WHERE article_id IN (SELECT article_id FROM incoming_extractions)"
             )

@@ -6,7 +6,6 @@ import duckdb
 import pyarrow as pa
 
 from transforms.places import place_rows
-from warehouse.connection import transaction
 
 _SCHEMA = pa.schema(
     [
@@ -17,15 +16,15 @@ _SCHEMA = pa.schema(
 
 
 def fill_places(connection: duckdb.DuckDBPyConnection) -> int:
-    """Fill the places table when it is empty; returns the rows written (0 when already filled)."""
+    """Fill the places table when it is empty, inside the caller's transaction (facts are stored
+    with the places they point to); returns the rows written (0 when already filled)."""
     if connection.execute("SELECT count(*) FROM places").fetchone()[0]:
         return 0
     rows = place_rows()
     table = pa.table([list(column) for column in zip(*rows)], schema=_SCHEMA)
     connection.register("incoming_places", table)
     try:
-        with transaction(connection):
-            connection.execute("INSERT INTO places SELECT * FROM incoming_places")
+        connection.execute("INSERT INTO places SELECT * FROM incoming_places")
     finally:
         connection.unregister("incoming_places")
     return len(rows)
