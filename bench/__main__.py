@@ -76,6 +76,20 @@ def extraction_figures(result: dict) -> list[Figure]:
     ]
 
 
+def fixture_page_figures(result: dict) -> list[Figure]:
+    """Figures of bench.fixture_pages.run(): the targets real pages are held to."""
+    pages = f"{result.get('pages', '?')} fixture pages"
+    return [
+        at_least("fixture pages body F1", result["body_f1"], "", 0.97, pages),
+        at_least("fixture pages title exact", result["title"], "", 0.97),
+        at_least("fixture pages published_at to the minute", result["published_at"], "", 0.95),
+        at_least("fixture pages authors exact", result["authors"], "", 0.90),
+        at_least("fixture pages lead", result["lead"], "", 0.90),
+        at_least("fixture pages captions found", result["captions_found"], "", 0.95),
+        at_most("fixture pages caption leaks", result["caption_leaks"], "", 0),
+    ]
+
+
 def facts_figures(result: dict) -> list[Figure]:
     """Figures of bench.facts.run()."""
     return [at_most("facts cost", result["ms_per_1000_chars"], "ms/1000 chars", result.get("target", 0.5))]
@@ -224,6 +238,7 @@ BENCHMARKS = (
     Benchmark("facts", "bench.facts", "run", facts_figures),
     Benchmark("dedup", "bench.dedup", "run", dedup_figures),
     Benchmark("extraction", "bench.extraction", "run", extraction_figures),
+    Benchmark("extraction-fixtures", "bench.fixture_pages", "run", fixture_page_figures),
     Benchmark("transform", "bench.pipeline", "transform_throughput", transform_figures),
     Benchmark("load", "bench.pipeline", "load_throughput", load_figures),
     Benchmark("memory", "bench.pipeline", "memory_growth", memory_figures),

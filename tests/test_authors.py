@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from transforms.authors import byline_authors, normal_case, split_names
+from transforms.authors import normal_case, split_names
+from transforms.bylines import author_names, read_byline
+
+
+def byline_authors(line: str) -> list[str] | None:
+    """The writers a byline line names; None when the line is not a byline."""
+    found = read_byline(line)
+    return None if found is None else list(author_names(found.bylines))
 
 
 def test_upper_case_byline_is_put_in_normal_case() -> None:

@@ -160,3 +160,15 @@ def test_lower_case_anh_inside_a_caption_is_not_a_credit() -> None:
 
 def test_caption_without_credit_has_none() -> None:
     assert split_credit("Đồi quế của gia đình.") == ("Đồi quế của gia đình.", None)
+
+
+def test_closing_illustration_label_is_a_credit() -> None:
+    assert split_credit("Cảnh sát giao thông làm nhiệm vụ. Ảnh minh họa") == ("Cảnh sát giao thông làm nhiệm vụ.", "Ảnh minh họa")
+    assert split_credit("Cảnh sát giao thông làm nhiệm vụ - Ảnh minh họa.") == ("Cảnh sát giao thông làm nhiệm vụ", "Ảnh minh họa")
+
+
+def test_illustration_label_alone_under_a_photo_is_its_caption() -> None:
+    body = '<p><img src="/a.jpg"></p><p style="text-align:center"><em>Ảnh minh họa: Internet</em></p>' + PARAGRAPHS
+    article = parse_page(page(body), URL, SELECTORS)
+    assert [(caption.text, caption.credit) for caption in article.captions] == [("Ảnh minh họa", "Ảnh minh họa: Internet")]
+    assert "Internet" not in " ".join(article.body)

@@ -14,7 +14,7 @@ SAVED_PAGE = PROJECT_ROOT / "tests" / "fixtures" / "pages" / "mirror-baoquangnin
 SAVED_URL = "http://127.0.0.1:8765/mirror-baoquangninh/viec-gi-co-loi-cho-dan-thi-lam-3213457.html"
 EXTRACT_FIELDS = {
     "title", "lead", "body", "published_at", "authors", "section", "url", "canonical_url",
-    "captions", "facts",
+    "captions", "facts", "published_precision", "page_type", "bylines", "syndicated_from",
 }
 
 
@@ -38,6 +38,19 @@ def test_extract_prints_the_article_its_captions_and_facts_as_json(environment):
     }
     money = [fact for fact in document["facts"] if fact["kind"] == "money"]
     assert {"text": "4.690 tỷ đồng", "value": 4.69e12, "unit": "VND"}.items() <= money[0].items()
+
+
+def test_extract_prints_bylines_with_roles_page_type_and_date_precision(environment):
+    page = PROJECT_ROOT / "tests" / "fixtures" / "extraction" / "inline-related-teaser.html"
+    result = run_provnews(["extract", str(page), "--url", "https://giaoducmau.vn/tinh-tuyen-620-giao-vien.htm"], environment)
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["bylines"] == [
+        {"name": "Tường Minh", "role": "text", "outlet": None},
+        {"name": "Đỗ Hiền", "role": "photo", "outlet": None},
+    ]
+    assert document["authors"] == ["Tường Minh"]
+    assert (document["page_type"], document["published_precision"], document["syndicated_from"]) == ("article", "minute", None)
 
 
 def test_extract_picks_the_site_whose_base_url_the_address_starts_with():

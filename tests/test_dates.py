@@ -65,3 +65,42 @@ def test_text_without_a_date_gives_none() -> None:
 
 def test_impossible_date_gives_none() -> None:
     assert parse_date("31/02/2025") is None
+
+
+def test_us_order_with_seconds_and_pm() -> None:
+    from transforms.dates import read_date
+
+    reading = read_date("9/11/2021 3:29:47 PM", day_first=False)
+    assert reading is not None and reading.moment == datetime(2021, 9, 11, 15, 29, 47, tzinfo=HANOI)
+
+
+def test_twelve_am_is_midnight() -> None:
+    assert parse_date("9/11/2021 12:05:00 AM", day_first=False) == datetime(2021, 9, 11, 0, 5, tzinfo=HANOI)
+
+
+def test_weekday_with_gmt_offset() -> None:
+    moment = parse_date("Thứ tư, 17/04/2024 06:23 (GMT+7)")
+    assert moment == datetime(2024, 4, 17, 6, 23, tzinfo=HANOI)
+
+
+def test_precision_is_a_day_without_a_time_and_a_minute_with_one() -> None:
+    from transforms.dates import read_date
+
+    assert read_date("Ngày đăng: 28/05/2025").precision == "day"
+    assert read_date("2009-05-12").precision == "day"
+    assert read_date("2009-05-12T00:00:00+07:00").precision == "day"
+    assert read_date("08/01/2026 - 18:21").precision == "minute"
+    assert read_date("2024-04-17T06:23:00+07:00").precision == "minute"
+
+
+def test_reconcile_takes_the_time_of_the_same_day_from_a_later_source() -> None:
+    from transforms.dates import read_date, reconcile_dates
+
+    best = reconcile_dates([read_date("2009-05-12"), read_date("12/05/2009 08:15")])
+    assert best.moment == datetime(2009, 5, 12, 8, 15, tzinfo=HANOI) and best.precision == "minute"
+    other_day = reconcile_dates([read_date("2009-05-12"), read_date("13/05/2009 08:15")])
+    assert other_day.moment == datetime(2009, 5, 12, tzinfo=HANOI)
+
+
+def test_feed_style_date_in_meta() -> None:
+    assert parse_date("Wed, 17 Apr 2024 06:23:00 +0700") == datetime(2024, 4, 17, 6, 23, tzinfo=HANOI)

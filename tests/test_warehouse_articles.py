@@ -241,3 +241,45 @@ def test_first_seen_at_is_the_first_fetch_of_the_page_address(tmp_path: Path) ->
     # The article's address is where the page redirected to, not the address requested.
     store_articles(connection, [parsed_article(page_id("run-2", URL), URL + "?redirected", fetched_at=LATER)], [])
     assert connection.execute("SELECT first_seen_at FROM articles").fetchone()[0] == START
+
+
+def test_bylines_page_type_precision_and_syndication_are_stored(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from transforms.records import Byline
+
+    connection = warehouse_with_two_runs(tmp_path)
+    parsed = parsed_article(page_id("run-1", URL), URL)
+    article = replace(
+        parsed.article,
+        bylines=(Byline("Minh Hà", "text"), Byline("TTXVN", None, "TTXVN"), Byline("Đỗ Hiền", "photo")),
+        syndicated_from="Vietnamnet",
+        page_type="video",
+        published_precision="day",
+    )
+    store_articles(connection, [replace(parsed, article=article)], [])
+    row = connection.execute("SELECT bylines, syndicated_from, page_type, published_precision FROM articles").fetchone()
+    assert row == (
+        [
+            {"name": "Minh Hà", "role": "text", "outlet": None},
+            {"name": "TTXVN", "role": None, "outlet": "TTXVN"},
+            {"name": "Đỗ Hiền", "role": "photo", "outlet": None},
+        ],
+        "Vietnamnet",
+        "video",
+        "day",
+    )
+
+
+def test_articles_stored_before_bylines_existed_get_their_authors_as_bylines(tmp_path: Path) -> None:
+    from warehouse.schema import migrate, migrations
+
+    bylines_migration = next(item for item in migrations() if item.name.endswith("_article_bylines_dates_page_types"))
+    connection = warehouse_with_two_runs(tmp_path)
+    store_articles(connection, [parsed_article(page_id("run-1", URL), URL)], [])
+    for column in ("page_type", "published_precision", "bylines", "syndicated_from"):
+        connection.execute(f"ALTER TABLE articles DROP COLUMN {column}")
+    connection.execute("DELETE FROM schema_migrations WHERE version = ?", [bylines_migration.version])
+    assert migrate(connection) == [bylines_migration.name]
+    row = connection.execute("SELECT bylines, page_type, published_precision, syndicated_from FROM articles").fetchone()
+    assert row == ([{"name": "Minh Hà", "role": None, "outlet": None}], "article", None, None)

@@ -30,7 +30,14 @@ _PLAIN_ABSOLUTE = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]+)?(?:/[^?#;\s]*)
 _LAZY_SOURCES = ("data-src", "data-original", "data-lazy-src", "data-srcset", "src", "srcset")
 _CAPTION_CLASS = re.compile(r"caption|desc|chu-?thich|image_note|img-note|note-image", re.IGNORECASE)
 _EMPHASIS = frozenset(("em", "i"))
-_PARAGRAPH_TAGS = frozenset(("p", "div", "span", "em", "i"))
+_PARAGRAPH_TAGS = frozenset(("p", "div", "span", "em", "i", "font", "center", "small"))
+# Old CMSs size a caption with <font> and centre it; a short line styled so under a photo is its caption.
+_STYLED_CAPTION_TAGS = frozenset(("font", "center", "small"))
+_CENTRED = re.compile(r"text-align\s*:\s*center", re.IGNORECASE)
+# An illustrative photo's label, with or without where it came from: "Ảnh minh họa", "Ảnh minh họa: Internet".
+_LABEL_WORDS = r"(?:Ảnh minh họa|Ảnh minh hoạ|Ảnh tư liệu|Ảnh chụp màn hình|Ảnh internet)"
+_LABEL_ONLY = re.compile(rf"^\s*[(\[]?\s*({_LABEL_WORDS})\s*(?::\s*([^()\[\]]+?))?\s*[)\]]?\s*\.?\s*$", re.IGNORECASE)
+_LABEL_AFTER = re.compile(rf"(?:\s*[-–—|]\s*|\s+)({_LABEL_WORDS})\s*\.?\s*$")
 
 
 # A page repeats each caption in alt, title, figcaption and an italic line, and parse compares
@@ -39,8 +46,11 @@ _PARAGRAPH_TAGS = frozenset(("p", "div", "span", "em", "i"))
 def split_credit(text: str) -> tuple[str, str | None]:
     """("caption", "Ảnh: X") from "caption (Ảnh: X)" or "caption. Ảnh: X"; credit None when absent."""
     text = normalise_text(text)
-    # Every credit form has a colon or parentheses; most captions have neither.
+    # Every credit form but a closing "Ảnh minh họa" has a colon or parentheses; most captions have neither.
     if ":" not in text and ")" not in text and "]" not in text:
+        label = _LABEL_AFTER.search(text) if "Ảnh" in text else None
+        if label and label.start() > 0:
+            return text[: label.start()].strip(" -–—|"), normalise_text(label.group(1))
         return text, None
     # A credit in brackets needs an opening bracket; "caption. Ảnh: X" has none.
     match = _CREDIT_IN_PARENTHESES.search(text) if "(" in text or "[" in text else None
@@ -200,8 +210,9 @@ def _read_holder(holder: LexborNode, photo: _Photo, captioned: set[int], doomed:
 
 
 def _next_element(node: LexborNode) -> LexborNode | None:
+    """The element after the node, past whitespace and line breaks; None when text comes first."""
     sibling = node.next
-    while sibling is not None and not sibling.is_element_node:
+    while sibling is not None and (not sibling.is_element_node or sibling.tag == "br"):
         if sibling.is_text_node and (sibling.text_content or "").strip():
             return None
         sibling = sibling.next
@@ -209,12 +220,21 @@ def _next_element(node: LexborNode) -> LexborNode | None:
 
 
 def _is_caption_paragraph(node: LexborNode, text: str, captioned: set[int]) -> bool:
-    """A paragraph right under a photo that is all emphasis or marked as a caption, by class or by selector."""
-    if _CAPTION_CLASS.search(node.attributes.get("class") or ""):
+    """A paragraph right under a photo that is all emphasis, a short <font> line (centred or bare), or marked
+    as a caption by class or by selector."""
+    attributes = node.attributes
+    if _CAPTION_CLASS.search(attributes.get("class") or ""):
         return True
     if text and len(text) <= 400:
         if node.tag in _EMPHASIS:
             return True
+        if node.tag in _STYLED_CAPTION_TAGS and len(text) <= 200:
+            return True
+        centred = (attributes.get("align") or "").lower() == "center" or _CENTRED.search(attributes.get("style") or "")
+        if centred and len(text) <= 200:
+            sized = "".join(child.text() or "" for child in node.traverse() if child.tag in _STYLED_CAPTION_TAGS)
+            if normalise_text(sized) == text:
+                return True
         emphasised = "".join(child.text() or "" for child in node.traverse() if child.tag in _EMPHASIS)
         if normalise_text(emphasised) == text:
             return True
@@ -276,11 +296,18 @@ def _merge(photos: list[_Photo], title_key: str) -> tuple[Caption, ...]:
     seen: dict[str, int] = {}
     for photo in photos:
         texts = [text for text in photo.visible if _is_caption_text(text, caption_key(text), title_key)]
-        if not texts:
-            continue
-        text, credit = split_credit(texts[0])
-        key = caption_key(texts[0])
-        occurrences = sum(1 for repeat in photo.visible + photo.attributes if caption_key(repeat) == key)
+        if texts:
+            text, credit = split_credit(texts[0])
+            key = caption_key(texts[0])
+            occurrences = sum(1 for repeat in photo.visible + photo.attributes if caption_key(repeat) == key)
+        else:
+            # A photo whose only visible line is its label ("Ảnh minh họa: Internet") is captioned so.
+            labelled = next((found for text in photo.visible if (found := _label_caption(text))), None)
+            if labelled is None:
+                continue
+            text, credit, shown = labelled
+            key = _key(text)
+            occurrences = sum(1 for repeat in photo.visible + photo.attributes if normalise_text(repeat) == shown)
         if key in seen:
             index = seen[key]
             previous = captions[index]
@@ -291,6 +318,15 @@ def _merge(photos: list[_Photo], title_key: str) -> tuple[Caption, ...]:
         seen[key] = len(captions)
         captions.append(Caption(text, photo.image_url, occurrences, len(captions), credit))
     return tuple(captions)
+
+
+def _label_caption(text: str) -> tuple[str, str | None, str] | None:
+    """(label, credit, line) of a visible line that is only an illustration label and its source."""
+    line = normalise_text(text)
+    match = _LABEL_ONLY.match(line)
+    if match is None:
+        return None
+    return normalise_text(match.group(1)), (line.strip(" .()[]") if match.group(2) else None), line
 
 
 def _is_caption_text(text: str, key: str, title_key: str) -> bool:

@@ -8,6 +8,7 @@ import lxml.html
 import trafilatura
 from selectolax.lexbor import LexborNode
 
+from transforms.authors import is_name
 from transforms.text import comparison_key, normalise_text
 
 # Never article text, whatever the site.
@@ -19,7 +20,7 @@ _BOX_WORD = re.compile(
     r"(?:^|[-_ ])(?:related|relate|lien-?quan|tinlienquan|same-?cat|most-?read|mostview|most-?viewed|"
     r"xem-?nhieu|doc-?nhieu|read-?more|readmore|doc-?them|xem-?them|share|sharing|social|tags|tag-?list|tag-?cloud|tags?-?box|"
     r"keywords?|tu-?khoa|tin-?khac|tin-?lien-?quan|box-?tin|breadcrumbs?|font-?size|text-?size|fontsize|print|comments?|banner|advert\w*|ads?|"
-    r"sidebar|newsletter|subscribe|toolbar|rating|author-box|pagination|paging)(?:$|[-_ ])",
+    r"sidebar|newsletter|subscribe|toolbar|rating|author-box|pagination|paging|menu|navbar|navigation|copyright)(?:$|[-_ ])",
     re.IGNORECASE,
 )
 # Headings of boxes that list other articles ("Đọc thêm", "Tin liên quan"…).
@@ -41,9 +42,13 @@ _LEAF_BLOCKS = frozenset("p h1 h2 h3 h4 h5 h6 li dt dd pre".split())
 
 
 def remove_noise(root: LexborNode, drop: tuple[str, ...] = ()) -> None:
-    """Take scripts, widgets and boxes around the article out of the subtree, in place."""
+    """Take scripts, widgets, hidden elements and boxes around the article out of the subtree, in place."""
     for node in root.css(NOISE_TAGS):
         node.decompose()
+    for node in root.css(_MAYBE_HIDDEN):
+        # Hidden icons and empty toggles are left: only text a reader never sees matters here.
+        if node.parent is not None and node.tag not in ("body", "html") and _is_hidden(node) and len((node.text() or "").strip()) >= 30:
+            node.decompose()
     if drop:
         for node in root.css(", ".join(drop)):
             node.decompose()
@@ -65,6 +70,76 @@ def remove_noise(root: LexborNode, drop: tuple[str, ...] = ()) -> None:
             _box_of(element, root).decompose()
     for node in root.css("footer, aside"):
         node.decompose()
+
+
+_INLINE = frozenset(("strong", "b", "em", "i", "span", "font", "u"))
+_TEASER_TITLE = 25  # characters: a link this long is another article's headline
+
+
+def teaser_lines(root: LexborNode) -> frozenset[str]:
+    """Comparison keys of the paragraphs inside the text that are nothing but a link to another article.
+
+    They are dropped from the extracted paragraphs rather than from the page: the generic
+    extractor weighs a page by its links, and takes other blocks when they go.
+    """
+    teasers = set()
+    for link in root.css("p a[href], h3 a[href], h4 a[href]"):
+        href = (link.attributes.get("href") or "").strip()
+        if href.startswith(("#", "javascript:", "mailto:", "tel:")) or len(text := normalise_text(link.text())) < _TEASER_TITLE:
+            continue
+        block = link.parent
+        while block is not None and block.tag in _INLINE:
+            block = block.parent
+        if block is not None and block.tag in ("p", "h3", "h4") and normalise_text(block.text()) == text:
+            teasers.add(comparison_key(text))
+    return frozenset(teasers)
+
+
+# What readers never see: a hidden reader-mail box is no part of the article.
+_MAYBE_HIDDEN = "[hidden], [style*=none], [style*=hidden], [aria-hidden=true]"
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+
+
+def _is_hidden(node: LexborNode) -> bool:
+    attributes = node.attributes
+    return (
+        "hidden" in attributes
+        or (attributes.get("aria-hidden") or "").lower() == "true"
+        or _HIDDEN_STYLE.search(attributes.get("style") or "") is not None
+    )
+
+
+# Lines inside the text that are not the article's: calls for readers' mail, pointers to other
+# articles, and the signature of a reader's question in a questions-and-answers article.
+_READER_CALL = re.compile(
+    r"^\W{0,3}(?:mời (?:quý )?(?:bạn đọc|độc giả)|(?:quý )?(?:bạn đọc|độc giả) (?:có thể |vui lòng )?(?:gửi|đặt câu hỏi|tham gia)"
+    r"|mọi (?:ý kiến|thông tin|thắc mắc)[^.]{0,60}(?:gửi|xin gửi|liên hệ)|ý kiến (?:đóng góp|phản hồi) (?:xin )?gửi về)",
+    re.IGNORECASE,
+)
+_POINTER = re.compile(
+    r"^\W{0,2}(?:>>+|»+|(?:xem thêm|đọc thêm|xem tiếp|tin liên quan|bài liên quan|mời xem|video liên quan)\s*(?::|>+|»))\s*\S",
+    re.IGNORECASE,
+)
+_READER_SIGNATURE = re.compile(r"^\(?\s*(?:câu hỏi của bạn đọc|bạn đọc|độc giả|bạn)\s+(.+?)\s*\)?\.?$", re.IGNORECASE)
+_AFTER_NAME = re.compile(r"\s*[,(–-]\s*")
+# The site's footer line, which table layouts leave inside the article's cell.
+_COPYRIGHT = re.compile(r"^\W{0,3}(?:bản quyền thuộc|ghi rõ nguồn|giấy phép (?:số|xuất bản))", re.IGNORECASE)
+_NOISE_START = re.compile("|".join(f"(?:{pattern.pattern})" for pattern in (_READER_CALL, _POINTER, _COPYRIGHT)), re.IGNORECASE)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
+
+
+def is_noise_line(block: str) -> bool:
+    """A line of the text that is a call for readers' mail, a pointer to another article, a reader's
+    signature or the site's copyright line."""
+    if len(block) > 300:
+        return False
+    if _NOISE_START.match(block):
+        return True
+    signature = _READER_SIGNATURE.match(block) if len(block) <= 100 else None
+    if signature and is_name(_AFTER_NAME.split(signature.group(1), maxsplit=1)[0]):
+        return True
+    # A short line that hands out an e-mail address is the reader-mail box's address line.
+    return len(block) <= 160 and "@" in block and _EMAIL.search(block) is not None and "gửi" in block.lower()
 
 
 def _is_box(node: LexborNode) -> bool:

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone as fixed_zone
+from email.utils import parsedate_to_datetime
 from zoneinfo import ZoneInfo
+
 
 # 12/05/2025, 1-1-2023, 01.02.2026 and "ngày 12 tháng 5 năm 2025"
 _NUMERIC_DATE = re.compile(r"(?<!\d)(\d{1,4})[/.-](\d{1,2})[/.-](\d{2,4})(?!\d)")
@@ -14,16 +18,46 @@ _TIME = re.compile(r"(?<!\d)([01]?\d|2[0-3])\s*(?::|h|g)\s*([0-5]\d)(?::([0-5]\d
 _OFFSET = re.compile(r"(?:GMT|UTC)\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?", re.IGNORECASE)
 _ISO_LIKE = re.compile(r"^\s*\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?\s*(?:Z|[+-]\d{2}:?\d{2})?\s*$")
 _AFTERNOON = re.compile(r"\b(?:PM|chiều|tối)\b", re.IGNORECASE)
+# RFC 2822, as feeds and some meta tags write it: "Wed, 17 Apr 2024 06:23:00 +0700".
+_MAIL_DATE = re.compile(r"^\s*(?:[A-Z][a-z]{2},\s*)?\d{1,2}\s+[A-Z][a-z]{2}\s+\d{4}\s+\d{1,2}:\d{2}")
+_MORNING = re.compile(r"\bAM\b", re.IGNORECASE)
+# .NET's en-US DateTime.ToString(), which several CMSs print into their meta tags: "9/11/2021 3:29:47 PM".
+US_CLOCK = re.compile(r"\d:\d{2}(?::\d{2})?\s*[AP]M\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class DateReading:
+    """A date read from a text and how much of it the text gave: "minute" or "day"."""
+
+    moment: datetime
+    precision: str
 
 
 def parse_date(
     text: str, *, day_first: bool = True, timezone: str = "Asia/Ho_Chi_Minh"
 ) -> datetime | None:
     """The first date (and time) written in the text, timezone-aware; None when there is none."""
+    reading = read_date(text, day_first=day_first, timezone=timezone)
+    return reading.moment if reading else None
+
+
+def read_date(text: str, *, day_first: bool = True, timezone: str = "Asia/Ho_Chi_Minh") -> DateReading | None:
+    """parse_date with its precision: a date without a time is a day, not midnight."""
     if not text:
         return None
+    if _MAIL_DATE.match(text):
+        try:
+            moment = parsedate_to_datetime(text)
+        except (TypeError, ValueError):
+            return None
+        return DateReading(moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo(timezone)), "minute")
     if _ISO_LIKE.match(text):
-        return parse_iso(text, timezone=timezone)
+        moment = parse_iso(text, timezone=timezone)
+        if moment is None:
+            return None
+        # CMSs that store only the day write it as midnight: "2009-05-12T00:00:00".
+        midnight = moment.hour == moment.minute == moment.second == 0
+        return DateReading(moment, "day" if midnight or ":" not in text else "minute")
     day_month_year = _find_date(text, day_first=day_first)
     if day_month_year is None:
         return None
@@ -36,11 +70,39 @@ def parse_date(
         second = int(found_time.group(3) or 0)
         if hour < 12 and _AFTERNOON.search(text):
             hour += 12
+        elif hour == 12 and _MORNING.search(text):
+            hour = 0
     try:
         naive = datetime(year, month, day, hour, minute, second)
     except ValueError:
         return None
-    return naive.replace(tzinfo=_zone_in(text) or ZoneInfo(timezone))
+    return DateReading(naive.replace(tzinfo=_zone_in(text) or ZoneInfo(timezone)), "minute" if found_time else "day")
+
+
+def reconcile_dates(
+    readings: Sequence[DateReading | None], timezone: str = "Asia/Ho_Chi_Minh"
+) -> DateReading | None:
+    """The publication date from readings ranked best first: the first that exists, made finer by a
+    later one that gives the time of the same day ("2009-05-12" in meta, "12/05/2009 08:15" on screen)."""
+    found = [reading for reading in readings if reading is not None]
+    if not found:
+        return None
+    best = found[0]
+    if best.precision == "day":
+        zone = ZoneInfo(timezone)
+        day = best.moment.astimezone(zone).date() if best.moment.tzinfo else best.moment.date()
+        for reading in found[1:]:
+            if reading.precision == "minute" and reading.moment.astimezone(zone).date() == day:
+                return reading
+    return best
+
+
+def same_minute(first: DateReading, second: DateReading, timezone: str = "Asia/Ho_Chi_Minh") -> bool:
+    """Whether two readings name the same moment to the minute (the same day when either is only a day)."""
+    if "day" in (first.precision, second.precision):
+        zone = ZoneInfo(timezone)
+        return first.moment.astimezone(zone).date() == second.moment.astimezone(zone).date()
+    return abs((first.moment - second.moment).total_seconds()) < 60
 
 
 def parse_iso(text: str, *, timezone: str = "Asia/Ho_Chi_Minh") -> datetime | None:

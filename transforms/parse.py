@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from transforms.authors import byline_authors, split_names
+from transforms.authors import split_names
+from transforms.bylines import (
+    BylineLine, author_names, merge_bylines, metadata_bylines, person_name, read_byline, set_apart_lines,
+    starts_with_role, trailing_source,
+)
 from transforms.captions import absolute_url, caption_key, take_captions
-from transforms.clean import generic_paragraphs, is_box_label, paragraphs, remove_noise
-from transforms.dates import parse_date
-from transforms.records import Article, Caption, Selectors
+from transforms.clean import generic_paragraphs, is_box_label, is_noise_line, paragraphs, remove_noise, teaser_lines
+from transforms.dates import US_CLOCK, DateReading, parse_date, read_date, reconcile_dates, same_minute
+from transforms.headlines import headline
+from transforms.leads import choose_lead, drop_repeated_lead, is_truncated_copy, marked_leads, opens_in_bold
+from transforms.page_types import has_player, has_player_box, page_type
+from transforms.records import Article, Byline, Caption, DateSource, Selectors
 from transforms.text import comparison_key, compose, decode_page, normalise_text, read_page
 
 __all__ = ["NotAnArticle", "decode_page", "parse_page"]
@@ -24,10 +30,10 @@ class NotAnArticle(ValueError):
 
 
 _HTML = re.compile(r"<\s*(?:html|body|head|p|div|h1|article|title)\b", re.IGNORECASE)
-_LEAD_CLASS = "[class*=sapo], [class*=lead], [class*=summary], [class*=chapeau], [class*=standfirst], [class*=tomtat]"
-_LEAD_WORD = re.compile(r"^(?:sapo|lead|summary|chapeau|standfirst|tomtat)$", re.IGNORECASE)
 _DATE_CLASS = "[class*=date], [class*=time], [class*=publish], [id*=date], [class*=ngay]"
 _AUTHOR_CLASS = "[class*=author], [class*=byline], [rel=author]"
+_INFO_CLASS = "[class*=info], [class*=meta], [class*=author]"
+_MEDIA_PAGES = ("video", "photo")
 
 
 def parse_page(
@@ -39,7 +45,12 @@ def parse_page(
     day_first: bool = True,
     timezone: str = "Asia/Ho_Chi_Minh",
 ) -> Article:
-    """The article of one page; raises NotAnArticle with a one-line reason when there is none."""
+    """The article of one page; raises NotAnArticle with a one-line reason when there is none.
+
+    The dates a site's or family's file lists (selectors.dates) rank where the page states its
+    date and in which order it writes day and month; without them, or when the page has none of
+    them, the visible date wins over meta tags that disagree with it.
+    """
     html, verbatim = read_page(raw, content_type) if isinstance(raw, bytes) else (compose(raw), False)
     if not _HTML.search(html[:20000]):
         raise NotAnArticle("not HTML")
@@ -49,50 +60,70 @@ def parse_page(
         raise NotAnArticle("not HTML")
     metadata = read_metadata(tree, url)
     selectors = selectors or Selectors()
-    title = _first_text(tree, selectors.title) or _headline(tree, metadata) or _page_title(tree)
+    title = _first_text(tree, selectors.title) or headline(tree, metadata.titles, metadata.site_name) or _page_title(tree)
     if not title:
         raise NotAnArticle("no title")
     section = _first_text(tree, selectors.section) or metadata.section
-    published_at = _published_at(metadata.published, day_first, timezone)
-    if published_at is None:
-        # Read before the boxes go: the date line often sits in a toolbar that remove_noise drops.
-        visible_date = _first_text(tree, selectors.date) or _generic_date_text(tree)
-        published_at = _published_at(visible_date, day_first, timezone)
-    visible_authors = _visible_authors(tree, selectors.author)
+    # Read before the boxes go: the date line often sits in a toolbar that remove_noise drops.
+    published = _published(tree, metadata, selectors.date, selectors.dates, day_first, timezone)
+    player = has_player(tree)
+    visible_bylines = _visible_bylines(tree, selectors.author)
     root = tree.css_first(selectors.body) if selectors.body else None
     if root is not None:
         lead_node = tree.css_first(selectors.lead) if selectors.lead else None
         lead = normalise_text(lead_node.text()) if lead_node else ""
         if lead_node is not None:
             lead_node.decompose()
+        else:
+            # A site file without a lead selector, or one the page's markup no longer matches.
+            lead = choose_lead(marked_leads(tree, title), metadata.description)
         remove_noise(root, selectors.drop)
         captions = take_captions(root, url, selectors.captions, title)
+        set_apart, teasers, text_root = _SetApart(root), teaser_lines(root), root
         blocks = paragraphs(root)
         extractor = "selectors"
     else:
-        visible_authors = visible_authors or _visible_authors(tree, _AUTHOR_CLASS)
+        if not visible_bylines.bylines and not visible_bylines.syndicated_from:
+            visible_bylines = _visible_bylines(tree, _AUTHOR_CLASS)
         remove_noise(tree.body, selectors.drop)
-        marked_lead = _marked_lead(tree)
+        marked_lead = choose_lead(marked_leads(tree, title), metadata.description)
         captions = take_captions(tree.body, url, selectors.captions, title)
+        set_apart, teasers, text_root = _SetApart(tree.body), teaser_lines(tree.body), tree.body
         blocks = generic_paragraphs(tree.html or "", url)
         lead, blocks = _split_lead(blocks, marked_lead, metadata.description)
         extractor = "generic"
-    body, byline = _clean_blocks(blocks, title, lead, captions)
-    if not lead and body and _is_agency_lead(body[0]):
+    body, printed = _clean_blocks(blocks, title, lead, captions, set_apart, teasers)
+    if is_truncated_copy(lead, body):
+        lead = ""
+    body = drop_repeated_lead(body, lead)
+    if not lead and body and (_is_agency_lead(body[0]) or (len(body) > 1 and opens_in_bold(text_root, body[0]))):
         lead, body = body[0], body[1:]
     if not body:
+        # Players that scripts fill in leave only a box named for them.
+        player = player or has_player_box(tree)
+    kind = page_type(player, url, title, metadata.types, sum(map(len, body)), len(captions))
+    if not body and kind in _MEDIA_PAGES:
+        # A video's or a photo story's text is its description, wherever the page put it.
+        body = [lead or metadata.description or ""] if lead or metadata.description else []
+        lead = ""
+    if not body and kind not in _MEDIA_PAGES:
         raise NotAnArticle("no article text")
+    bylines = _bylines(metadata, visible_bylines.bylines, printed.bylines) or _info_line_bylines(tree)
     return Article(
         url=url,
         canonical_url=metadata.canonical_url,
         title=title,
         lead=lead,
         body=tuple(body),
-        published_at=published_at,
-        authors=_authors(metadata, visible_authors, byline),
+        published_at=published.moment if published else None,
+        authors=author_names(bylines),
         section=section,
         captions=captions,
         extractor=extractor,
+        bylines=bylines,
+        syndicated_from=printed.syndicated_from or visible_bylines.syndicated_from,
+        page_type=kind,
+        published_precision=published.precision if published else None,
     )
 
 
@@ -108,39 +139,76 @@ def _first_text(tree: LexborHTMLParser, selector: str | None) -> str:
     return next((text for node in tree.css(selector)[1:] if (text := normalise_text(node.text()))), "")
 
 
-def _headline(tree: LexborHTMLParser, metadata: PageMetadata) -> str:
-    """The first <h1> that is not the outlet's logo, else the headline the metadata states."""
-    site_key = comparison_key(metadata.site_name or "")
-    for node in tree.css("h1"):
-        text = normalise_text(node.text())
-        if text and comparison_key(text) != site_key:
-            return text
-    return metadata.title or ""
-
-
 def _page_title(tree: LexborHTMLParser) -> str:
     """The <title> without the " - Site name" most CMSs append."""
     title = normalise_text(tree.css_first("title").text()) if tree.css_first("title") else ""
     return re.split(r"\s+[|–—-]\s+", title)[0] if title else ""
 
 
+_UPDATED = re.compile(r"cập nhật|update|chỉnh sửa|sửa lúc|modified", re.IGNORECASE)
+_CHROME_TOKENS = frozenset(("header", "top-header", "topbar", "top-bar", "site-header", "main-header", "footer", "menu"))
+
+
 def _generic_date_text(tree: LexborHTMLParser) -> str:
-    """The first short element that looks like a visible publication date."""
-    for node in tree.css(_DATE_CLASS):
-        text = normalise_text(node.text())
-        if 6 <= len(text) <= 80 and parse_date(text) is not None:
-            return text
-    return ""
+    """The first short element that looks like the article's visible publication date, not the day's
+    date in the site's header bar; an update time ("Cập nhật lúc …") only when the page shows no other.
+    Elements named for the date come first, then information lines ("Nguyễn An | 12/05/2025 10:30")."""
+    updated = ""
+    for selector in (_DATE_CLASS, _INFO_CLASS):
+        for node in tree.css(selector):
+            text = normalise_text(node.text())
+            if 6 <= len(text) <= 80 and parse_date(text) is not None and not _in_chrome(node):
+                if not _UPDATED.search(text):
+                    return text
+                updated = updated or text
+    return updated
 
 
-def _marked_lead(tree: LexborHTMLParser) -> str:
-    """The text of a short block whose class names it the sapo or lead, if the page has one."""
-    for node in tree.body.css(_LEAD_CLASS):
-        words = re.split(r"[\s_-]+", node.attributes.get("class") or "")
-        text = normalise_text(node.text())
-        if any(_LEAD_WORD.match(word) for word in words) and 40 <= len(text) <= 800:
-            return text
-    return ""
+def _in_chrome(node: LexborNode) -> bool:
+    """Whether the node sits in the site's header or footer rather than the article's own header."""
+    parent = node.parent
+    while parent is not None and parent.tag not in ("body", "html"):
+        tokens = set((parent.attributes.get("class") or "").lower().split())
+        tokens.add((parent.attributes.get("id") or "").lower())
+        if parent.tag in ("header", "footer", "nav") or tokens & _CHROME_TOKENS:
+            return parent.css_first("h1") is None
+        parent = parent.parent
+    return False
+
+
+def _published(
+    tree: LexborHTMLParser,
+    metadata: PageMetadata,
+    date_selector: str | None,
+    sources: tuple[DateSource, ...],
+    day_first: bool,
+    timezone: str,
+) -> DateReading | None:
+    """The publication date: the declared sources in their order, else meta and the visible date,
+    the visible one winning when they disagree."""
+    declared = reconcile_dates([_declared_reading(tree, source, timezone) for source in sources], timezone)
+    if declared is not None:
+        return declared
+    meta_text = metadata.published
+    meta = None
+    if meta_text:
+        # A .NET en-US timestamp ("9/11/2021 3:29:47 PM") is month first whatever the site writes on screen.
+        meta = read_date(meta_text, day_first=day_first and not US_CLOCK.search(meta_text), timezone=timezone)
+    visible_text = _first_text(tree, date_selector) or _generic_date_text(tree)
+    visible = read_date(visible_text, day_first=day_first, timezone=timezone) if visible_text else None
+    if meta is not None and visible is not None and not same_minute(meta, visible, timezone):
+        return reconcile_dates([visible, meta], timezone)
+    return reconcile_dates([meta, visible], timezone)
+
+
+def _declared_reading(tree: LexborHTMLParser, source: DateSource, timezone: str) -> DateReading | None:
+    """The first date the source's elements give, read in its day/month order."""
+    for node in tree.css(source.selector):
+        value = node.attributes.get(source.attribute) if source.attribute else node.text()
+        reading = read_date(normalise_text(value or ""), day_first=source.day_first, timezone=timezone)
+        if reading is not None:
+            return reading
+    return None
 
 
 def _split_lead(blocks: list[str], marked: str, description: str | None) -> tuple[str, list[str]]:
@@ -153,9 +221,15 @@ def _split_lead(blocks: list[str], marked: str, description: str | None) -> tupl
 
 
 def _clean_blocks(
-    blocks: list[str], title: str, lead: str, captions: tuple[Caption, ...]
-) -> tuple[list[str], list[str]]:
-    """(body, byline authors): repeated headline, lead, captions, labels and the closing byline removed."""
+    blocks: list[str],
+    title: str,
+    lead: str,
+    captions: tuple[Caption, ...],
+    set_apart: _SetApart,
+    teasers: frozenset[str],
+) -> tuple[list[str], BylineLine]:
+    """(body, credits): repeated headline, lead, captions, labels, reader boxes and pointers removed, and
+    the bylines and syndication credit that open or close the text taken out of it."""
     # Keys are costly on long bodies; only a block of about the right length can repeat one.
     unwanted = {comparison_key(text) for text in (title, lead) if text}
     unwanted_lengths = {len(text) for text in unwanted}
@@ -168,15 +242,42 @@ def _clean_blocks(
         and (len(block) > longest_caption or caption_key(block) not in caption_keys)
         and not is_box_label(block)
         and not _is_date_line(block)
+        and not is_noise_line(block)
+        and not (teasers and comparison_key(block) in teasers)
     ]
-    authors: list[str] = []
+    bylines: list[Byline] = []
+    syndicated: str | None = None
     while kept:
-        names = byline_authors(kept[-1])
-        if names is None:
+        line = read_byline(kept[-1]) or (read_byline(kept[-1], marked=True) if kept[-1] in set_apart else None)
+        if line is None:
             break
-        authors[:0] = names
+        bylines[:0] = line.bylines
+        syndicated = line.syndicated_from or syndicated
         kept.pop()
-    return kept, authors
+    if kept:
+        kept[-1], source = trailing_source(kept[-1])
+        syndicated = syndicated or source
+    # Bylines printed above the text: "Tin và ảnh: Nam Giang".
+    while kept and starts_with_role(kept[0]) and (line := read_byline(kept[0], marked=True)) is not None:
+        bylines.extend(line.bylines)
+        kept.pop(0)
+    return kept, BylineLine(tuple(bylines), syndicated)
+
+
+class _SetApart:
+    """The closing lines the page sets apart as bylines are set (bylines.set_apart_lines), read from the
+    tree only when a line needs it: most closing lines are bylines or text whatever their look."""
+
+    def __init__(self, root: LexborNode) -> None:
+        self._root = root
+        self._lines: frozenset[str] | None = None
+
+    def __contains__(self, line: str) -> bool:
+        if len(line) > 90:
+            return False
+        if self._lines is None:
+            self._lines = set_apart_lines(self._root)
+        return comparison_key(line) in self._lines
 
 
 _DATE_LINE_WORDS = re.compile(r"[^\W\d_]+")
@@ -195,34 +296,58 @@ def _is_agency_lead(paragraph: str) -> bool:
     return _AGENCY_MARKER.match(paragraph) is not None
 
 
-def _published_at(text: str | None, day_first: bool, timezone: str) -> datetime | None:
-    return parse_date(text, day_first=day_first, timezone=timezone) if text else None
-
-
-def _visible_authors(tree: LexborHTMLParser, selector: str | None) -> list[str]:
-    """Writers named by the author elements: "HÀ CHI", "Nội dung: Hà Chi"; layout credits skipped."""
+def _visible_bylines(tree: LexborHTMLParser, selector: str | None) -> BylineLine:
+    """Credits in the author elements: "HÀ CHI", "Tin: Tường Minh - Ảnh: Đỗ Hiền", "Theo Vietnamnet";
+    layout credits skipped."""
     if not selector:
-        return []
-    names: list[str] = []
+        return BylineLine(())
+    bylines: list[Byline] = []
+    syndicated = None
     for node in tree.css(selector):
         text = normalise_text(node.text())
-        found = byline_authors(text)
-        names.extend(found if found is not None else split_names(text))
-    return names
+        line = read_byline(text, marked=True)
+        if line is not None:
+            bylines.extend(line.bylines)
+            syndicated = syndicated or line.syndicated_from
+        else:
+            bylines.extend(Byline(name, None) for name in split_names(text))
+    return BylineLine(merge_bylines(bylines), syndicated)
 
 
-def _authors(metadata: PageMetadata, visible: list[str], byline: list[str]) -> tuple[str, ...]:
-    """Authors from JSON-LD, the author elements, the closing byline, then <meta name=author>."""
+_INFO_SEPARATOR = re.compile(r"\s*\|\s*|\s+[-–—]\s+")
+
+
+def _info_line_bylines(tree: LexborHTMLParser) -> tuple[Byline, ...]:
+    """The writer named before the date on the page's information line ("Nguyễn An | 12/05/2025 10:30"),
+    when nothing else names one."""
+    parts = _INFO_SEPARATOR.split(_generic_date_text(tree))
+    names = []
+    for part in parts:
+        if any(character.isdigit() for character in part):
+            break
+        name = person_name(part)
+        if name is None:
+            return ()
+        names.append(Byline(name, None))
+    return tuple(names) if len(names) < len(parts) else ()
+
+
+def _bylines(metadata: PageMetadata, visible: tuple[Byline, ...], printed: tuple[Byline, ...]) -> tuple[Byline, ...]:
+    """The credits the page prints, with their roles; when it prints no writer, JSON-LD's then <meta>'s."""
     site_key = comparison_key(metadata.site_name or "")
-    for candidates in (metadata.linked_authors, visible, byline, metadata.meta_authors):
-        names = [name for name in candidates if comparison_key(name) != site_key]
-        names = [name for part in names for name in split_names(part)]
-        if names:
-            return tuple(dict.fromkeys(names))
-    return ()
+    page = tuple(byline for byline in merge_bylines(visible, printed) if comparison_key(byline.name) != site_key)
+    if author_names(page):
+        return page
+    for names in (metadata.linked_authors, metadata.meta_authors):
+        stated = metadata_bylines(names, metadata.site_name)
+        if stated:
+            return merge_bylines(stated, page)
+    return page
 
 
-_ARTICLE_TYPES = frozenset(("NewsArticle", "Article", "BlogPosting", "ReportageNewsArticle", "AnalysisNewsArticle"))
+_ARTICLE_TYPES = frozenset(
+    ("NewsArticle", "Article", "BlogPosting", "ReportageNewsArticle", "AnalysisNewsArticle", "LiveBlogPosting")
+)
 _DATE_META = (
     "article:published_time", "og:published_time", "datePublished", "pubdate", "publishdate",
     "publish-date", "dc.date.issued", "dc.date", "date", "parsely-pub-date",
@@ -241,6 +366,10 @@ class PageMetadata:
     section: str | None
     site_name: str | None
     description: str | None
+    titles: list[str] = field(default_factory=list)  # JSON-LD headline, og:title, <title>: best first
+    types: frozenset[str] = frozenset()  # the page's own kind: JSON-LD @type of the article, og:type
+    meta: dict[str, str] = field(default_factory=dict)  # <meta> and itemprop values by name
+    linked: dict = field(default_factory=dict)  # the JSON-LD article object
 
 
 _HEAD_METADATA = 'meta[content], link[rel=canonical], script[type="application/ld+json"]'
@@ -253,13 +382,16 @@ def read_metadata(tree: LexborHTMLParser, url: str) -> PageMetadata:
     """The page's own statements about the article, JSON-LD before <meta> tags."""
     meta: dict[str, str] = {}
     linked: dict = {}
+    types: set[str] = set()
     nodes = tree.head.css(_HEAD_METADATA) if tree.head is not None else []
     if tree.body is not None:
         nodes.extend(node for node in tree.body.css(_BODY_METADATA) if _carries_metadata(node))
     for node in nodes:
         attributes = node.attributes
         if node.tag == "script":
-            linked = linked or _linked_data(node.text() or "")
+            if not linked:
+                linked, found = _linked_data(node.text() or "")
+                types |= found
             continue
         if node.tag == "link":
             meta.setdefault("canonical", (attributes.get("href") or "").strip())
@@ -274,6 +406,13 @@ def read_metadata(tree: LexborHTMLParser, url: str) -> PageMetadata:
     )
     publisher = linked.get("publisher")
     meta_author = meta.get("author") or meta.get("article:author")
+    if linked:
+        kinds = linked.get("@type")
+        types = {kind for kind in (kinds if isinstance(kinds, list) else [kinds]) if isinstance(kind, str)}
+    if meta.get("og:type"):
+        types.add(meta["og:type"])
+    page_title = tree.css_first("title")
+    stated = (_text(linked.get("headline")), meta.get("og:title"), normalise_text(page_title.text()) if page_title else None)
     return PageMetadata(
         canonical_url=absolute_url(url, href) if href else None,
         title=_text(linked.get("headline")) or meta.get("og:title"),
@@ -283,6 +422,10 @@ def read_metadata(tree: LexborHTMLParser, url: str) -> PageMetadata:
         section=_text(linked.get("articleSection")) or meta.get("article:section"),
         site_name=meta.get("og:site_name") or (_text(publisher.get("name")) if isinstance(publisher, dict) else None),
         description=meta.get("description") or meta.get("og:description"),
+        titles=[title for title in stated if title],
+        types=frozenset(types),
+        meta=meta,
+        linked=linked,
     )
 
 
@@ -297,18 +440,21 @@ def _carries_metadata(node: LexborNode) -> bool:
     )
 
 
-def _linked_data(script: str) -> dict:
-    """The JSON-LD object describing the article; broken JSON is skipped, not fatal."""
+def _linked_data(script: str) -> tuple[dict, set[str]]:
+    """The JSON-LD object describing the article, and every @type the script declares when it has none;
+    broken JSON is skipped, not fatal."""
     try:
         document = json.loads(script, strict=False)
     except ValueError:
-        return {}
+        return {}, set()
+    declared: set[str] = set()
     for item in _json_items(document):
         kinds = item.get("@type")
         kinds = set(kinds) if isinstance(kinds, list) else {kinds}
         if kinds & _ARTICLE_TYPES:
-            return item
-    return {}
+            return item, set()
+        declared |= {kind for kind in kinds if isinstance(kind, str)}
+    return {}, declared
 
 
 def _json_items(document: object) -> list[dict]:

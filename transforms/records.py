@@ -7,6 +7,15 @@ from datetime import date, datetime
 
 
 @dataclass(frozen=True, slots=True)
+class DateSource:
+    """Where a page states its publication date and in which order it writes day and month."""
+
+    selector: str  # CSS selector of the element
+    attribute: str | None = None  # read this attribute (content, datetime); None reads the text
+    day_first: bool = True  # False for "M/D/YYYY h:mm:ss AM" (OneCMS meta tags)
+
+
+@dataclass(frozen=True, slots=True)
 class Selectors:
     """CSS selectors a site file gives for its article pages; None means use the generic extractor."""
 
@@ -19,6 +28,8 @@ class Selectors:
     captions: str | None = None
     # Elements inside the body that are never article text (share bars, related boxes).
     drop: tuple[str, ...] = ()
+    # Tried in order before the page's generic metadata; each says its own day/month order.
+    dates: tuple[DateSource, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +39,15 @@ class Caption:
     occurrences: int  # how often the page repeated it: alt, title, figcaption, <p><em>, table cell
     position: int  # 0-based order of the photo in the article
     credit: str | None = None  # "Ảnh: …" split off the caption text
+
+
+@dataclass(frozen=True, slots=True)
+class Byline:
+    """One person or agency credited by the page, as the page prints the credit."""
+
+    name: str  # normal case; honorifics and degrees (Bác sĩ, ThS., PGS.TS.) left out; agencies in capitals
+    role: str | None  # text, photo, video, or None when the credit names no role
+    outlet: str | None = None  # "Báo Tin tức" in "Tạ Nguyên/Báo Tin tức"
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +64,10 @@ class Article:
     section: str | None
     captions: tuple[Caption, ...] = ()
     extractor: str = "selectors"  # "selectors" or "generic": which path produced the body
+    bylines: tuple[Byline, ...] = ()  # every credit with its role; authors are the text and unroled ones
+    syndicated_from: str | None = None  # "Vietnamnet" of a closing "Theo Vietnamnet"
+    page_type: str = "article"  # article, video, photo or live
+    published_precision: str | None = None  # minute, or day when the page gives no time
 
 
 # Not frozen: a frozen dataclass's __init__ costs five times as much, and an article yields dozens of facts.

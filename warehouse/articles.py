@@ -264,6 +264,10 @@ _ARTICLE_SCHEMA = pa.schema(
         ("word_count", pa.int32()),
         ("content_sha256", pa.string()),
         ("extractor", pa.string()),
+        ("page_type", pa.string()),
+        ("published_precision", pa.string()),
+        ("bylines", pa.list_(pa.struct([("name", pa.string()), ("role", pa.string()), ("outlet", pa.string())]))),
+        ("syndicated_from", pa.string()),
     ]
 )
 
@@ -301,6 +305,13 @@ def _article_table(parsed: Sequence[ParsedArticle]) -> pa.Table:
             "word_count": [item.word_count for item in parsed],
             "content_sha256": [item.content_sha256 for item in parsed],
             "extractor": [item.article.extractor for item in parsed],
+            "page_type": [item.article.page_type for item in parsed],
+            "published_precision": [item.article.published_precision for item in parsed],
+            "bylines": [
+                [{"name": byline.name, "role": byline.role, "outlet": byline.outlet} for byline in item.article.bylines]
+                for item in parsed
+            ],
+            "syndicated_from": [item.article.syndicated_from for item in parsed],
         },
         schema=_ARTICLE_SCHEMA,
     )
@@ -389,12 +400,13 @@ def _upsert_articles(connection: duckdb.DuckDBPyConnection) -> int:
         """
         INSERT INTO articles (article_id, site, url, canonical_url, page_id, title, lead, body,
             published_at, authors, section, word_count, content_sha256, duplicate_of, extractor,
-            first_seen_at, last_seen_at, parsed_at)
+            first_seen_at, last_seen_at, parsed_at, page_type, published_precision, bylines, syndicated_from)
         SELECT staged.article_id, incoming.site, incoming.url, incoming.canonical_url,
                incoming.page_id, incoming.title, incoming.lead,
                array_to_string(incoming.paragraphs, '\n\n'), incoming.published_at,
                incoming.authors, incoming.section, incoming.word_count, incoming.content_sha256,
-               NULL, incoming.extractor, staged.first_seen_at, incoming.fetched_at, now()
+               NULL, incoming.extractor, staged.first_seen_at, incoming.fetched_at, now(),
+               incoming.page_type, incoming.published_precision, incoming.bylines, incoming.syndicated_from
         FROM staged_articles staged JOIN incoming_articles incoming USING (ordinal)
         ON CONFLICT (article_id) DO UPDATE SET
             site = excluded.site,
@@ -412,7 +424,11 @@ def _upsert_articles(connection: duckdb.DuckDBPyConnection) -> int:
             extractor = excluded.extractor,
             first_seen_at = least(articles.first_seen_at, excluded.first_seen_at),
             last_seen_at = greatest(articles.last_seen_at, excluded.last_seen_at),
-            parsed_at = excluded.parsed_at
+            parsed_at = excluded.parsed_at,
+            page_type = excluded.page_type,
+            published_precision = excluded.published_precision,
+            bylines = excluded.bylines,
+            syndicated_from = excluded.syndicated_from
         """
     ).fetchone()[0]
     # Only articles stored before have captions or facts to clear; with none of them, as on most
