@@ -214,6 +214,28 @@ def second_night_figures(result: dict) -> list[Figure]:
     ]
 
 
+def hostile_figures(result: dict) -> list[Figure]:
+    """Figures of bench.hostile.run(): one peak-memory figure per transform stage."""
+    pages = f"{result['pages']} pages of {result['page_mb']:.1f} MB"
+    notes = {
+        "parse": f"{pages}: {result['articles']} articles, text cut at 300,000 characters each",
+        "dedup": pages,
+        "facts": f"{pages}: {result['facts']:,} facts (at most 5,000 per article)",
+    }
+    return [
+        at_most(
+            f"hostile pages: {stage} peak memory", result["peak_mb"][stage], "MB", result["target_mb"],
+            f"{notes[stage]}; {result['seconds'][stage]:.1f} s",
+        )
+        for stage in ("parse", "dedup", "facts")
+    ] + [
+        at_most(
+            "hostile pages: 100,000 nested elements", result["deep_page_seconds"], "s", 1.0,
+            "CPU to parse the 1.1 MB page (refused as PageTooDeep from a count of its tags)",
+        )
+    ]
+
+
 def browse_figures(result: dict) -> list[Figure]:
     """Figures of bench.browse.run()."""
     return [
@@ -244,6 +266,7 @@ BENCHMARKS = (
     Benchmark("memory", "bench.pipeline", "memory_growth", memory_figures),
     Benchmark("crawl", "bench.pipeline", "crawl_throughput", crawl_figures),
     Benchmark("second-night", "bench.pipeline", "second_night", second_night_figures),
+    Benchmark("hostile", "bench.hostile", "run", hostile_figures),
     Benchmark("browse", "bench.browse", "run", browse_figures),
 )
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from http.server import BaseHTTPRequestHandler
 
 from mirror import render_baoquangninh, render_feeds
+from mirror.hostile import HOSTILE_PAGES
 from mirror.chrome import HTML, XML, Page, SiteView, escape, make_page
 from mirror.content import MirrorArticle
 
@@ -111,6 +112,14 @@ def truncated(handler: BaseHTTPRequestHandler, settings: FaultSettings) -> None:
     handler.close_connection = True
 
 
+def longer_than_length(handler: BaseHTTPRequestHandler, settings: FaultSettings) -> None:
+    body = _simple_page(HEADLINE, PARAGRAPHS * 5).encode("utf-8")
+    # The header announces half the page; all of it follows, in one write, and the connection closes.
+    _send_head(handler, 200, {"Content-Type": HTML, "Content-Length": str(len(body) // 2), "Connection": "close"})
+    handler.wfile.write(body)
+    handler.close_connection = True
+
+
 def windows_1258(text: str) -> bytes:
     """Text as a Windows-1258 page stores it: base letters precomposed, tone marks combining."""
     encoded = bytearray()
@@ -197,6 +206,13 @@ def gzip_bomb_encoded(handler: BaseHTTPRequestHandler, settings: FaultSettings) 
     _stream_bomb(handler, {"Content-Type": XML, "Content-Encoding": "gzip"}, settings.bomb_bytes)
 
 
+def _hostile(page: Callable[[], str]) -> Fault:
+    def serve(handler: BaseHTTPRequestHandler, settings: FaultSettings) -> None:
+        _send(handler, 200, page().encode("utf-8"))
+
+    return serve
+
+
 def _redirect(location: str) -> Fault:
     def redirect(handler: BaseHTTPRequestHandler, settings: FaultSettings) -> None:
         target = location if location.startswith("http") else "/" + SITE + location
@@ -220,8 +236,11 @@ FAULTS: dict[str, tuple[str, Fault]] = {
     "/vong-lap-9000010.html": ("Vòng lặp chuyển hướng (2)", _redirect("/vong-lap-9000009.html")),
     "/chuyen-ngoai-9000011.html": ("Chuyển hướng sang máy khác", _redirect("http://example.invalid/tin-tuc/bai-viet-9000011.html")),
     "/chuyen-noi-bo-9000012.html": ("Chuyển hướng vào mạng nội bộ", _redirect("http://10.0.0.1/tin-tuc/bai-viet-9000012.html")),
+    "/dai-hon-khai-bao-9000021.html": ("Nội dung dài hơn Content-Length", longer_than_length),
     GZIP_SITEMAP_PATH: ("Sitemap nén gzip", gzip_bomb_file),
     ENCODED_SITEMAP_PATH: ("Sitemap Content-Encoding gzip", gzip_bomb_encoded),
+    # Pages that answer 200 with HTML built to break the parser (mirror/hostile.py).
+    **{path: (label, _hostile(page)) for path, (label, page) in HOSTILE_PAGES.items()},
 }
 
 

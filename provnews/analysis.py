@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import sys
 from pathlib import Path
 
-from warehouse.connection import FTS_EXTENSION, connect, load_full_text_search
+from warehouse.connection import connect, load_full_text_search, lock_down
 from warehouse.schema import check_version
 
 SITE_SUMMARY = """
@@ -62,26 +59,43 @@ def print_status(warehouse: Path) -> None:
         print(connection.sql(RUN_HEALTH))
         print("Last failed Airflow tasks")
         print(connection.sql(TASK_FAILURES))
+        print_held_back(connection)
         print("Tables")
         print(connection.sql(TABLE_COUNTS))
     finally:
         connection.close()
 
 
+def print_held_back(connection) -> None:
+    """What the last check held back from the published warehouse, and why."""
+    from warehouse.checks import load_checks
+    from warehouse.checks_holding import held_back_summary
+
+    held = held_back_summary(connection)
+    if not held:
+        print("Held back from publication: nothing")
+        return
+    why = {check.name: check.description for check in load_checks()}
+    print("Held back from publication")
+    for check_name, row_kind, rows, sites in held:
+        print(f"  {check_name}: {rows} {row_kind} row(s) of {sites or 'no site'}; {why.get(check_name, '')}")
+
+
 def run_sql(published: Path, query: str | None) -> int:
-    """Answer one query, or open the DuckDB shell, on the published warehouse, read-only."""
+    """Answer one query, or run an SQL session (provnews.sql_session), on the published warehouse, read-only.
+
+    Neither can write a file: external access is off and locked once search is loaded.
+    """
     if not published.exists():
         raise FileNotFoundError(f"no published warehouse at {published}: run `provnews run` first")
-    if query is None:
-        shell = shutil.which("duckdb", path=str(Path(sys.executable).parent)) or shutil.which("duckdb")
-        if shell is None:
-            raise FileNotFoundError("the DuckDB shell (pip package duckdb-cli) is not installed")
-        # The shell gets full-text search (search_articles) from the pinned wheel, as queries do.
-        startup = f"INSTALL '{FTS_EXTENSION}'; LOAD fts;"
-        os.execv(shell, [shell, "-readonly", "-cmd", startup, str(published)])
     connection = _read_only(published)
     try:
         load_full_text_search(connection)
+        lock_down(connection)
+        if query is None:
+            from provnews.sql_session import run_session
+
+            return run_session(connection)
         relation = connection.sql(query)
         if relation is not None:
             relation.show(max_width=200, max_rows=200)

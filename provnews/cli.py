@@ -7,13 +7,37 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
+from typing import NoReturn
 
-from provnews import settings
+from provnews import SettingsError
 
 
 class UsageError(Exception):
     """Bad input from the person at the keyboard: one line, no traceback."""
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """argparse that reports a bad argument as one line and exit 2, as every other bad value is."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {' '.join(message.split())} (--help for usage)\n")
+
+
+def day(text: str) -> date:
+    """An argument that is a day, YYYY-MM-DD."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text[:40]}' is not a day as YYYY-MM-DD") from None
+
+
+def port(text: str) -> int:
+    """An argument that is a TCP port, 1–65535."""
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"'{text[:40]}' is not a port (1-65535)")
+    return int(text)
 
 
 def _known_errors() -> tuple[type[BaseException], ...]:
@@ -21,7 +45,9 @@ def _known_errors() -> tuple[type[BaseException], ...]:
 
     from provnews.extracting import ExtractInputError
     from provnews.stages import ChecksFailed, CrawlFailed
+    from scrapers.landing import RunIdError
     from scrapers.site import SiteError
+    from transforms.page_cost import PageTooDeep
     from transforms.parse import NotAnArticle
     from warehouse.connection import WarehouseBusy
     from warehouse.schema import SchemaError
@@ -30,14 +56,15 @@ def _known_errors() -> tuple[type[BaseException], ...]:
         UsageError,
         ExtractInputError,
         SiteError,
+        RunIdError,
         SchemaError,
         WarehouseBusy,
         NotAnArticle,
+        PageTooDeep,
         ChecksFailed,
         CrawlFailed,
-        FileNotFoundError,
-        IsADirectoryError,
-        PermissionError,
+        # Files and disks: missing, taken, not a folder, not allowed, full.
+        OSError,
         duckdb.Error,
     )
 
@@ -45,7 +72,7 @@ def _known_errors() -> tuple[type[BaseException], ...]:
 def command_run(arguments: argparse.Namespace) -> int:
     from provnews.running import run_pipeline
 
-    sites = arguments.sites.split(",") if arguments.sites else None
+    sites = _known_sites(arguments.sites) if arguments.sites is not None else None
     summary = run_pipeline(sites=sites, with_mirror=arguments.with_mirror)
     return 0 if summary.succeeded else 1
 
@@ -68,7 +95,9 @@ def command_stage(name: str) -> Callable[[argparse.Namespace], int]:
             if key in {"sites", "from_date", "to_date", "reparse", "reextract"} and value is not None
         }
         if isinstance(options.get("sites"), str):
-            options["sites"] = options["sites"].split(",")
+            options["sites"] = _known_sites(options["sites"])
+        if options.get("from_date") and options.get("to_date") and options["from_date"] > options["to_date"]:
+            raise UsageError(f"--from-date {options['from_date']} is after --to-date {options['to_date']}")
         result = getattr(stages, name)(**options)
         print(json.dumps(result, ensure_ascii=False, indent=2, default=str))
         return 0
@@ -76,7 +105,23 @@ def command_stage(name: str) -> Callable[[argparse.Namespace], int]:
     return run_stage
 
 
+def _known_sites(names: str) -> list[str]:
+    """The comma-separated site names, each one a site file; UsageError names any unknown one."""
+    from scrapers.site import load_sites
+
+    wanted = [name.strip() for name in names.split(",") if name.strip()]
+    known = load_sites()
+    unknown = [name for name in wanted if name not in known]
+    if unknown or not wanted:
+        raise UsageError(
+            f"unknown site {', '.join(repr(name[:60]) for name in unknown) or '(none given)'} "
+            f"(known: {', '.join(sorted(known))})"
+        )
+    return wanted
+
+
 def command_serve_mirror(arguments: argparse.Namespace) -> int:
+    from provnews import settings
     from mirror.server import serve_forever
 
     if arguments.pidfile:
@@ -95,12 +140,14 @@ def command_extract(arguments: argparse.Namespace) -> int:
 
 
 def command_sql(arguments: argparse.Namespace) -> int:
+    from provnews import settings
     from provnews.analysis import run_sql
 
     return run_sql(settings.PUBLISHED_WAREHOUSE, arguments.query)
 
 
 def command_status(arguments: argparse.Namespace) -> int:
+    from provnews import settings
     from provnews.analysis import print_status
 
     print_status(settings.PUBLISHED_WAREHOUSE if arguments.published else settings.WAREHOUSE)
@@ -108,6 +155,7 @@ def command_status(arguments: argparse.Namespace) -> int:
 
 
 def command_export(arguments: argparse.Namespace) -> int:
+    from provnews import settings
     from warehouse.export import export_parquet
 
     if arguments.format != "parquet":
@@ -119,6 +167,7 @@ def command_export(arguments: argparse.Namespace) -> int:
 
 
 def command_browse(arguments: argparse.Namespace) -> int:
+    from provnews import settings
     from provnews.browse import serve
     from warehouse.browse_edition import write_browse_edition
 
@@ -151,7 +200,9 @@ def command_dictionary(arguments: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    from provnews import settings
+
+    parser = OneLineParser(
         prog="provnews", description="Vietnamese provincial news, crawled nightly into DuckDB."
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -181,11 +232,11 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "parse":
             stage.add_argument("--sites", help="comma-separated site names (default: every site)")
             stage.add_argument(
-                "--from-date", dest="from_date", metavar="YYYY-MM-DD",
+                "--from-date", dest="from_date", metavar="YYYY-MM-DD", type=day,
                 help="only pages fetched on or after this day, in Vietnam time",
             )
             stage.add_argument(
-                "--to-date", dest="to_date", metavar="YYYY-MM-DD",
+                "--to-date", dest="to_date", metavar="YYYY-MM-DD", type=day,
                 help="only pages fetched on or before this day, in Vietnam time",
             )
             stage.add_argument(
@@ -200,7 +251,7 @@ def build_parser() -> argparse.ArgumentParser:
         stage.set_defaults(handler=command_stage(name))
 
     serve = commands.add_parser("serve-mirror", help="serve the offline mirror on 127.0.0.1")
-    serve.add_argument("--port", type=int, default=settings.MIRROR_PORT, help="default: %(default)s")
+    serve.add_argument("--port", type=port, default=settings.MIRROR_PORT, help="default: %(default)s")
     serve.add_argument("--faults", action="store_true", help="also serve the misbehaving site")
     serve.add_argument("--pidfile", help="write the server's PID here")
     serve.set_defaults(handler=command_serve_mirror)
@@ -233,7 +284,7 @@ def build_parser() -> argparse.ArgumentParser:
     browse = commands.add_parser(
         "browse", help="browse the published warehouse in Datasette on 127.0.0.1 (read-only)"
     )
-    browse.add_argument("--port", type=int, default=8001, help="default: %(default)s")
+    browse.add_argument("--port", type=port, default=8001, help="default: %(default)s")
     browse.add_argument(
         "--write-only", action="store_true",
         help="write the browse edition (data/published/browse.sqlite) and exit",
@@ -252,8 +303,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    arguments = build_parser().parse_args(argv)
     try:
+        # Inside the try: the parser reads settings, and a bad environment variable is one line too.
+        arguments = build_parser().parse_args(argv)
         return arguments.handler(arguments)
     except KeyboardInterrupt:
         print("provnews: interrupted", file=sys.stderr)
@@ -263,7 +315,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         # DuckDB's messages run over several lines (the query, a caret); the first one says it.
         first_line = next((line for line in str(error).splitlines() if line.strip()), "")
-        if isinstance(error, _known_errors()):
+        # A bad setting is checked first: the known errors' modules read the settings again.
+        if isinstance(error, SettingsError) or isinstance(error, _known_errors()):
             print(f"provnews: error: {first_line}", file=sys.stderr)
             return 2
         print(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import json
+import math
 import urllib.request
 from pathlib import Path
 
@@ -98,6 +99,10 @@ def fact_document(fact: Fact) -> dict:
     for key, attribute in _FACT_FIELDS:
         value = getattr(fact, attribute)
         document[key] = value.isoformat() if isinstance(value, date) else value
+    # JSON has no Infinity: a number too large for a double keeps its text, and its value is null.
+    for key in ("value", "low", "high", "denominator"):
+        if isinstance(document.get(key), float) and not math.isfinite(document[key]):
+            document[key] = None
     return document
 
 
@@ -120,4 +125,4 @@ def extract_to_json(file_or_url: str, url: str | None = None, site_name: str | N
     )
     province_code = province_code_of(site.province) if site and site.province else None
     facts = extract_facts(article, province_code)
-    return json.dumps(article_document(article, facts), ensure_ascii=False, indent=2)
+    return json.dumps(article_document(article, facts), ensure_ascii=False, indent=2, allow_nan=False)

@@ -37,6 +37,19 @@ WHERE error IS NOT NULL OR http_status >= 400
 ORDER BY fetched_at DESC LIMIT 30
 """
 
+# What the checks kept out of this file, and why; pages that gave no article, by kind of failure.
+HELD_BACK = """
+SELECT check_name AS "check", row_kind AS "held back", count(*) AS "rows",
+       string_agg(DISTINCT site, ', ' ORDER BY site) AS sites
+FROM held_back GROUP BY ALL ORDER BY "check"
+"""
+
+PARSE_FAILURES_BY_CLASS = """
+SELECT coalesce(error_class, 'NotAnArticle') AS "error class", count(*) AS pages,
+       min(reason) AS "one reason", min(url) AS "one page"
+FROM parse_failures GROUP BY ALL ORDER BY pages DESC
+"""
+
 STYLE = """
 body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:70rem;color:#222}
 table{border-collapse:collapse;margin:.5rem 0 1.5rem}td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:left}
@@ -86,6 +99,8 @@ def write_report(published: Path, report_dir: Path) -> Path:
             ("Articles per site per day", ARTICLES_PER_SITE_PER_DAY, False),
             ("Last runs", LAST_RUNS, False),
             ("Failed pages", FAILED_PAGES, False),
+            ("Held back by the checks", HELD_BACK, False),
+            ("Pages that gave no article", PARSE_FAILURES_BY_CLASS, False),
         ]:
             relation = connection.sql(query)
             rows = relation.fetchall()

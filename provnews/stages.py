@@ -103,13 +103,14 @@ def crawl_sites(site_names: Sequence[str], run_ids: dict[str, str] | None = None
     status failed, never an exception, so that the other sites' crawls land.
     """
     from scrapers.crawl import PlannedCrawl, run_crawls
+    from scrapers.landing import check_run_id
 
     sites = [get_site(name) for name in site_names]
+    chosen = {site.name: (run_ids or {}).get(site.name) or new_run_id(site.name) for site in sites}
+    for site_name, run_id in chosen.items():
+        check_run_id(settings.LANDING_DIR, site_name, run_id)
     known_pages = _write_known_pages(sites)
-    planned = [
-        PlannedCrawl(site, (run_ids or {}).get(site.name) or new_run_id(site.name), known_pages.get(site.name))
-        for site in sites
-    ]
+    planned = [PlannedCrawl(site, chosen[site.name], known_pages.get(site.name)) for site in sites]
     outcomes = run_crawls(planned, landing_dir=settings.LANDING_DIR, log_dir=settings.LOG_DIR)
     return {
         outcome.site: {key: str(value) if isinstance(value, Path) else value for key, value in asdict(outcome).items()}
@@ -141,8 +142,15 @@ def _write_known_pages(sites: Sequence[Site]) -> dict[str, Path]:
                     WHERE site = ? AND page_kind = 'article' AND http_status BETWEEN 200 AND 299
                     QUALIFY row_number() OVER (PARTITION BY url ORDER BY fetched_at DESC) = 1
                 )
+                -- A stored date that can't be true (a year 0 from an older parse) has no Arrow
+                -- value and would stop every later crawl: it counts as no date.
                 SELECT landed.url, landed.etag, landed.last_modified, landed.content_sha256,
-                       landed.fetched_at, coalesce(articles.published_at, landed.first_landed_at)
+                       landed.fetched_at,
+                       coalesce(
+                           CASE WHEN articles.published_at BETWEEN TIMESTAMPTZ '1990-01-01 00:00:00+00'
+                                                               AND landed.fetched_at + INTERVAL 1 DAY
+                                THEN articles.published_at END,
+                           landed.first_landed_at)
                 FROM landed
                 LEFT JOIN articles ON articles.page_id = landed.page_id
                 """,
@@ -194,9 +202,7 @@ def parse(
     parsed_count = failed_count = 0
     after = None
     for through in chunk_ends:
-        parsed, failed = _in_a_process_of_its_own(
-            f"parsing the pages after {after} through {through}", _parse_chunk, after, through
-        )
+        parsed, failed = _parse_pages(after, through)
         parsed_count += parsed
         failed_count += failed
         after = through
@@ -214,10 +220,47 @@ def _in_a_process_of_its_own(what: str, function: Callable[..., T], *arguments: 
         try:
             return pool.submit(function, *arguments).result()
         except BrokenProcessPool as error:
-            raise RuntimeError(
+            raise ProcessDied(
                 f"the process {what} died; what the processes before it stored is kept, "
                 "and running the stage again carries on from there"
             ) from error
+
+
+class ProcessDied(RuntimeError):
+    """A stage's child process ended without an answer: killed, out of memory, or crashed in C code."""
+
+
+def _parse_pages(after: PageKey | None, through: PageKey) -> tuple[int, int]:
+    """Parse the queued pages after `after` through `through` in a process of their own; (articles, failures).
+
+    When that process dies (a page that crashes the HTML parser in C or exhausts memory, which
+    no exception handler sees), the pages are parsed again in halves, each in its own process,
+    down to the one page that kills its process: that page becomes a parse failure and every
+    other page is stored. Pages already stored by the dead process are stored again, unchanged.
+    """
+    try:
+        return _in_a_process_of_its_own(f"parsing the pages after {after} through {through}", _parse_chunk, after, through)
+    except ProcessDied:
+        keys = _in_a_process_of_its_own("listing a chunk's pages", _queued_keys, after, through)
+    if len(keys) <= 1:
+        return 0, _in_a_process_of_its_own("recording a page that killed its process", _record_fatal_pages, after, through)
+    middle = keys[len(keys) // 2 - 1]
+    first, second = _parse_pages(after, middle), _parse_pages(middle, through)
+    return first[0] + second[0], first[1] + second[1]
+
+
+def _queued_keys(after: PageKey | None, through: PageKey) -> list[PageKey]:
+    from warehouse.articles import queued_keys
+
+    with open_warehouse(views=False) as connection:
+        return queued_keys(connection, after, through)
+
+
+def _record_fatal_pages(after: PageKey | None, through: PageKey) -> int:
+    from warehouse.articles import record_fatal_pages
+
+    with open_warehouse(views=False) as connection:
+        return record_fatal_pages(connection, after, through)
 
 
 def _end_with_the_stage(stage_pid: int) -> None:
@@ -269,34 +312,46 @@ def facts(reextract: bool = False) -> dict:
     from provnews.parsing import facts_for_batch
     from transforms.facts import EXTRACTOR_VERSION
     from warehouse.facts import articles_needing_facts, mark_facts_stale, store_facts
+    from warehouse.failures import ArticleFailure, record_article_failures
 
     started = time.monotonic()
-    articles = stored = 0
+    articles = stored = failed = 0
     with open_warehouse(views=False) as connection:
         if reextract:
             mark_facts_stale(connection)
         for batch in articles_needing_facts(connection):
-            stored += store_facts(connection, facts_for_batch(batch), EXTRACTOR_VERSION)
+            failures: list[ArticleFailure] = []
+            stored += store_facts(connection, facts_for_batch(batch, failures), EXTRACTOR_VERSION)
+            # An article that failed is stored with no facts; its failure row says why.
+            record_article_failures(connection, "facts", [text.article_id for text in batch], failures)
             articles += len(batch)
-    return {"articles": articles, "facts": stored, "seconds": _timed(started)}
+            failed += len(failures)
+    return {"articles": articles, "facts": stored, "failures": failed, "seconds": _timed(started)}
 
 
 def check() -> dict:
-    """Run the data-quality checks; raises ChecksFailed so that publish does not happen."""
-    from warehouse.checks import run_checks
+    """Run the data-quality checks and hold back the rows they find (warehouse.checks_holding).
 
-    with open_warehouse(read_only=True) as connection:
+    Raises ChecksFailed, so that publish does not happen, only when a check shows the
+    warehouse itself broken; bad rows are held back and the rest is published.
+    """
+    from warehouse.checks import run_checks
+    from warehouse.checks_holding import hold_back_rows
+
+    with open_warehouse(views=False) as connection:
         report = run_checks(connection)
-    failed = [result for result in report.results if not result.passed]
+        outcome = hold_back_rows(connection, report)
     summary = {
         "passed": report.passed,
+        "held_back": outcome.held,
         "checks": [
             {"name": result.name, "passed": result.passed, "offending_rows": result.offending_rows}
             for result in report.results
         ],
     }
-    if failed:
-        names = ", ".join(f"{result.name} ({result.offending_rows} rows)" for result in failed)
+    if outcome.stopping:
+        failed = {result.name: result.offending_rows for result in report.failures}
+        names = ", ".join(f"{name} ({failed[name]} rows)" for name in outcome.stopping)
         raise ChecksFailed(f"data-quality checks failed: {names}; publish stopped")
     return summary
 

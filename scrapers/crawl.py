@@ -16,9 +16,11 @@ Status of a run (also written in its manifest):
 
 from __future__ import annotations
 
+import ctypes
 import dataclasses
 import json
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Iterable, Mapping, Sequence
@@ -37,6 +39,9 @@ from scrapers.urls import canonical_url
 DEFAULT_CRAWL_SECONDS = settings.CLOSESPIDER_TIMEOUT
 # Time the child gets beyond its crawl budget to close the spider and write its files.
 SHUTDOWN_GRACE_SECONDS = 60
+SPIDER_COMMAND = [sys.executable, "-m", "scrapers.spider_process"]
+# Linux's prctl option that has the kernel signal a process when its parent ends.
+_PR_SET_PDEATHSIG = 1
 PARTIAL_FINISH_REASONS = frozenset({"closespider_timeout", "closespider_pagecount", "closespider_itemcount"})
 
 KNOWN_PAGES_SCHEMA = pa.schema(
@@ -196,6 +201,40 @@ class PlannedCrawl:
     known_pages: Path | None = None
 
 
+def die_with_parent() -> None:
+    """In a process about to run: have the kernel kill it when its parent dies."""
+    ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+def _signal_group(process: subprocess.Popen, signum: int) -> None:
+    try:
+        os.killpg(process.pid, signum)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _stop_process_group(process: subprocess.Popen, grace_seconds: float) -> tuple[str, str]:
+    """Stop an overrunning spider process and all it forked: SIGTERM, then SIGKILL after the grace.
+
+    SIGTERM lets each crawl close its spider and write its files. A crawl that cannot (stuck
+    in C code, or ignoring the signal) is killed with the whole group. The pipes are read with
+    a bound: a descendant that escaped the group and still holds them is never waited for.
+    """
+    _signal_group(process, signal.SIGTERM)
+    try:
+        return process.communicate(timeout=grace_seconds)
+    except subprocess.TimeoutExpired:
+        _signal_group(process, signal.SIGKILL)
+    try:
+        return process.communicate(timeout=5)
+    except subprocess.TimeoutExpired:
+        for pipe in (process.stdout, process.stderr):
+            if pipe is not None:
+                pipe.close()
+        process.wait()
+        return "", ""
+
+
 def run_crawl(
     site: Site,
     run_id: str,
@@ -230,6 +269,7 @@ def run_crawls(
     download_timeout_seconds: float = 30,
     retry_after_max_seconds: float = 30,
     parallel: int = settings.PARALLEL_CRAWLS,
+    shutdown_grace_seconds: float = SHUTDOWN_GRACE_SECONDS,
 ) -> list[CrawlOutcome]:
     """Crawl several sites, each in its own process forked from one spider process, at most
     `parallel` at once; outcomes in the order of `crawls`, as run_crawl gives them."""
@@ -262,31 +302,31 @@ def run_crawls(
     )
     try:
         process = subprocess.Popen(
-            [sys.executable, "-m", "scrapers.spider_process"],
+            SPIDER_COMMAND,
             cwd=settings.PROJECT_ROOT,
             env=environment,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
+            # A group of its own, so that the spider process and every crawl it forked can be
+            # stopped together (it asks the kernel itself to be killed if this process dies).
+            start_new_session=True,
         )
     except OSError as error:
         names = ", ".join(crawl.site.name for crawl in crawls)
         raise CrawlError(f"cannot start the spider process for {names}: {error}") from error
     try:
         stdout, stderr = process.communicate(
-            json.dumps({"parallel": parallel, "jobs": jobs}), timeout=budget + SHUTDOWN_GRACE_SECONDS
+            json.dumps({"parallel": parallel, "jobs": jobs}), timeout=budget + shutdown_grace_seconds
         )
         problem = None if process.returncode == 0 else f"spider process exited with {process.returncode}: {_tail(stderr)}"
     except subprocess.TimeoutExpired:
-        # SIGTERM, passed on to every crawl, lets Scrapy close its spider and write its files; SIGKILL if it cannot.
-        process.terminate()
-        try:
-            stdout, stderr = process.communicate(timeout=SHUTDOWN_GRACE_SECONDS)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            stdout, stderr = process.communicate()
+        stdout, stderr = _stop_process_group(process, shutdown_grace_seconds)
         problem = f"spider process overran its {budget}s budget and was stopped"
+    finally:
+        # Whatever happened here (an interrupt, an error), no crawl outlives its caller.
+        _signal_group(process, signal.SIGKILL)
     if stdout:
         print(stdout, end="" if stdout.endswith("\n") else "\n")
     outcomes = []

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -66,6 +67,30 @@ class RunManifest:
         return cls(**document)
 
 
+# A run id names files: letters, digits, dot, dash and underscore, never a path.
+RUN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")
+
+
+class RunIdError(ValueError):
+    """A run id that is not a plain name, or that names a run already landed."""
+
+
+def check_run_id(landing_dir: Path, site: str, run_id: str) -> None:
+    """Refuse a run id that is a path or that an earlier run of the site already landed under."""
+    if not RUN_ID.fullmatch(run_id) or ".." in run_id:
+        shown = run_id if len(run_id) <= 80 else run_id[:79] + "…"
+        raise RunIdError(
+            f"run id '{shown}' is not a name: use letters, digits, '.', '-' and '_' (at most 128, no '..')"
+        )
+    for existing in (landing_dir / site).glob(f"*/{glob_escape(run_id)}.*"):
+        if existing.suffix in (".parquet", ".json"):
+            raise RunIdError(f"run id '{run_id}' is taken: {existing} exists, and landed pages are never replaced")
+
+
+def glob_escape(name: str) -> str:
+    return "".join(f"[{char}]" if char in "*?[" else char for char in name)
+
+
 def run_paths(landing_dir: Path, site: str, run_id: str, day: str) -> tuple[Path, Path]:
     """(parquet, manifest) paths of a run; day is YYYY-MM-DD of the run's start."""
     folder = landing_dir / site / day
@@ -118,10 +143,14 @@ class PageWriter:
             self._pending_bytes = 0
 
     def close(self) -> Path:
-        """Flush, finish the file and rename it to its final name; returns that name."""
+        """Flush, finish the file and move it to its final name, which must be free; returns that name."""
         self.flush()
         self._writer.close()
-        os.replace(self.temporary, self.path)
+        # A link fails when the name is taken: pages already landed are never replaced.
+        try:
+            os.link(self.temporary, self.path)
+        finally:
+            os.unlink(self.temporary)
         return self.path
 
 

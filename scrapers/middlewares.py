@@ -12,15 +12,19 @@ from urllib.parse import urlsplit
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
+from scrapy.resolver import CachingThreadedResolver
 
 from provnews.settings import MIRROR_HOST
 from scrapers.urls import canonical_url
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from scrapy import Request
     from scrapy.crawler import Crawler
     from scrapy.http import Response
     from scrapy.settings import BaseSettings
+    from twisted.internet.defer import Deferred
 
 class RefusedRequest(IgnoreRequest):
     """A request the crawl will not send: another host, or an address inside our own network."""
@@ -152,3 +156,31 @@ class RetryAfterMiddleware(RetryMiddleware):
             await asyncio.sleep(min(wait, self.max_wait))
         return retry
 
+
+
+def refuse_private_address(address: str, name: str) -> str:
+    """The address a name resolved to, if a real site may be contacted there; DNSLookupError if not."""
+    from twisted.internet.error import DNSLookupError
+
+    try:
+        reason = address_refusal(address)
+    except ValueError:
+        reason = f"refused: {address} is not an address"
+    if reason is not None:
+        raise DNSLookupError(f"refused: {name} resolves to {address}, not a public address")
+    return address
+
+
+class PublicAddressResolver(CachingThreadedResolver):
+    """The resolver real sites' crawls connect through: an address the guard would refuse is never used.
+
+    SiteGuardMiddleware checks a host's addresses before the request, but the download resolves
+    the name again to connect, and a name can answer a public address to the first lookup and a
+    private one to the second (DNS rebinding). Checked here, the address connected to is the one
+    checked, whatever the name answers in between.
+    """
+
+    def getHostByName(self, name: str, timeout: Sequence[int] = ()) -> Deferred[str]:  # noqa: N802 - Twisted's name
+        resolved = super().getHostByName(name, timeout)
+        resolved.addCallback(refuse_private_address, name)
+        return resolved

@@ -85,4 +85,11 @@ def crawl_settings(
             "scrapers.middlewares.RetryAfterMiddleware": 550,
         },
         "LOGSTATS_INTERVAL": 60.0,
+        "DOWNLOAD_HANDLERS": {
+            "http": "scrapers.download.LengthCheckingDownloadHandler",
+            "https": "scrapers.download.LengthCheckingDownloadHandler",
+        },
+        # Real sites connect only to the addresses the site guard allows, checked as they are
+        # connected to (the mirror lives on loopback by design).
+        **({} if site.mirror else {"TWISTED_DNS_RESOLVER": "scrapers.middlewares.PublicAddressResolver"}),
     }

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
+
+import re2
 
 from provnews import settings
 from transforms.records import Selectors
@@ -72,8 +73,8 @@ class Site:
     path: Path | None = field(default=None, compare=False)
 
     @cached_property
-    def article_pattern(self) -> re.Pattern[str]:
-        return re.compile(self.article_url)
+    def article_pattern(self) -> re2._Regexp:
+        return compile_pattern(self.article_url)
 
     def is_article(self, url: str) -> bool:
         return self.article_pattern.search(url) is not None
@@ -92,6 +93,29 @@ class Site:
             if selector_set.valid_until is None or (day is not None and day <= selector_set.valid_until):
                 return selector_set.selectors
         return self.selector_sets[-1].selectors
+
+
+def compile_pattern(pattern: str) -> re2._Regexp:
+    """A site file's pattern in RE2, whose matching time is linear in the text.
+
+    Python's engine backtracks: '(a+)+$' against a long run of a's took a crawl hours of CPU.
+    RE2 has no backreferences or look-arounds, so a pattern using them is refused (re2.error).
+    """
+    options = re2.Options()
+    options.log_errors = False  # the refusal is reported as a SiteError, not on stderr
+    return re2.compile(pattern, options)
+
+
+# A site file is a page of YAML; anything far larger is a mistake or an attack.
+MAX_SITE_FILE_BYTES = 256 * 1024
+# What an error message may quote of a bad value.
+QUOTE_LIMIT = 200
+
+
+def shorten(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """The text on one line, cut to `limit` characters."""
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 def mirror_base(port: int | None = None) -> str:
@@ -117,12 +141,15 @@ def parse_site(document: object, path: Path | None = None, mirror_port: int | No
     errors = sorted(validator.iter_errors(document), key=lambda error: list(error.absolute_path))
     if errors:
         first = errors[0]
-        raise SiteError(f"{where}: key {_offending_key(first)}: {first.message}")
+        raise SiteError(f"{where}: key {shorten(_offending_key(first))}: {shorten(first.message)}")
     assert isinstance(document, dict)
     try:
-        re.compile(document["article_url"])
-    except re.error as error:
-        raise SiteError(f"{where}: key article_url: not a regular expression ({error})") from None
+        compile_pattern(document["article_url"])
+    except re2.error as error:
+        detail = error.args[0].decode(errors="replace") if error.args and isinstance(error.args[0], bytes) else error
+        raise SiteError(
+            f"{where}: key article_url: not a regular expression RE2 can run in linear time ({shorten(str(detail))})"
+        ) from None
     raw_sets = document.get("select", [])
     if isinstance(raw_sets, dict):
         raw_sets = [raw_sets]
@@ -171,18 +198,40 @@ def parse_site(document: object, path: Path | None = None, mirror_port: int | No
     )
 
 
+def read_yaml(text: str) -> object:
+    """YAML without aliases: a 421-byte alias bomb expanded to 1.5 GB; a site file needs none."""
+    import yaml
+
+    class NoAliasLoader(yaml.SafeLoader):
+        def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+            if self.check_event(yaml.AliasEvent):
+                event = self.peek_event()
+                raise yaml.composer.ComposerError(
+                    None, None, "aliases (*name) are not allowed in site files", event.start_mark
+                )
+            return super().compose_node(parent, index)
+
+    return yaml.load(text, Loader=NoAliasLoader)
+
+
 def load_site_file(path: Path, mirror_port: int | None = None) -> Site:
     import yaml
 
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if path.stat().st_size > MAX_SITE_FILE_BYTES:
+            raise SiteError(f"{path}: larger than {MAX_SITE_FILE_BYTES:,} bytes; a site file is a page of YAML")
+        document = read_yaml(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise SiteError(f"{path}: no such site file") from None
+    except yaml.MarkedYAMLError as error:
+        where = f" at line {error.problem_mark.line + 1}" if error.problem_mark else ""
+        problem = shorten(str(error.problem or error.__class__.__name__))
+        raise SiteError(f"{path}: not valid YAML{where} ({problem})") from None
     except (yaml.YAMLError, UnicodeDecodeError) as error:
         raise SiteError(f"{path}: not valid YAML ({error.__class__.__name__})") from None
     site = parse_site(document, path, mirror_port)
     if site.name != path.stem:
-        raise SiteError(f"{path}: key name: '{site.name}' must match the file name '{path.stem}'")
+        raise SiteError(f"{path}: key name: '{shorten(site.name)}' must match the file name '{path.stem}'")
     return site
 
 

@@ -17,6 +17,7 @@ from twisted.python.failure import Failure
 
 from scrapers.crawl import KnownPage
 from scrapers.discovery import DiscoveryError, feed_links, sitemap_links
+from scrapers.download import EXTRA_BYTES_HEADER
 from scrapers.landing import PageWriter
 from scrapers.middlewares import RefusedRequest, RobotsDisallowed
 from scrapers.revisit import RevisitDecision, decide, sitemap_lastmod
@@ -25,6 +26,12 @@ from scrapers.urls import canonical_url, fetchable_url
 
 # Every status reaches the callbacks (so 404s and 500s land as rows) except redirects,
 # which RedirectMiddleware must still follow.
+# Sitemaps that sitemap indexes may link to in one crawl, and how deep indexes may nest (a site
+# file's sitemaps are depth 0). A large site splits its articles into a few hundred sitemaps
+# under one index; a site that links a new sitemap from every sitemap (next.xml?n=N+1) would
+# otherwise keep the crawl reading sitemaps until its budget runs out.
+MAX_SITEMAPS_LINKED = 1000
+MAX_SITEMAP_DEPTH = 3
 HANDLED_STATUSES = [status for status in range(100, 600) if status not in {301, 302, 303, 307, 308}]
 
 _NETWORK_ERRORS: tuple[tuple[type[BaseException] | str, str], ...] = (
@@ -66,6 +73,9 @@ def failure_text(failure: Failure, max_bytes: int) -> str:
     for kind, label in _TWISTED_REASONS:
         if any(reason.check(kind) for reason in reasons):
             return label
+    if failure.check(network_errors.DNSLookupError) and "refused: " in detail:
+        # PublicAddressResolver's refusal: the name resolved, to an address the guard forbids.
+        return detail[detail.index("refused: "):]
     for kind, label in _NETWORK_ERRORS:
         if failure.check(kind):
             if label == "too large":
@@ -103,6 +113,7 @@ class SiteSpider(scrapy.Spider):
         # Known articles a sitemap vouched for: a feed or listing naming them later changes nothing.
         self._unchanged: set[str] = set()
         self._not_revisited: set[str] = set()
+        self._sitemaps_linked = 0
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         if self.site.obey_robots:
@@ -204,6 +215,11 @@ class SiteSpider(scrapy.Spider):
         kind = response.meta["page_kind"]
         body = response.body if response.status != 304 else b""
         headers = response.headers
+        past_length = _header(headers, EXTRA_BYTES_HEADER)
+        if past_length is not None and error is None:
+            # Cut at a Content-Length shorter than the page: kept out, like a page cut the other way.
+            error = f"response truncated: {past_length} bytes past its Content-Length"
+            body = b""
         self._count(kind, response.status, error)
         self.writer.write(
             {
@@ -279,6 +295,22 @@ class SiteSpider(scrapy.Spider):
             return
         yield from self._discovery_requests()
 
+    def _sitemap_request(self, url: str, depth: int) -> scrapy.Request | None:
+        """A sitemap an index links to, within the caps: a site can't keep a crawl reading sitemaps."""
+        stats = self.crawler.stats
+        if depth > MAX_SITEMAP_DEPTH:
+            stats.inc_value("provnews/sitemaps_too_deep")
+            return None
+        if self._sitemaps_linked >= MAX_SITEMAPS_LINKED:
+            stats.inc_value("provnews/sitemaps_over_limit")
+            return None
+        request = self._request(url, "sitemap", self.parse_sitemap)
+        if request is not None:
+            self._sitemaps_linked += 1
+            stats.inc_value("provnews/sitemaps_linked")
+            request.meta["sitemap_depth"] = depth
+        return request
+
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
         links, error = None, None
         if 200 <= response.status < 300:
@@ -289,8 +321,9 @@ class SiteSpider(scrapy.Spider):
         self._land_response(response, error)
         if links is None:
             return
+        depth = response.meta.get("sitemap_depth", 0) + 1
         for url in links.sitemaps:
-            request = self._request(response.urljoin(url), "sitemap", self.parse_sitemap)
+            request = self._sitemap_request(response.urljoin(url), depth)
             if request is not None:
                 yield request
         lastmods = {response.urljoin(url): lastmod for url, lastmod in links.lastmods.items()}

@@ -22,7 +22,7 @@ from typing import NoReturn
 import scrapy.core.downloader.handlers.http11  # noqa: F401
 from scrapy.crawler import CrawlerProcess
 
-from scrapers.crawl import crawl_status, decode_site, log_tail, read_known_pages, write_failed_manifest
+from scrapers.crawl import crawl_status, decode_site, die_with_parent, log_tail, read_known_pages, write_failed_manifest
 from scrapers.landing import PageWriter, RunManifest, write_manifest
 from scrapers.scrapy_settings import crawl_settings
 from scrapers.spider import SiteSpider
@@ -99,6 +99,8 @@ def crawl_job(job: dict) -> RunManifest:
 def _crawl_in_child(job: dict) -> NoReturn:
     """Run in a forked child: crawl the job's site with the child's stderr in the run's log, then exit."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    # A crawl never outlives the spider process, whoever killed it.
+    die_with_parent()
     code = 1
     try:
         with open(job["log_file"], "a", encoding="utf-8") as log:
@@ -139,6 +141,11 @@ def crawl_jobs(jobs: list[dict], parallel: int) -> None:
 
 
 def main() -> None:
+    # Killed with the process that started it (a crawl task stopped by Airflow, a killed
+    # `provnews crawl`); it runs in a process group of its own, which their signals miss.
+    die_with_parent()
+    if os.getppid() == 1:
+        sys.exit(1)  # that process was already gone
     request = json.load(sys.stdin)
     crawl_jobs(request["jobs"], max(1, int(request["parallel"])))
 

@@ -56,3 +56,54 @@ def test_retry_after_as_http_date() -> None:
 def test_unreadable_or_missing_retry_after_is_none() -> None:
     assert retry_after_seconds(b"soon") is None
     assert retry_after_seconds(None) is None
+
+
+def rebinding_answer(address: str):
+    """CachingThreadedResolver.getHostByName as a rebinding name server would answer it at connect time."""
+    from twisted.internet import defer
+
+    def answer(self, name, timeout=()):
+        return defer.succeed(address)
+
+    return answer
+
+
+@pytest.mark.parametrize("address", ["10.0.0.1", "127.0.0.1", "169.254.169.254", "192.168.1.1"])
+def test_the_address_connected_to_is_checked_when_it_is_resolved(monkeypatch: pytest.MonkeyPatch, address: str) -> None:
+    from scrapy.resolver import CachingThreadedResolver
+    from twisted.internet.error import DNSLookupError
+    from twisted.internet.testing import MemoryReactor
+
+    from scrapers.middlewares import PublicAddressResolver
+
+    # The guard saw a public address; the lookup made to connect now answers a private one.
+    monkeypatch.setattr(CachingThreadedResolver, "getHostByName", rebinding_answer(address))
+    outcome = []
+    PublicAddressResolver(MemoryReactor(), 0, 5.0).getHostByName("news.example").addBoth(outcome.append)
+    assert outcome[0].check(DNSLookupError)
+    assert f"refused: news.example resolves to {address}" in str(outcome[0].value)
+
+
+def test_a_public_address_is_connected_to(monkeypatch: pytest.MonkeyPatch) -> None:
+    from scrapy.resolver import CachingThreadedResolver
+    from twisted.internet.testing import MemoryReactor
+
+    from scrapers.middlewares import PublicAddressResolver
+
+    monkeypatch.setattr(CachingThreadedResolver, "getHostByName", rebinding_answer("203.162.4.190"))
+    outcome = []
+    PublicAddressResolver(MemoryReactor(), 0, 5.0).getHostByName("news.example").addBoth(outcome.append)
+    assert outcome == ["203.162.4.190"]
+
+
+def test_real_sites_crawl_through_the_checking_resolver_and_the_mirror_does_not() -> None:
+    from pathlib import Path
+
+    from scrapers.scrapy_settings import crawl_settings
+    from scrapers.site import load_sites
+
+    sites = load_sites()
+    assert crawl_settings(sites["baoquangninh"], Path("x.log"))["TWISTED_DNS_RESOLVER"] == (
+        "scrapers.middlewares.PublicAddressResolver"
+    )
+    assert "TWISTED_DNS_RESOLVER" not in crawl_settings(sites["mirror-baoquangninh"], Path("x.log"))

@@ -105,7 +105,8 @@ def fault_row(outcome: CrawlOutcome, path: str) -> dict:
 def test_fault_site_run_is_partial_and_its_good_articles_land(fault_crawl: CrawlOutcome) -> None:
     good = [row for row in rows(fault_crawl) if row["page_kind"] == "article" and row["http_status"] == 200]
     assert fault_crawl.status == "partial"
-    assert len([row for row in good if "-900000" not in row["url"]]) == 3
+    # Fault pages are numbered 9000001 on; the hostile ones among them answer 200 too.
+    assert len([row for row in good if "-90000" not in row["url"]]) == 3
 
 
 @pytest.mark.parametrize(("path", "status"), [("/loi-may-chu-9000002.html", 500), ("/qua-tai-9000003.html", 503)])

@@ -301,3 +301,24 @@ def test_failure_half_way_leaves_the_warehouse_as_it_was(connection):
         dedup_articles(connection)
     assert connection.execute("SELECT count(*) FROM dedup_index").fetchone() == (0,)
     assert connection.execute("SELECT count(*) FROM dedup_bands").fetchone() == (0,)
+
+
+def test_an_article_whose_comparison_text_fails_is_recorded_and_the_others_linked(connection, monkeypatch):
+    from warehouse import dedup as dedup_module
+
+    comparison_text = dedup_module.comparison_text
+
+    def fails_on_insurance(body, captions=()):
+        if INSURANCE[0] in body:
+            raise RecursionError("maximum recursion depth exceeded")
+        return comparison_text(body, captions)
+
+    monkeypatch.setattr(dedup_module, "comparison_text", fails_on_insurance)
+    store(connection, "copy", ROAD_EXACT, "2025-10-09T09:00:00+07:00", site="tuoitrethudo")
+    store(connection, "original", ROAD, "2025-10-08T09:00:00+07:00")
+    store(connection, "insurance", INSURANCE, "2025-10-08T10:00:00+07:00")
+    dedup_articles(connection)
+    assert links(connection) == {("copy", "original", "exact")}
+    assert connection.execute("SELECT article_id, stage, error_class FROM article_failures").fetchall() == [
+        ("insurance", "dedup", "RecursionError")
+    ]

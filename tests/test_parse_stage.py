@@ -10,11 +10,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from provnews import settings, stages
-from provnews.parsing import parse_batch
+from provnews import parsing, settings, stages
+from provnews.parsing import parse_article, parse_batch
 from scrapers.site import load_sites
 from tests.warehouse_samples import landing_run, open_warehouse, page
-from warehouse.articles import PageKey, PageToParse
+from warehouse.articles import PageToParse
 from warehouse.load import load_runs
 
 FETCHED_AT = datetime(2026, 11, 20, 1, 0, tzinfo=timezone.utc)
@@ -90,29 +90,28 @@ def test_the_stage_parses_chunk_by_chunk_to_the_same_articles(tmp_path: Path, mo
     assert len(stored_articles(chunked)) == 7
 
 
-parse_chunk = stages._parse_chunk
-
-
-def killed_after_the_first_chunk(after: PageKey | None, through: PageKey) -> tuple[int, int]:
-    """Stands in for the stage's chunk function in the chunk's process: the second chunk's process dies."""
-    if after is not None:
+def killed_by_page_four(page: PageToParse, site: object) -> object:
+    """Stands in for parse_article in a chunk's process: page 4 kills the process, as a crash in C would."""
+    if page.url.endswith("/bai-4.html"):
         os.kill(os.getpid(), signal.SIGKILL)
-    return parse_chunk(after, through)
+    return parse_article(page, site)
 
 
-def test_a_chunk_process_that_dies_fails_the_stage_and_keeps_the_chunks_before_it(
+def test_a_page_that_kills_its_process_is_found_and_recorded_and_every_other_page_stored(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = landed_warehouse(tmp_path, URLS)
     monkeypatch.setattr(settings, "WAREHOUSE", path)
     monkeypatch.setattr(settings, "PARSE_CHUNK_PAGES", 3)
-    monkeypatch.setattr(stages, "_parse_chunk", killed_after_the_first_chunk)
-    with pytest.raises(RuntimeError, match="the process parsing the pages after .* died"):
-        stages.parse()
-    assert len(stored_articles(path)) == 3
-    assert queued_urls(path) == sorted(URLS)[3:]
+    # The chunk processes are forked from this one, so they parse with this stand-in.
+    monkeypatch.setattr(parsing, "parse_article", killed_by_page_four)
+    assert {key: value for key, value in stages.parse().items() if key != "seconds"} == {"articles": 6, "failures": 1}
+    assert [url for url, _ in stored_articles(path)] == [url for url in URLS if not url.endswith("/bai-4.html")]
+    assert queued_urls(path) == []
+    with duckdb.connect(str(path), read_only=True) as connection:
+        failure = connection.execute("SELECT url, error_class FROM parse_failures").fetchall()
+    assert failure == [("https://baoquangninh.vn/bai-4.html", "ProcessDied")]
+    # The next run has nothing left to do: the page is a recorded failure, not pending.
     monkeypatch.undo()
     monkeypatch.setattr(settings, "WAREHOUSE", path)
-    assert stages.parse()["articles"] == 4
-    assert [url for url, _ in stored_articles(path)] == sorted(URLS)
-    assert queued_urls(path) == []
+    assert stages.parse()["articles"] == 0

@@ -90,3 +90,40 @@ def test_old_selectors_stay_for_pages_fetched_before_a_redesign(tmp_path):
     site = load_site_file(write_site(tmp_path, document))
     assert site.selectors_for(datetime(2025, 3, 1, tzinfo=timezone.utc)).body == ".old-content"
     assert site.selectors_for(datetime(2026, 3, 1, tzinfo=timezone.utc)).body == ".article-content"
+
+
+def test_a_catastrophic_pattern_runs_in_linear_time(tmp_path):
+    site = load_site_file(write_site(tmp_path, {**GOOD_SITE, "article_url": "(a+)+$"}))
+    # Python's engine would backtrack for hours on this link; RE2 answers at once.
+    assert not site.is_article("https://example-news.vn/" + "a" * 100_000 + "!")
+    assert site.is_article("https://example-news.vn/aaaa")
+
+
+def test_a_pattern_only_a_backtracking_engine_runs_is_refused(tmp_path):
+    path = write_site(tmp_path, {**GOOD_SITE, "article_url": r"(\d+)-\1\.html$"})
+    with pytest.raises(SiteError, match="article_url: not a regular expression RE2 can run"):
+        load_site_file(path)
+
+
+def test_a_yaml_alias_bomb_is_refused_at_once(tmp_path):
+    levels = ["a: &a [x, x, x, x, x, x, x, x, x]"]
+    levels += [f"{chr(98 + index)}: &{chr(98 + index)} [{', '.join(['*' + chr(97 + index)] * 9)}]" for index in range(8)]
+    path = tmp_path / "example-news.yaml"
+    path.write_text("\n".join(levels) + "\nprovince: *i\n", encoding="utf-8")
+    assert len(path.read_bytes()) < 600
+    with pytest.raises(SiteError, match="aliases") as raised:
+        load_site_file(path)
+    assert len(str(raised.value)) < 300
+
+
+def test_an_error_quotes_at_most_200_characters_of_the_bad_value(tmp_path):
+    path = write_site(tmp_path, {**GOOD_SITE, "province": ["x" * 1_000_000]})
+    with pytest.raises(SiteError) as raised:
+        load_site_file(path)
+    assert len(str(raised.value)) < len(str(path)) + 300
+
+
+def test_a_huge_site_file_is_refused_before_it_is_read(tmp_path):
+    path = write_site(tmp_path, {**GOOD_SITE, "title": "x" * 300_000})
+    with pytest.raises(SiteError, match="larger than"):
+        load_site_file(path)

@@ -281,13 +281,20 @@ def _image_url(attributes: dict[str, str | None], url: str) -> str | None:
     return None
 
 
-def absolute_url(url: str, value: str) -> str:
-    """urljoin(url, value), without its cost for the usual photo or canonical URL that is already absolute."""
-    if _PLAIN_ABSOLUTE.fullmatch(value):
-        # urljoin would still reject a malformed page URL; urlsplit remembers the ones it has read.
-        urlsplit(url)
-        return value
-    return urljoin(url, value)
+def absolute_url(url: str, value: str) -> str | None:
+    """urljoin(url, value), without its cost for the usual photo or canonical URL that is already absolute.
+
+    None for an address that cannot be read ("http://[::1", an unclosed IPv6 host): a page's
+    broken link is the page's business, never a reason to lose its article.
+    """
+    try:
+        if _PLAIN_ABSOLUTE.fullmatch(value):
+            # urljoin would still reject a malformed page URL; urlsplit remembers the ones it has read.
+            urlsplit(url)
+            return value
+        return urljoin(url, value)
+    except ValueError:
+        return None
 
 
 def _merge(photos: list[_Photo], title_key: str) -> tuple[Caption, ...]:

@@ -145,4 +145,49 @@ def _zone_in(text: str) -> fixed_zone | None:
         return None
     sign = -1 if offset.group(1) == "-" else 1
     delta = timedelta(hours=int(offset.group(2)), minutes=int(offset.group(3) or 0))
-    return fixed_zone(sign * delta)
+    # "GMT+99" is no zone at all; plausible() notes it, the date itself is unreadable.
+    return fixed_zone(sign * delta) if delta <= LARGEST_OFFSET else None
+
+
+# Real UTC offsets run from -12:00 to +14:00.
+LARGEST_OFFSET = timedelta(hours=14)
+# No Vietnamese news site published online before this; a date before it is a placeholder.
+EARLIEST_YEAR = 1990
+# A page may be dated a little ahead (a wrong zone, an embargo); more than this can't be true.
+LATEST_AFTER_FETCH = timedelta(days=1)
+_TRAILING_OFFSET = re.compile(r"([+-])(\d{2}):?(\d{2})\s*$")
+
+
+def has_impossible_offset(text: str) -> bool:
+    """Whether the text writes a UTC offset no zone has ("GMT+99", "+25:00")."""
+    offset = _OFFSET.search(text) or (_TRAILING_OFFSET.search(text) if _ISO_LIKE.match(text) else None)
+    if offset is None:
+        return False
+    hours, minutes = int(offset.group(2)), int(offset.group(3) or 0)
+    return minutes >= 60 or timedelta(hours=hours, minutes=minutes) > LARGEST_OFFSET
+
+
+def plausible(
+    text: str, reading: DateReading | None, fetched_at: datetime
+) -> tuple[DateReading | None, str | None]:
+    """(reading, note): the date read from the text when it can be true, else None and why.
+
+    A time before 1990, more than a day after the page was fetched, or with an offset no zone
+    has, is never stored: such a value is a CMS placeholder (0001-01-01, 9999-12-31) or damage,
+    and letting it through breaks whatever sorts, converts or checks dates later.
+    """
+    shown = " ".join(text.split())[:80]
+    if has_impossible_offset(text):
+        return None, f"published date '{shown}' dropped: impossible UTC offset"
+    if reading is None:
+        return None, None
+    moment = reading.moment
+    offset = moment.utcoffset()
+    if offset is not None and abs(offset) > LARGEST_OFFSET:
+        return None, f"published date '{shown}' dropped: impossible UTC offset"
+    # Years are compared before any conversion: year 1 at +14:00 has no UTC time at all.
+    if moment.year < EARLIEST_YEAR:
+        return None, f"published date '{shown}' dropped: before {EARLIEST_YEAR}"
+    if moment.year > fetched_at.year + 1 or moment - fetched_at > LATEST_AFTER_FETCH:
+        return None, f"published date '{shown}' dropped: more than a day after the page was fetched"
+    return reading, None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import datetime, timezone as fixed_zone
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -15,8 +16,11 @@ from transforms.bylines import (
 )
 from transforms.captions import absolute_url, caption_key, take_captions
 from transforms.clean import generic_paragraphs, is_box_label, is_noise_line, paragraphs, remove_noise, teaser_lines
-from transforms.dates import US_CLOCK, DateReading, parse_date, read_date, reconcile_dates, same_minute
+from transforms.dates import (
+    US_CLOCK, DateReading, has_impossible_offset, parse_date, plausible, read_date, reconcile_dates, same_minute,
+)
 from transforms.headlines import headline
+from transforms.page_cost import LXML_MAX_NESTING, MAX_TEXT_CHARACTERS, check_nesting, cut_text
 from transforms.leads import choose_lead, drop_repeated_lead, is_truncated_copy, marked_leads, opens_in_bold
 from transforms.page_types import has_player, has_player_box, page_type
 from transforms.records import Article, Byline, Caption, DateSource, Selectors
@@ -44,16 +48,21 @@ def parse_page(
     content_type: str | None = None,
     day_first: bool = True,
     timezone: str = "Asia/Ho_Chi_Minh",
+    fetched_at: datetime | None = None,
 ) -> Article:
     """The article of one page; raises NotAnArticle with a one-line reason when there is none.
 
     The dates a site's or family's file lists (selectors.dates) rank where the page states its
     date and in which order it writes day and month; without them, or when the page has none of
-    them, the visible date wins over meta tags that disagree with it.
+    them, the visible date wins over meta tags that disagree with it. A date that can't be true
+    (before 1990, more than a day after fetched_at, default now, or an impossible offset) is
+    dropped with a note. A page nested deeper than the parsers can follow is refused
+    (PageTooDeep) before any parser sees it.
     """
     html, verbatim = read_page(raw, content_type) if isinstance(raw, bytes) else (compose(raw), False)
     if not _HTML.search(html[:20000]):
         raise NotAnArticle("not HTML")
+    depth = check_nesting(raw if verbatim else html)
     # The parser reads UTF-8; bytes that already are the text spare it encoding the text again.
     tree = LexborHTMLParser(raw if verbatim else html)
     if tree.body is None:
@@ -65,7 +74,12 @@ def parse_page(
         raise NotAnArticle("no title")
     section = _first_text(tree, selectors.section) or metadata.section
     # Read before the boxes go: the date line often sits in a toolbar that remove_noise drops.
-    published = _published(tree, metadata, selectors.date, selectors.dates, day_first, timezone)
+    notes: list[str] = []
+    stated_canonical = metadata.meta.get("canonical") or metadata.meta.get("og:url")
+    if stated_canonical and metadata.canonical_url is None:
+        notes.append(f"canonical address '{stated_canonical[:80]}' unreadable, ignored")
+    dates = _DateRules(day_first, timezone, fetched_at or datetime.now(fixed_zone.utc), notes)
+    published = _published(tree, metadata, selectors.date, selectors.dates, dates)
     player = has_player(tree)
     visible_bylines = _visible_bylines(tree, selectors.author)
     root = tree.css_first(selectors.body) if selectors.body else None
@@ -89,7 +103,8 @@ def parse_page(
         marked_lead = choose_lead(marked_leads(tree, title), metadata.description)
         captions = take_captions(tree.body, url, selectors.captions, title)
         set_apart, teasers, text_root = _SetApart(tree.body), teaser_lines(tree.body), tree.body
-        blocks = generic_paragraphs(tree.html or "", url)
+        # Past lxml's depth trafilatura would silently lose the deep text and all after it.
+        blocks = paragraphs(tree.body) if depth > LXML_MAX_NESTING else generic_paragraphs(tree.html or "", url)
         lead, blocks = _split_lead(blocks, marked_lead, metadata.description)
         extractor = "generic"
     body, printed = _clean_blocks(blocks, title, lead, captions, set_apart, teasers)
@@ -108,6 +123,9 @@ def parse_page(
         lead = ""
     if not body and kind not in _MEDIA_PAGES:
         raise NotAnArticle("no article text")
+    lead, body, text_truncated = cut_text(lead, body)
+    if text_truncated:
+        notes.append(f"text cut at {MAX_TEXT_CHARACTERS:,} characters")
     bylines = _bylines(metadata, visible_bylines.bylines, printed.bylines) or _info_line_bylines(tree)
     return Article(
         url=url,
@@ -124,6 +142,8 @@ def parse_page(
         syndicated_from=printed.syndicated_from or visible_bylines.syndicated_from,
         page_type=kind,
         published_precision=published.precision if published else None,
+        notes=tuple(notes),
+        text_truncated=text_truncated,
     )
 
 
@@ -157,7 +177,9 @@ def _generic_date_text(tree: LexborHTMLParser) -> str:
     for selector in (_DATE_CLASS, _INFO_CLASS):
         for node in tree.css(selector):
             text = normalise_text(node.text())
-            if 6 <= len(text) <= 80 and parse_date(text) is not None and not _in_chrome(node):
+            # A date with an impossible offset is still the page's date line: _DateRules notes it.
+            readable = parse_date(text) is not None or has_impossible_offset(text)
+            if 6 <= len(text) <= 80 and readable and not _in_chrome(node):
                 if not _UPDATED.search(text):
                     return text
                 updated = updated or text
@@ -176,36 +198,53 @@ def _in_chrome(node: LexborNode) -> bool:
     return False
 
 
+@dataclass(frozen=True, slots=True)
+class _DateRules:
+    """How a page's dates are read and which can be true; notes collects the ones dropped."""
+
+    day_first: bool
+    timezone: str
+    fetched_at: datetime
+    notes: list[str]
+
+    def read(self, text: str | None, day_first: bool | None = None) -> DateReading | None:
+        if not text:
+            return None
+        first = self.day_first if day_first is None else day_first
+        reading, note = plausible(text, read_date(text, day_first=first, timezone=self.timezone), self.fetched_at)
+        if note is not None:
+            self.notes.append(note)
+        return reading
+
+
 def _published(
     tree: LexborHTMLParser,
     metadata: PageMetadata,
     date_selector: str | None,
     sources: tuple[DateSource, ...],
-    day_first: bool,
-    timezone: str,
+    dates: _DateRules,
 ) -> DateReading | None:
     """The publication date: the declared sources in their order, else meta and the visible date,
-    the visible one winning when they disagree."""
-    declared = reconcile_dates([_declared_reading(tree, source, timezone) for source in sources], timezone)
+    the visible one winning when they disagree. Dates that can't be true are left out first."""
+    timezone = dates.timezone
+    declared = reconcile_dates([_declared_reading(tree, source, dates) for source in sources], timezone)
     if declared is not None:
         return declared
     meta_text = metadata.published
-    meta = None
-    if meta_text:
-        # A .NET en-US timestamp ("9/11/2021 3:29:47 PM") is month first whatever the site writes on screen.
-        meta = read_date(meta_text, day_first=day_first and not US_CLOCK.search(meta_text), timezone=timezone)
+    # A .NET en-US timestamp ("9/11/2021 3:29:47 PM") is month first whatever the site writes on screen.
+    meta = dates.read(meta_text, dates.day_first and not US_CLOCK.search(meta_text)) if meta_text else None
     visible_text = _first_text(tree, date_selector) or _generic_date_text(tree)
-    visible = read_date(visible_text, day_first=day_first, timezone=timezone) if visible_text else None
+    visible = dates.read(visible_text)
     if meta is not None and visible is not None and not same_minute(meta, visible, timezone):
         return reconcile_dates([visible, meta], timezone)
     return reconcile_dates([meta, visible], timezone)
 
 
-def _declared_reading(tree: LexborHTMLParser, source: DateSource, timezone: str) -> DateReading | None:
+def _declared_reading(tree: LexborHTMLParser, source: DateSource, dates: _DateRules) -> DateReading | None:
     """The first date the source's elements give, read in its day/month order."""
     for node in tree.css(source.selector):
         value = node.attributes.get(source.attribute) if source.attribute else node.text()
-        reading = read_date(normalise_text(value or ""), day_first=source.day_first, timezone=timezone)
+        reading = dates.read(normalise_text(value or ""), source.day_first)
         if reading is not None:
             return reading
     return None
@@ -445,15 +484,18 @@ def _linked_data(script: str) -> tuple[dict, set[str]]:
     broken JSON is skipped, not fatal."""
     try:
         document = json.loads(script, strict=False)
-    except ValueError:
+        items = _json_items(document)
+    except (ValueError, RecursionError):
+        # RecursionError: JSON nested deeper than Python's stack, which no real page needs.
         return {}, set()
     declared: set[str] = set()
-    for item in _json_items(document):
+    for item in items:
         kinds = item.get("@type")
-        kinds = set(kinds) if isinstance(kinds, list) else {kinds}
+        # Only strings name a type; an object or a number in @type names nothing.
+        kinds = {kind for kind in (kinds if isinstance(kinds, list) else [kinds]) if isinstance(kind, str)}
         if kinds & _ARTICLE_TYPES:
             return item, set()
-        declared |= {kind for kind in kinds if isinstance(kind, str)}
+        declared |= kinds
     return {}, declared
 
 

@@ -64,6 +64,8 @@ class Article:
     section: str | None
     captions: tuple[Caption, ...] = ()
     extractor: str = "selectors"  # "selectors" or "generic": which path produced the body
+    notes: tuple[str, ...] = ()  # what parse dropped or cut: an impossible date, text over the limit
+    text_truncated: bool = False  # the text was longer than the limit per article and was cut
     bylines: tuple[Byline, ...] = ()  # every credit with its role; authors are the text and unroled ones
     syndicated_from: str | None = None  # "Vietnamnet" of a closing "Theo Vietnamnet"
     page_type: str = "article"  # article, video, photo or live

@@ -78,6 +78,9 @@ def decode_page(raw: bytes, content_type: str | None) -> str:
 
 def read_page(raw: bytes, content_type: str | None) -> tuple[str, bool]:
     """(decode_page's text, whether the bytes are exactly that text in UTF-8)."""
+    wide = _wide_encoding(raw)
+    if wide is not None:
+        return compose(raw.decode(wide, errors="replace").removeprefix("\ufeff")), False
     try:
         # Legacy-codec text that happens to be valid UTF-8 is vanishingly rare, so valid UTF-8
         # wins over any declaration: servers often send a stale charset header.
@@ -90,6 +93,19 @@ def read_page(raw: bytes, content_type: str | None) -> tuple[str, bool]:
     if _is_composed(raw) or unicodedata.is_normalized("NFC", text):
         return text, True
     return unicodedata.normalize("NFC", text), False
+
+
+# A byte-order mark says the encoding whatever a header claims (as browsers read it). UTF-32's
+# little-endian mark starts with UTF-16's, so it is looked for first.
+_BYTE_ORDER_MARKS = (
+    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def _wide_encoding(raw: bytes) -> str | None:
+    """utf-16 or utf-32 when the page starts with that encoding's byte-order mark."""
+    return next((encoding for mark, encoding in _BYTE_ORDER_MARKS if raw.startswith(mark)), None)
 
 
 _ASCII = bytes(range(0x80))

@@ -55,6 +55,7 @@ class ParsedArticle:
 class ParseFailure:
     page_id: str
     reason: str
+    error_class: str = "NotAnArticle"  # NotAnArticle, PageTooDeep, or the exception's class
 
 
 _PENDING_PAGES = """
@@ -208,6 +209,34 @@ def dequeue_pages(
     connection.execute(f"DELETE FROM parse_queue WHERE {window}", parameters)
 
 
+def queued_keys(
+    connection: duckdb.DuckDBPyConnection, after: PageKey | None = None, through: PageKey | None = None
+) -> list[PageKey]:
+    """The keys of the queued pages after `after` through `through`, in parse order."""
+    window, parameters = _window(after, through)
+    return [
+        (landing_file, url)
+        for landing_file, url in connection.execute(
+            f"SELECT landing_file, url FROM parse_queue WHERE {window} ORDER BY landing_file, url", parameters
+        ).fetchall()
+    ]
+
+
+def record_fatal_pages(
+    connection: duckdb.DuckDBPyConnection, after: PageKey | None = None, through: PageKey | None = None
+) -> int:
+    """Record the queued pages after `after` through `through` as failures whose parse killed its process."""
+    window, parameters = _window(after, through)
+    page_ids = [
+        page_id
+        for (page_id,) in connection.execute(f"SELECT page_id FROM parse_queue WHERE {window}", parameters).fetchall()
+    ]
+    reason = "parsing this page killed its process (a crash in C code, or out of memory)"
+    store_articles(connection, [], [ParseFailure(page_id, reason, "ProcessDied") for page_id in page_ids])
+    dequeue_pages(connection, after, through)
+    return len(page_ids)
+
+
 def _pages_of_file(landing_file: str, rows: list[tuple]) -> Iterator[PageToParse]:
     """The pending pages of one landing file with their bodies, in file order, reading the file once.
 
@@ -264,6 +293,8 @@ _ARTICLE_SCHEMA = pa.schema(
         ("word_count", pa.int32()),
         ("content_sha256", pa.string()),
         ("extractor", pa.string()),
+        ("parse_notes", pa.list_(pa.string())),
+        ("text_truncated", pa.bool_()),
         ("page_type", pa.string()),
         ("published_precision", pa.string()),
         ("bylines", pa.list_(pa.struct([("name", pa.string()), ("role", pa.string()), ("outlet", pa.string())]))),
@@ -282,7 +313,7 @@ _CAPTION_SCHEMA = pa.schema(
     ]
 )
 
-_FAILURE_SCHEMA = pa.schema([("page_id", pa.string()), ("reason", pa.string())])
+_FAILURE_SCHEMA = pa.schema([("page_id", pa.string()), ("reason", pa.string()), ("error_class", pa.string())])
 
 
 def _article_table(parsed: Sequence[ParsedArticle]) -> pa.Table:
@@ -305,6 +336,8 @@ def _article_table(parsed: Sequence[ParsedArticle]) -> pa.Table:
             "word_count": [item.word_count for item in parsed],
             "content_sha256": [item.content_sha256 for item in parsed],
             "extractor": [item.article.extractor for item in parsed],
+            "parse_notes": [list(item.article.notes) or None for item in parsed],
+            "text_truncated": [item.article.text_truncated for item in parsed],
             "page_type": [item.article.page_type for item in parsed],
             "published_precision": [item.article.published_precision for item in parsed],
             "bylines": [
@@ -339,7 +372,11 @@ def store_articles(
 ) -> int:
     """Upsert articles with their captions and record parse failures, in one transaction; returns articles written."""
     failure_table = pa.table(
-        {"page_id": [item.page_id for item in failures], "reason": [item.reason for item in failures]},
+        {
+            "page_id": [item.page_id for item in failures],
+            "reason": [item.reason for item in failures],
+            "error_class": [item.error_class for item in failures],
+        },
         schema=_FAILURE_SCHEMA,
     )
     connection.register("incoming_articles", _article_table(parsed))
@@ -400,12 +437,14 @@ def _upsert_articles(connection: duckdb.DuckDBPyConnection) -> int:
         """
         INSERT INTO articles (article_id, site, url, canonical_url, page_id, title, lead, body,
             published_at, authors, section, word_count, content_sha256, duplicate_of, extractor,
-            first_seen_at, last_seen_at, parsed_at, page_type, published_precision, bylines, syndicated_from)
+            first_seen_at, last_seen_at, parsed_at, parse_notes, text_truncated, page_type, published_precision,
+            bylines, syndicated_from)
         SELECT staged.article_id, incoming.site, incoming.url, incoming.canonical_url,
                incoming.page_id, incoming.title, incoming.lead,
                array_to_string(incoming.paragraphs, '\n\n'), incoming.published_at,
                incoming.authors, incoming.section, incoming.word_count, incoming.content_sha256,
                NULL, incoming.extractor, staged.first_seen_at, incoming.fetched_at, now(),
+               incoming.parse_notes, incoming.text_truncated,
                incoming.page_type, incoming.published_precision, incoming.bylines, incoming.syndicated_from
         FROM staged_articles staged JOIN incoming_articles incoming USING (ordinal)
         ON CONFLICT (article_id) DO UPDATE SET
@@ -425,6 +464,8 @@ def _upsert_articles(connection: duckdb.DuckDBPyConnection) -> int:
             first_seen_at = least(articles.first_seen_at, excluded.first_seen_at),
             last_seen_at = greatest(articles.last_seen_at, excluded.last_seen_at),
             parsed_at = excluded.parsed_at,
+            parse_notes = excluded.parse_notes,
+            text_truncated = excluded.text_truncated,
             page_type = excluded.page_type,
             published_precision = excluded.published_precision,
             bylines = excluded.bylines,
@@ -460,10 +501,10 @@ def _upsert_articles(connection: duckdb.DuckDBPyConnection) -> int:
 def _record_failures(connection: duckdb.DuckDBPyConnection) -> None:
     connection.execute(
         """
-        INSERT OR REPLACE INTO parse_failures (page_id, run_id, site, url, reason, failed_at)
+        INSERT OR REPLACE INTO parse_failures (page_id, run_id, site, url, reason, failed_at, error_class)
         SELECT DISTINCT ON (incoming_failures.page_id)
                incoming_failures.page_id, pages.run_id, pages.site, pages.url,
-               incoming_failures.reason, now()
+               incoming_failures.reason, now(), incoming_failures.error_class
         FROM incoming_failures JOIN pages USING (page_id)
         """
     )

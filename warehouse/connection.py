@@ -119,6 +119,18 @@ def load_full_text_search(connection: duckdb.DuckDBPyConnection) -> None:
     connection.execute("LOAD fts")
 
 
+def lock_down(connection: duckdb.DuckDBPyConnection) -> None:
+    """Forbid the session every file access beyond the database it has open, for good.
+
+    A read-only database still lets a query write files (COPY … TO, EXPORT DATABASE) or
+    attach others; with external access off none of that works, and with the configuration
+    locked no query can switch it back on. Extensions are loaded before, as they are files too.
+    """
+    # Once off, external access can't be switched on again while the database is open.
+    connection.execute("SET enable_external_access = false")
+    connection.execute("SET lock_configuration = true")
+
+
 @contextmanager
 def transaction(connection: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
     """Run the block in one transaction: committed at the end, rolled back on any exception."""

@@ -186,8 +186,22 @@ def _bodies(
                 """
             ).fetchall()
         # The body column joins paragraphs with blank lines.
-        texts = [comparison_text(body.split("\n\n"), captions) for _, body, captions in rows]
+        texts = [_comparison_text(connection, article_id, body, captions) for article_id, body, captions in rows]
         yield [row[0] for row in rows], word_hashes(texts)
+
+
+def _comparison_text(connection: duckdb.DuckDBPyConnection, article_id: str, body: str, captions: list[str]) -> str:
+    """The article's comparison text; one that can't be made is recorded and compares as empty."""
+    try:
+        return comparison_text(body.split("\n\n"), captions)
+    except (Exception, RecursionError, MemoryError) as error:
+        # An empty text is not comparable: the article is simply never anyone's near-duplicate.
+        message = " ".join(str(error).split())[:200] or type(error).__name__
+        connection.execute(
+            "INSERT OR REPLACE INTO article_failures VALUES (?, 'dedup', ?, ?, now())",
+            [article_id, type(error).__name__, message],
+        )
+        return ""
 
 
 def _index(connection: duckdb.DuckDBPyConnection, pending: Sequence[str]) -> pa.Table:

@@ -1,7 +1,10 @@
-"""task_failures: the failed tries of Airflow tasks, written by the DAGs' failure callback."""
+"""task_failures: the failed tries of Airflow tasks, written by the DAGs' failure callback;
+article_failures: the articles a stage after parse could not process."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import duckdb
@@ -43,3 +46,32 @@ def record_task_failure(
             log_url,
         ],
     )
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleFailure:
+    article_id: str
+    error_class: str  # the exception's class: TypeError, RecursionError, MemoryError, …
+    message: str  # one line
+
+
+def record_article_failures(
+    connection: duckdb.DuckDBPyConnection, stage: str, processed: Sequence[str], failures: Sequence[ArticleFailure]
+) -> None:
+    """Replace the stage's failures of the processed articles with the ones of this pass."""
+    connection.execute("BEGIN TRANSACTION")
+    try:
+        connection.execute(
+            "DELETE FROM article_failures WHERE stage = $stage AND list_contains($processed, article_id)",
+            {"stage": stage, "processed": list(processed)},
+        )
+        if failures:
+            connection.executemany(
+                "INSERT OR REPLACE INTO article_failures (article_id, stage, error_class, message, failed_at) "
+                "VALUES (?, ?, ?, ?, now())",
+                [[failure.article_id, stage, failure.error_class, failure.message] for failure in failures],
+            )
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise

@@ -25,6 +25,7 @@ import duckdb
 
 from warehouse import search
 from warehouse.browse_edition import write_browse_edition
+from warehouse.checks_holding import withhold_rows
 from warehouse.connection import connect
 from warehouse.search import build_search_index
 from warehouse.views import create_views
@@ -169,7 +170,13 @@ def publish(warehouse: Path, published: Path) -> Publication:
     if previous == digests:
         return Publication(published, "skipped", ())
     changed = tuple(name for name in digests if previous is None or previous.get(name) != digests[name])
-    refresh = previous is not None and previous.keys() == digests.keys() and not REBUILD_DIGESTS & set(changed)
+    refresh = (
+        previous is not None
+        and previous.keys() == digests.keys()
+        and not REBUILD_DIGESTS & set(changed)
+        # Rows released by the checks must come back: only a full copy holds them.
+        and "held_back" not in changed
+    )
     published.parent.mkdir(parents=True, exist_ok=True)
     temporary = published.with_name(f".{published.name}.tmp-{os.getpid()}")
     for leftover in (temporary, _write_ahead_log(temporary)):
@@ -180,6 +187,7 @@ def publish(warehouse: Path, published: Path) -> Publication:
         try:
             if refresh:
                 _refresh_tables(copy, warehouse, changed)
+            withhold_rows(copy)
             create_views(copy)
             if not refresh:
                 build_search_index(copy)
