@@ -121,7 +121,7 @@ def test_fact_without_its_parsed_value_fails_its_check(
 
 
 def test_fact_with_its_parsed_value_passes(warehouse: duckdb.DuckDBPyConnection) -> None:
-    plant_fact(warehouse, "ratio", value=98.0, denominator=98.0)
+    plant_fact(warehouse, "ratio", value=98.0, low=98.0, high=98.0, denominator=98.0)
     assert failed_checks(warehouse) == []
 
 

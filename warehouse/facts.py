@@ -20,6 +20,7 @@ import pyarrow as pa
 from transforms.records import Fact
 from warehouse.connection import transaction
 from warehouse.lookup import rows_of
+from warehouse.places import fill_places
 from warehouse.watermarks import advance_watermark, watermark
 
 STAGE = "facts"
@@ -32,6 +33,7 @@ class ArticleText:
     lead: str
     body: tuple[str, ...]  # paragraphs, indexed as facts.paragraph counts them
     captions: tuple[tuple[int, str], ...]  # (position, text)
+    province: str | None = None  # province of the site that published it, as its site file names it
 
 
 def articles_needing_facts(
@@ -71,9 +73,11 @@ def articles_needing_facts(
                 """
                 SELECT articles.article_id, articles.title, articles.lead, articles.body,
                        coalesce(list((captions.position, captions.text) ORDER BY captions.position)
-                                FILTER (WHERE captions.position IS NOT NULL), [])
+                                FILTER (WHERE captions.position IS NOT NULL), []),
+                       any_value(sources.province)
                 FROM facts_batch_articles AS articles
                 LEFT JOIN facts_batch_captions AS captions USING (article_id)
+                LEFT JOIN sources ON sources.site = articles.site
                 GROUP BY articles.article_id, articles.title, articles.lead, articles.body
                 ORDER BY articles.article_id
                 """
@@ -85,8 +89,9 @@ def articles_needing_facts(
                 lead=lead,
                 body=tuple(body.split("\n\n")) if body else (),
                 captions=tuple((position, text) for position, text in captions),
+                province=province,
             )
-            for article_id, title, lead, body, captions in rows
+            for article_id, title, lead, body, captions, province in rows
         ]
         last_article_id = pending[-1]
 
@@ -131,39 +136,27 @@ def mark_facts_stale(
     return marked
 
 
-_FACT_SCHEMA = pa.schema(
-    [
-        ("ordinal", pa.int64()),
-        ("article_id", pa.string()),
-        ("kind", pa.string()),
-        ("value", pa.float64()),
-        ("denominator", pa.float64()),
-        ("unit", pa.string()),
-        ("per_unit", pa.string()),
-        ("subject", pa.string()),
-        ("period", pa.string()),
-        ("place", pa.string()),
-        ("text", pa.string()),
-        ("sentence", pa.string()),
-        ("source", pa.string()),
-        ("paragraph", pa.int32()),
-        ("start_offset", pa.int32()),
-        ("end_offset", pa.int32()),
-        ("doc_number", pa.string()),
-        ("doc_type", pa.string()),
-        ("issued_on", pa.date32()),
-        ("name", pa.string()),
-        ("role", pa.string()),
-    ]
+# Stored columns of a fact, in the order of the facts table after fact_id and article_id, with
+# the Fact attribute each is read from and its Arrow type.
+_FACT_COLUMNS: tuple[tuple[str, str, pa.DataType], ...] = (
+    ("kind", "kind", pa.string()), ("value", "value", pa.float64()), ("denominator", "denominator", pa.float64()),
+    ("unit", "unit", pa.string()), ("per_unit", "per_unit", pa.string()), ("subject", "subject", pa.string()),
+    ("text", "text", pa.string()), ("sentence", "sentence", pa.string()), ("source", "source", pa.string()),
+    ("paragraph", "paragraph", pa.int32()), ("start_offset", "start", pa.int32()), ("end_offset", "end", pa.int32()),
+    ("doc_number", "doc_number", pa.string()), ("doc_type", "doc_type", pa.string()),
+    ("issued_on", "issued_on", pa.date32()), ("name", "name", pa.string()), ("role", "role", pa.string()),
+    ("low", "low", pa.float64()), ("high", "high", pa.float64()), ("qualifier", "qualifier", pa.string()),
+    ("measure", "measure", pa.string()), ("direction", "direction", pa.string()), ("status", "status", pa.string()),
+    ("period_start", "period_start", pa.date32()), ("period_end", "period_end", pa.date32()),
+    ("compared_to_start", "compared_to_start", pa.date32()), ("compared_to_end", "compared_to_end", pa.date32()),
+    ("place_name", "place_name", pa.string()), ("place_code", "place_code", pa.string()),
+    ("place_level", "place_level", pa.string()), ("doc_key", "doc_key", pa.string()),
+    ("issuer", "issuer", pa.string()), ("organisation", "organisation", pa.string()),
 )
-
-_FACT_FIELDS = {
-    "kind": "kind", "value": "value", "denominator": "denominator", "unit": "unit",
-    "per_unit": "per_unit", "subject": "subject", "period": "period", "place": "place",
-    "text": "text", "sentence": "sentence", "source": "source", "paragraph": "paragraph",
-    "start_offset": "start", "end_offset": "end", "doc_number": "doc_number",
-    "doc_type": "doc_type", "issued_on": "issued_on", "name": "name", "role": "role",
-}
+_FACT_SCHEMA = pa.schema(
+    [("ordinal", pa.int64()), ("article_id", pa.string())] + [(column, kind) for column, _, kind in _FACT_COLUMNS]
+)
+_STORED = ", ".join(column for column, _, _ in _FACT_COLUMNS)
 
 
 def _fact_table(facts_by_article: Mapping[str, Sequence[Fact]]) -> pa.Table:
@@ -172,7 +165,7 @@ def _fact_table(facts_by_article: Mapping[str, Sequence[Fact]]) -> pa.Table:
         "ordinal": list(range(len(pairs))),
         "article_id": [article_id for article_id, _ in pairs],
     }
-    for column, attribute in _FACT_FIELDS.items():
+    for column, attribute, _ in _FACT_COLUMNS:
         columns[column] = [getattr(fact, attribute) for _, fact in pairs]
     return pa.table(columns, schema=_FACT_SCHEMA)
 
@@ -190,16 +183,15 @@ def store_facts(
     )
     try:
         with transaction(connection):
+            fill_places(connection)
             connection.execute(
                 "DELETE FROM facts WHERE article_id IN (SELECT article_id FROM incoming_extractions)"
             )
             # Two facts of one kind at the same place are one fact; the first found is kept.
             written = connection.execute(
-                """
-                INSERT INTO facts
-                SELECT DISTINCT ON (fact_id) fact_id, article_id, kind, value, denominator, unit,
-                       per_unit, subject, period, place, text, sentence, source, paragraph,
-                       start_offset, end_offset, doc_number, doc_type, issued_on, name, role, $version
+                f"""
+                INSERT INTO facts (fact_id, article_id, {_STORED}, extractor_version)
+                SELECT DISTINCT ON (fact_id) fact_id, article_id, {_STORED}, $version
                 FROM (
                     SELECT substr(sha256(concat_ws(chr(10), article_id, source,
                                coalesce(CAST(paragraph AS VARCHAR), ''), start_offset, end_offset, kind)),
