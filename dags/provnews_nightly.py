@@ -13,7 +13,8 @@ duplicates, extract facts, run the data-quality checks, publish
   run is not green.
 * **transform** — load, parse, dedup, facts. Every task that opens the warehouse waits for the
   one-slot pool `provnews_warehouse` (DuckDB has a single writer) and has a timeout.
-* **release** — checks, publish, report. A failed check stops publish; the report is still
+* **release** — checks, publish, report. A check holds back the rows it finds and the rest is
+  published; only a check showing the warehouse broken stops publish. The report is still
   written. Publish updates the `provnews.*` assets only when the published tables changed, with
   the counts (new articles, facts, sites) in the events' extra; a publish with nothing to do
   shows *skipped*.
@@ -184,7 +185,10 @@ def facts(**context: object) -> dict:
 
 
 @task(
-    doc_md="Data-quality checks; a failure stops publish.",
+    doc_md=(
+        "Data-quality checks: the rows a check finds are held back from publish and the rest is "
+        "published; only a check showing the warehouse itself broken fails here and stops publish."
+    ),
     pool=WAREHOUSE_POOL,
     execution_timeout=WAREHOUSE_TASK_TIMEOUT,
 )

@@ -113,7 +113,10 @@ def facts() -> dict:
 
 @task.run_if(chosen("checks"))
 @task(
-    doc_md="Data-quality checks; a failure stops publish.",
+    doc_md=(
+        "Data-quality checks: the rows a check finds are held back from publish and the rest is "
+        "published; only a check showing the warehouse itself broken fails here and stops publish."
+    ),
     pool=WAREHOUSE_POOL,
     execution_timeout=WAREHOUSE_TASK_TIMEOUT,
     trigger_rule=TriggerRule.NONE_FAILED,
