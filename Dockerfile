@@ -4,10 +4,11 @@ FROM apache/airflow:3.3.2-python3.11
 USER airflow
 WORKDIR /opt/provnews
 
-# The lock is the exact set the tests ran with (Airflow included, at the image's own version),
-# so the image holds no dependency that CI never saw.
-COPY --chown=airflow:0 requirements.lock ./
-RUN pip install --no-cache-dir -r requirements.lock
+# The runtime lock: the set the tests ran with (Airflow included, at the image's own version)
+# less the test and browser tooling (`make lock-runtime`), so the image holds no dependency
+# that CI never saw and none it does not run.
+COPY --chown=airflow:0 requirements-runtime.lock ./
+RUN pip install --no-cache-dir -r requirements-runtime.lock
 
 COPY --chown=airflow:0 pyproject.toml ./
 COPY --chown=airflow:0 provnews ./provnews

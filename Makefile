@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 UV_VERSION := 0.13.9
 
-.PHONY: install run test test-fast bench bench-extraction airflow airflow-stop browser lock clean dictionary browse
+.PHONY: install run test test-fast bench bench-extraction bench-scale airflow airflow-stop browser postgres lock lock-runtime clean dictionary browse
 
 install: $(INSTALLED)
 
@@ -26,7 +26,11 @@ run: install
 browser:
 	bash ops/install-browser.sh
 
-test: install browser
+# Debian's PostgreSQL for the production-shape test (tests/test_production_shape.py).
+postgres:
+	bash ops/install-postgres.sh
+
+test: install browser postgres
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 test-fast: install
@@ -37,6 +41,11 @@ bench: install
 
 bench-extraction: install
 	$(BIN)/python -m bench.extraction
+
+# An ordinary night of 1,000 new pages on corpora of 20,000 and 100,000 articles, stage by stage
+# (too long for `make bench`); the corpora are built once into data/bench-scale and reused.
+bench-scale: install
+	$(BIN)/python -m bench.scale
 
 # The browse view (Datasette) of the published warehouse on http://127.0.0.1:8001 after `make run`.
 browse: install
@@ -55,6 +64,18 @@ airflow-stop:
 # Re-resolve requirements.lock from requirements.in (needs the package index).
 lock: install
 	$(BIN)/uv pip compile --quiet --python $(BIN)/python requirements.in -o requirements.lock
+	$(MAKE) lock-runtime
+
+# The image's lock: requirements.in less the test tooling, at the versions of requirements.lock;
+# AIRFLOW_CONSTRAINTS=<file or URL> adds Airflow's constraints for the release, e.g.
+# https://raw.githubusercontent.com/apache/airflow/constraints-3.3.2/constraints-3.11.txt
+TEST_TOOLING := pytest playwright check-jsonschema
+lock-runtime: install
+	grep -v -E '^($(subst $(eval) ,|,$(TEST_TOOLING)))==' requirements.in > .requirements-runtime.tmp
+	$(BIN)/uv pip compile --quiet --python $(BIN)/python .requirements-runtime.tmp \
+		--constraint requirements.lock $(if $(AIRFLOW_CONSTRAINTS),--constraint $(AIRFLOW_CONSTRAINTS)) \
+		--no-header -o requirements-runtime.lock
+	rm -f .requirements-runtime.tmp
 
 clean:
 	rm -rf $(VENV) data

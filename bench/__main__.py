@@ -401,6 +401,17 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def _scale_section(report: Path) -> str:
+    """The section `make bench-scale` wrote into the report, kept when `make bench` rewrites it."""
+    from bench.scale import BEGIN_MARKER, END_MARKER
+
+    text = report.read_text(encoding="utf-8") if report.exists() else ""
+    if BEGIN_MARKER not in text or END_MARKER not in text:
+        return ""
+    section = text[text.index(BEGIN_MARKER) : text.index(END_MARKER) + len(END_MARKER)]
+    return f"\n{section}\n"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     names = [benchmark.name for benchmark in BENCHMARKS]
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
@@ -434,7 +445,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"all benchmarks: {total:.0f} s   target ≤ {TIME_BUDGET_SECONDS:.0f} s   {within}")
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(report_markdown(outcomes, machine(), when, total), encoding="utf-8")
+        output.write_text(report_markdown(outcomes, machine(), when, total) + _scale_section(output), encoding="utf-8")
         print(f"written {output}")
     return 0
 

@@ -41,6 +41,8 @@ COPY_WINDOW = 500
 FIRST_ARTICLE_ID = 3_000_000
 VIETNAM = timezone(timedelta(hours=7))
 FIRST_PUBLISHED = datetime(2025, 1, 1, 6, 0, tzinfo=VIETNAM)
+# Publication times of consecutive original stories (copies follow their original by 3 hours).
+MINUTES_APART = 37
 SECTIONS = {"chinh-tri": "Chính trị", "kinh-te": "Kinh tế", "xa-hoi": "Xã hội", "van-hoa": "Văn hóa"}
 
 PLACES = (
@@ -149,7 +151,8 @@ class PageGenerator:
     """Stories and pages for one seed.
 
     page_bytes is the size every rendered page is padded to (0: no padding); text_characters
-    bounds the article text; chrome=False leaves out the styles, scripts, menus and boxes.
+    bounds the article text; chrome=False leaves out the styles, scripts, menus and boxes;
+    minutes_apart spaces the stories' publication times.
     """
 
     def __init__(
@@ -158,11 +161,13 @@ class PageGenerator:
         page_bytes: int = PAGE_BYTES,
         text_characters: tuple[int, int] = TEXT_CHARACTERS,
         chrome: bool = True,
+        minutes_apart: int = MINUTES_APART,
     ) -> None:
         self.seed = seed
         self.page_bytes = page_bytes
         self.text_characters = text_characters
         self.chrome = chrome
+        self.minutes_apart = minutes_apart
 
     def stories(self, count: int, start: int = 0) -> Iterator[Story]:
         """Stories start … start+count-1, one at a time."""
@@ -259,7 +264,7 @@ class PageGenerator:
             body=tuple(body),
             headings=frozenset(headings),
             captions=captions,
-            published_at=FIRST_PUBLISHED + timedelta(minutes=37 * number),
+            published_at=FIRST_PUBLISHED + timedelta(minutes=self.minutes_apart * number),
             authors=(_person(rng),),
             section=rng.choice(tuple(SECTIONS)),
             copy_of=None,

@@ -2,16 +2,22 @@
 ### provnews_reprocess
 
 Re-run part of the pipeline from what is already landed, without crawling: parse → dedup →
-facts → checks → publish. Trigger it by hand with parameters:
+facts → checks → publish. Trigger it by hand ("Trigger" on this page) and choose:
 
-* **from_date**, **to_date** — only pages fetched on these days (inclusive; empty: all).
-* **sites** — only these sites (empty: all).
-* **stages** — which stages to run; the others show as *skipped*. Choosing `publish` also
-  runs `checks`: nothing is published unchecked.
+* **First day**, **Last day** — days in Vietnam (Asia/Ho_Chi_Minh) on which the pages were
+  fetched, both included; the landing folders `data/landing/<site>/<day>/` are named by the
+  same days. Empty: from the first, or to the last, landed day.
+* **Sites** — the sites whose pages to redo (empty: every site).
+* **Stages** — which stages to run; the others show as *skipped*. Choosing publish also runs
+  checks: nothing is published unchecked.
 
-Typical use: a parser or a site's selectors improved → run `parse, dedup, facts, checks,
-publish` for the affected site and days. Facts are re-extracted for every article, since
-extraction rules apply to the whole warehouse.
+An unknown site or stage, or a first day after the last day, is refused when you trigger. A
+run whose sites and days hold no landed page **fails** in parse, saying which days those sites
+do have, before facts or publish are touched.
+
+Typical use: a parser or a site's selectors improved → run every stage for the affected site
+and days. Facts are re-extracted for every article, since extraction rules apply to the whole
+warehouse.
 """
 
 from __future__ import annotations
@@ -22,10 +28,26 @@ import pendulum
 from airflow.sdk import Context, Param, TriggerRule, dag, task
 
 from provnews import settings
-from provnews.operations.alerts import on_task_failure, on_task_retry
-from provnews.operations.tasks import WAREHOUSE_POOL, published_assets
+from provnews.operations.alerts import on_run_failure, on_task_failure, on_task_retry
+from provnews.operations.tasks import (
+    WAREHOUSE_POOL,
+    WAREHOUSE_TASK_TIMEOUT,
+    announce_publication,
+    published_assets,
+    run_of,
+)
+from scrapers.site import load_sites
 
 STAGES = ["parse", "dedup", "facts", "checks", "publish"]
+STAGE_WORDS = {
+    "parse": "Parse the pages again",
+    "dedup": "Find duplicate stories again",
+    "facts": "Extract facts again (all articles)",
+    "checks": "Run the data-quality checks",
+    "publish": "Publish (runs the checks first)",
+}
+# The choices the form offers: every site file, the real sites and the mirror's.
+SITE_NAMES = sorted(load_sites())
 # Each task imports provnews.stages when it runs: the dag-processor re-parses this file
 # often, and the stages' imports (Scrapy, the extractors) would slow every parse.
 
@@ -42,15 +64,24 @@ def chosen(stage: str) -> Callable[[Context], bool]:
 
 # none_failed: a stage runs after skipped stages (not chosen) but never after a failed one.
 @task.run_if(chosen("parse"))
-@task(doc_md="Re-parse the pages in scope from their landing files.", pool=WAREHOUSE_POOL)
+@task(
+    doc_md=(
+        "Re-parse the pages in scope from their landing files; fails, saying which days the chosen sites "
+        "have, when the scope holds no landed page."
+    ),
+    pool=WAREHOUSE_POOL,
+    execution_timeout=WAREHOUSE_TASK_TIMEOUT,
+)
 def parse(params: dict | None = None) -> dict:
     from provnews import stages
 
+    stages.validate_scope(params["sites"] or None, params["from_date"] or None, params["to_date"] or None)
     return stages.parse(
         sites=params["sites"] or None,
         from_date=params["from_date"] or None,
         to_date=params["to_date"] or None,
         reparse=True,
+        require_pages=True,
     )
 
 
@@ -58,6 +89,7 @@ def parse(params: dict | None = None) -> dict:
 @task(
     doc_md="Link articles to earlier copies of the same story.",
     pool=WAREHOUSE_POOL,
+    execution_timeout=WAREHOUSE_TASK_TIMEOUT,
     trigger_rule=TriggerRule.NONE_FAILED,
 )
 def dedup() -> dict:
@@ -70,6 +102,7 @@ def dedup() -> dict:
 @task(
     doc_md="Re-extract the facts of every article.",
     pool=WAREHOUSE_POOL,
+    execution_timeout=WAREHOUSE_TASK_TIMEOUT,
     trigger_rule=TriggerRule.NONE_FAILED,
 )
 def facts() -> dict:
@@ -80,8 +113,12 @@ def facts() -> dict:
 
 @task.run_if(chosen("checks"))
 @task(
-    doc_md="Data-quality checks; a failure stops publish.",
+    doc_md=(
+        "Data-quality checks: the rows a check finds are held back from publish and the rest is "
+        "published; only a check showing the warehouse itself broken fails here and stops publish."
+    ),
     pool=WAREHOUSE_POOL,
+    execution_timeout=WAREHOUSE_TASK_TIMEOUT,
     trigger_rule=TriggerRule.NONE_FAILED,
 )
 def checks() -> dict:
@@ -92,15 +129,31 @@ def checks() -> dict:
 
 @task.run_if(chosen("publish"))
 @task(
-    doc_md="Copy the warehouse atomically to the published file; updates the provnews.* assets.",
+    doc_md=(
+        "Copy the warehouse atomically to the published file; updates the provnews.* assets (with counts) "
+        "only when the published tables changed, else shows skipped."
+    ),
     pool=WAREHOUSE_POOL,
+    execution_timeout=WAREHOUSE_TASK_TIMEOUT,
     trigger_rule=TriggerRule.NONE_FAILED,
     outlets=published_assets(),
 )
-def publish() -> dict:
+def publish(**context: object) -> dict:
     from provnews import stages
 
-    return stages.publish()
+    return announce_publication(stages.publish(), context)
+
+
+@task(
+    doc_md="Write the static HTML report of the published warehouse: the run's Report tab.",
+    pool=WAREHOUSE_POOL,
+    execution_timeout=WAREHOUSE_TASK_TIMEOUT,
+    trigger_rule=TriggerRule.NONE_FAILED,
+)
+def report(**context: object) -> str:
+    from provnews import stages
+
+    return stages.report(dag_run=run_of(context))
 
 
 @dag(
@@ -110,6 +163,7 @@ def publish() -> dict:
     catchup=False,
     doc_md=__doc__,
     tags=["provnews"],
+    on_failure_callback=on_run_failure,
     default_args={
         "owner": "provnews",
         "on_failure_callback": on_task_failure,
@@ -117,26 +171,48 @@ def publish() -> dict:
     },
     params={
         "from_date": Param(
-            None, type=["null", "string"], format="date", description="First fetch day (YYYY-MM-DD)."
+            None,
+            type=["null", "string"],
+            format="date",
+            title="First day (Vietnam time)",
+            description=(
+                "First day on which the pages were fetched, in Vietnam (Asia/Ho_Chi_Minh), like the "
+                "landing folders data/landing/<site>/<day>/. Empty: from the first landed day."
+            ),
         ),
         "to_date": Param(
-            None, type=["null", "string"], format="date", description="Last fetch day (YYYY-MM-DD)."
+            None,
+            type=["null", "string"],
+            format="date",
+            title="Last day (Vietnam time)",
+            description="Last fetch day, included, in Vietnam time. Empty: up to the last landed day.",
         ),
+        # May be null: the form sends null when no site is chosen, and marks a non-null field required.
         "sites": Param(
-            [], type="array", items={"type": "string"}, description="Site names; empty for all."
+            [],
+            type=["null", "array"],
+            items={"type": "string", "enum": SITE_NAMES},
+            examples=SITE_NAMES,
+            uniqueItems=True,
+            title="Sites",
+            description="Sites whose pages to redo; choose none for every site.",
         ),
         "stages": Param(
             STAGES,
             type="array",
             items={"type": "string", "enum": STAGES},
+            examples=STAGES,
+            values_display=STAGE_WORDS,
             uniqueItems=True,
             minItems=1,
-            description="Stages to run, in pipeline order whatever the order given.",
+            title="Stages",
+            description="Stages to run; they run in pipeline order whatever the order chosen.",
         ),
     },
 )
 def provnews_reprocess() -> None:
-    parse() >> dedup() >> facts() >> checks() >> publish()
+    published = publish()
+    parse() >> dedup() >> facts() >> checks() >> published >> report()
 
 
 provnews_reprocess()

@@ -21,24 +21,10 @@ import yaml
 
 ARTICLES_DIR = Path(__file__).resolve().parent / "articles"
 
-# site → section slug → section name, as the imitated outlets label them.
+# site → section slug → section name, as the imitated outlets label them (mirror/sites.yaml).
 SECTIONS: dict[str, dict[str, str]] = {
-    "mirror-baoquangninh": {
-        "chinh-tri": "Chính trị",
-        "kinh-te": "Kinh tế",
-        "xa-hoi": "Xã hội",
-        "van-hoa": "Văn hóa",
-    },
-    "mirror-quangninh-gov": {
-        "1": "Tin tức sự kiện",
-        "2": "Chỉ đạo điều hành",
-        "3": "Kinh tế - Xã hội",
-    },
-    "mirror-tuoitrethudo": {
-        "muon-mat-cuoc-song": "Muôn mặt cuộc sống",
-        "kinh-te": "Kinh tế",
-        "xa-hoi": "Xã hội",
-    },
+    site: {str(slug): name for slug, name in config["sections"].items()}
+    for site, config in yaml.safe_load((Path(__file__).resolve().parent / "sites.yaml").read_text(encoding="utf-8")).items()
 }
 
 _REQUIRED = {

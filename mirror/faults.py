@@ -15,13 +15,17 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from http.server import BaseHTTPRequestHandler
 
-from mirror import render_baoquangninh, render_feeds
+from mirror import render_feeds
 from mirror.hostile import HOSTILE_PAGES
 from mirror.chrome import HTML, XML, Page, SiteView, escape, make_page
 from mirror.content import MirrorArticle
+from mirror.markup import SiteMarkup, load_markup, mirror_sites
 
 SITE = "mirror-faulty"
 SECTIONS = {"tin-tuc": "Tin tức"}
+# The fault site borrows the markup and outlet of mirror-baoquangninh for its good articles.
+BORROWED_SITE = "mirror-baoquangninh"
+REPUBLISHED_SITES = ("mirror-baoquangninh", "mirror-quangninh-gov", "mirror-tuoitrethudo")
 CATEGORY_PATH = "/tin-tuc"
 GZIP_SITEMAP_PATH = "/sitemap.xml.gz"
 ENCODED_SITEMAP_PATH = "/sitemap-news.xml"
@@ -48,9 +52,11 @@ Fault = Callable[[BaseHTTPRequestHandler, FaultSettings], None]
 
 
 def good_articles(articles: list[MirrorArticle]) -> tuple[MirrorArticle, ...]:
-    """The newest article of each content site, republished on mirror-faulty, newest first."""
+    """The newest article of each of the three first content sites, republished on mirror-faulty, newest first."""
     newest: dict[str, MirrorArticle] = {}
     for article in articles:
+        if article.site not in REPUBLISHED_SITES:
+            continue
         if article.site not in newest or article.published_at > newest[article.site].published_at:
             newest[article.site] = article
     copies = [replace(article, site=SITE, section="tin-tuc", syndicated_from=None) for article in newest.values()]
@@ -244,8 +250,9 @@ FAULTS: dict[str, tuple[str, Fault]] = {
 }
 
 
-def _category(view: SiteView, faults: bool) -> str:
-    links = [(view.prefix + render_baoquangninh.article_path(a), a.title) for a in view.articles]
+def _category(markup: SiteMarkup, faults: bool) -> str:
+    view = markup.view
+    links = [(markup.url(a), a.title) for a in view.articles]
     if faults:
         links += [(view.prefix + path, label) for path, (label, _) in FAULTS.items() if path.endswith(".html")]
     items = "".join(f'<li><a href="{escape(href)}">{escape(label)}</a></li>\n' for href, label in links)
@@ -256,20 +263,26 @@ def _category(view: SiteView, faults: bool) -> str:
     )
 
 
+def view(origin: str, articles: list[MirrorArticle]) -> SiteView:
+    """The fault site with its good articles, newest first."""
+    good = sorted(good_articles(articles), key=lambda article: (article.published_at, article.id), reverse=True)
+    return SiteView(key=SITE, origin=origin, sections=SECTIONS, articles=tuple(good))
+
+
 def site_pages(view: SiteView, faults: bool) -> dict[str, Page]:
     """The site's well-behaved pages: good articles, category page and, outside fault mode, honest sitemaps."""
+    borrowed = mirror_sites()[BORROWED_SITE]
+    markup = SiteMarkup(view, load_markup(borrowed["markup"]), borrowed["publisher"], borrowed["footer"])
     pages = {
-        view.prefix + render_baoquangninh.article_path(article): make_page(
-            render_baoquangninh.article_page(view, article), last_modified=article.published_at
-        )
+        markup.url(article): make_page(markup.article_page(article), last_modified=article.published_at)
         for article in view.articles
     }
-    category = make_page(_category(view, faults), last_modified=view.newest)
+    category = make_page(_category(markup, faults), last_modified=view.newest)
     # The article chrome's menu links home and "Tin mới"; both show the one category.
-    for path in (CATEGORY_PATH, "/", "/" + render_baoquangninh.LATEST):
+    for path in (CATEGORY_PATH, "/", markup.listing_path(None, 1)):
         pages[view.prefix + path] = category
     if not faults:
-        plain = render_feeds.sitemap(view.articles, view, render_baoquangninh.article_path)
+        plain = render_feeds.sitemap(view.articles, view, markup.article_path)
         pages[view.prefix + ENCODED_SITEMAP_PATH] = plain
         pages[view.prefix + GZIP_SITEMAP_PATH] = make_page(
             _gzip(plain.body), "application/x-gzip", last_modified=plain.last_modified

@@ -8,7 +8,6 @@ from __future__ import annotations
 import sys
 import threading
 import unicodedata
-from collections.abc import Iterable
 from datetime import datetime, timezone
 from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -17,31 +16,33 @@ from types import TracebackType
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from mirror import faults as faulty_site
-from mirror import render_baoquangninh, render_feeds, render_quangninh_gov, render_tuoitrethudo
-from mirror.chrome import HTML, Page, SiteView, make_page
+from mirror import render_feeds
+from mirror.chrome import HTML, Page, make_page
 from mirror.content import SECTIONS, MirrorArticle, load_articles
 from mirror.faults import FaultSettings
+from mirror.markup import article_path, load_markup, mirror_sites, site_markup
 from provnews import settings
 
 # Planted traps, chosen among the seed articles so they exist whatever else is added.
 PRINT_ARTICLE = "mirror-baoquangninh--3213457"
 TRACKING_ARTICLE = "mirror-baoquangninh--3392517"
 NFD_ARTICLE = "mirror-tuoitrethudo--298314"
+PRIVATE_SITE = "mirror-tuoitrethudo"
+TRACKING_QUERY = "?utm_source=facebook&utm_medium=social&fbclid=IwAR0mirrorQuangNinh7xK2"
 DISALLOWED = ("/mirror-tuoitrethudo/private/",)
 TRACKING_PARAMETERS = frozenset({"fbclid", "gclid", "zarsrc", "_gl"})
 # A 1×1 transparent GIF answers every photo URL; nothing downstream looks at pixels.
 PIXEL = bytes.fromhex("47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b")
+
+
+def _article_path_of(markup_name: str):  # type: ignore[no-untyped-def]
+    markup = load_markup(markup_name)
+    return lambda article: article_path(markup, article)
+
+
 ARTICLE_PATHS = {
-    "mirror-baoquangninh": render_baoquangninh.article_path,
-    "mirror-quangninh-gov": render_quangninh_gov.article_path,
-    "mirror-tuoitrethudo": render_tuoitrethudo.article_path,
-    faulty_site.SITE: render_baoquangninh.article_path,
-}
-SITEMAPS = {
-    "mirror-baoquangninh": "/sitemap.xml",
-    "mirror-quangninh-gov": "/sitemap.xml",
-    "mirror-tuoitrethudo": "/sitemap.xml",
-    faulty_site.SITE: faulty_site.GZIP_SITEMAP_PATH,
+    **{site: _article_path_of(config["markup"]) for site, config in mirror_sites().items()},
+    faulty_site.SITE: _article_path_of(mirror_sites()[faulty_site.BORROWED_SITE]["markup"]),
 }
 
 
@@ -56,42 +57,40 @@ def request_key(target: str) -> str:
     return parts.path + ("?" + urlencode(sorted(kept)) if kept else "")
 
 
-def _view(site: str, origin: str, sections: dict[str, str], articles: Iterable[MirrorArticle]) -> SiteView:
-    ordered = sorted(articles, key=lambda article: (article.published_at, article.id), reverse=True)
-    return SiteView(key=site, origin=origin, sections=sections, articles=tuple(ordered))
-
-
 def build_pages(origin: str, articles: list[MirrorArticle], with_faults: bool) -> tuple[dict[str, Page], dict[str, str]]:
     """Every static page of the mirror by request key, and the absolute URLs of the planted traps."""
-    views = {site: _view(site, origin, sections, [a for a in articles if a.site == site]) for site, sections in SECTIONS.items()}
+    sites = {site: site_markup(site, origin, articles) for site in mirror_sites()}
     pages: dict[str, Page] = {}
-    pages.update(render_baoquangninh.render_site(views["mirror-baoquangninh"], PRINT_ARTICLE, TRACKING_ARTICLE))
-    pages.update(render_quangninh_gov.render_site(views["mirror-quangninh-gov"]))
-    pages.update(render_tuoitrethudo.render_site(views["mirror-tuoitrethudo"]))
-    faulty = _view(faulty_site.SITE, origin, faulty_site.SECTIONS, faulty_site.good_articles(articles))
-    pages.update(faulty_site.site_pages(faulty, with_faults))
-    pages["/robots.txt"] = render_feeds.robots(
-        DISALLOWED, [origin + "/" + site + path for site, path in SITEMAPS.items()]
-    )
+    for site in sites.values():
+        pages.update(site.pages(PRINT_ARTICLE, TRACKING_ARTICLE, TRACKING_QUERY))
+    pages.update(faulty_site.site_pages(faulty_site.view(origin, articles), with_faults))
+    sitemaps = [site.absolute(site.sitemap_path) for site in sites.values()]
+    sitemaps.append(origin + "/" + faulty_site.SITE + faulty_site.GZIP_SITEMAP_PATH)
+    pages["/robots.txt"] = render_feeds.robots(DISALLOWED, sitemaps)
 
     by_key = {article.key: article for article in articles}
-    planted: dict[str, str] = {"private": origin + "/mirror-tuoitrethudo" + render_tuoitrethudo.PRIVATE_PATH}
+    private = sites[PRIVATE_SITE]
+    planted: dict[str, str] = {"private": private.absolute(private.markup.private_path or "/")}
     if PRINT_ARTICLE in by_key:
-        article = by_key[PRINT_ARTICLE]
-        planted["print"] = origin + "/mirror-baoquangninh" + render_baoquangninh.print_path(article)
-        planted["print_of"] = origin + "/mirror-baoquangninh" + render_baoquangninh.article_path(article)
+        site = sites[by_key[PRINT_ARTICLE].site]
+        planted["print"] = origin + site.print_url(by_key[PRINT_ARTICLE])
+        planted["print_of"] = origin + site.url(by_key[PRINT_ARTICLE])
     if TRACKING_ARTICLE in by_key:
-        clean = origin + "/mirror-baoquangninh" + render_baoquangninh.article_path(by_key[TRACKING_ARTICLE])
-        planted["tracking"] = clean + render_baoquangninh.TRACKING_QUERY
+        clean = origin + sites[by_key[TRACKING_ARTICLE].site].url(by_key[TRACKING_ARTICLE])
+        planted["tracking"] = clean + TRACKING_QUERY
         planted["tracking_clean"] = clean
     if NFD_ARTICLE in by_key:
-        article = by_key[NFD_ARTICLE]
-        key = "/mirror-tuoitrethudo" + render_tuoitrethudo.article_path(article)
+        key = sites[by_key[NFD_ARTICLE].site].url(by_key[NFD_ARTICLE])
         # Decomposed diacritics render identically; only NFC normalisation downstream makes them match.
         decomposed = unicodedata.normalize("NFD", pages[key].body.decode("utf-8"))
         pages[key] = make_page(decomposed, HTML, pages[key].last_modified)
         planted["nfd"] = origin + key
     return pages, planted
+
+
+def _with_trailing_slash(key: str) -> str:
+    path, _, query = key.partition("?")
+    return path + "/" + ("?" + query if query else "") if not path.endswith("/") else key
 
 
 def not_modified(page: Page, if_none_match: str | None, if_modified_since: str | None) -> bool:
@@ -141,6 +140,11 @@ class MirrorHandler(BaseHTTPRequestHandler):
                 self._send(301, {"Location": key + "/", "Content-Length": "0"}, b"", send_body=False)
                 return
             page = self.server.pages.get(key) or self._photo(key)
+            slashed = _with_trailing_slash(key)
+            if page is None and slashed in self.server.pages:
+                # Like the CMSs whose addresses end in "/", the address without it is redirected.
+                self._send(301, {"Location": slashed, "Content-Length": "0"}, b"", send_body=False)
+                return
             if page is None:
                 self._not_found(send_body)
                 return

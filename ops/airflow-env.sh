@@ -8,11 +8,14 @@ export PROVNEWS_DATA="${PROVNEWS_DATA:-$PROJECT_ROOT/data}"
 export AIRFLOW_HOME="${AIRFLOW_HOME:-$PROVNEWS_DATA/airflow}"
 export PROVNEWS_AIRFLOW_PORT="${PROVNEWS_AIRFLOW_PORT:-8080}"
 export PROVNEWS_AIRFLOW_USER="${PROVNEWS_AIRFLOW_USER:-admin}"
+export PROVNEWS_MIRROR_PORT="${PROVNEWS_MIRROR_PORT:-8765}"
 
 export AIRFLOW__CORE__DAGS_FOLDER="$PROJECT_ROOT/dags"
 # The DAGs import provnews from the checkout, installed in the venv or not.
 export PYTHONPATH="$PROJECT_ROOT${PYTHONPATH:+:$PYTHONPATH}"
 export AIRFLOW__CORE__LOAD_EXAMPLES=False
+# Naive times are Vietnam's; the UI shows the browser's zone (Asia/Ho_Chi_Minh in Vietnam).
+export AIRFLOW__CORE__DEFAULT_TIMEZONE=Asia/Ho_Chi_Minh
 export AIRFLOW__CORE__EXECUTOR="${AIRFLOW__CORE__EXECUTOR:-LocalExecutor}"
 export AIRFLOW__CORE__AUTH_MANAGER=airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager
 export AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS="$PROVNEWS_AIRFLOW_USER:admin"

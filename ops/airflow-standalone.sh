@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # `make airflow`: a standalone Airflow (SQLite, LocalExecutor: scheduler, dag-processor,
-# triggerer, api-server) with the project's DAGs, UI on http://127.0.0.1:${PROVNEWS_AIRFLOW_PORT:-8080}.
+# triggerer, api-server) with the project's DAGs, UI on http://127.0.0.1:${PROVNEWS_AIRFLOW_PORT:-8080},
+# and the offline mirror the nightly DAG crawls, on 127.0.0.1:${PROVNEWS_MIRROR_PORT:-8765}
+# (unless PROVNEWS_TARGET=real, or something already answers there, e.g. `provnews serve-mirror`).
 # Runs in the background in its own session; the session's PID is in
 # $AIRFLOW_HOME/standalone.pid and all output in $AIRFLOW_HOME/standalone.log.
 #
@@ -50,7 +52,15 @@ start() {
     # off: with one machine the api-server reads task logs from disk. Their own session lets
     # stop reach them all; when one component exits, the session ends, so a half-running
     # Airflow never looks healthy.
+    export PROVNEWS_START_MIRROR=no
+    if [[ "${PROVNEWS_TARGET:-mirror}" != real ]] &&
+        ! curl --silent --max-time 2 --output /dev/null "http://127.0.0.1:$PROVNEWS_MIRROR_PORT/"; then
+        PROVNEWS_START_MIRROR=yes
+    fi
     setsid bash -c '
+        if [[ "$PROVNEWS_START_MIRROR" == yes ]]; then
+            provnews serve-mirror --port "$PROVNEWS_MIRROR_PORT" &
+        fi
         airflow scheduler --skip-serve-logs &
         airflow dag-processor &
         airflow triggerer --skip-serve-logs &
@@ -75,6 +85,9 @@ start() {
     done
     echo "airflow: $AIRFLOW__API__BASE_URL (pid $(cat "$PID_FILE"), user $PROVNEWS_AIRFLOW_USER," \
         "password in $AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE)"
+    if [[ "$PROVNEWS_START_MIRROR" == yes ]]; then
+        echo "mirror: http://127.0.0.1:$PROVNEWS_MIRROR_PORT/ (stopped by make airflow-stop)"
+    fi
 }
 
 stop() {

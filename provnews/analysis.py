@@ -22,10 +22,30 @@ GROUP BY s.site, s.province
 ORDER BY s.site
 """
 
-RUN_HEALTH = "SELECT * FROM v_run_health LIMIT 12"
+# `provnews status` fits a 100-column terminal: a few columns, times in one named zone, long
+# text cut. The full rows are in v_run_health and task_failures.
+STATUS_WIDTH = 100
+STATUS_TIMEZONE = "Asia/Ho_Chi_Minh"
+
+RUN_HEALTH = """
+SELECT left(site, 24) AS site,
+       status,
+       strftime(timezone($zone, started_at), '%Y-%m-%d %H:%M') AS started,
+       duration_seconds AS seconds,
+       pages_fetched AS fetched,
+       pages_failed AS failed,
+       articles_new AS new,
+       parse_failures AS unparsed,
+       loaded
+FROM v_run_health LIMIT 12
+"""
 
 TASK_FAILURES = """
-SELECT failed_at, dag_id, task_id, map_index, try_number, error
+SELECT strftime(timezone($zone, failed_at), '%m-%d %H:%M') AS failed,
+       left(task_id, 20) AS task,
+       left(CASE WHEN map_index < 0 THEN '' ELSE coalesce(map_label, CAST(map_index AS VARCHAR)) END, 22) AS site,
+       try_number AS try,
+       left(error, 38) AS error
 FROM task_failures ORDER BY failed_at DESC LIMIT 10
 """
 
@@ -54,16 +74,42 @@ def site_summary_table(published: Path) -> str:
 def print_status(warehouse: Path) -> None:
     """Last runs (newest first), failures and row counts."""
     connection = _read_only(warehouse)
+    parameters = {"zone": STATUS_TIMEZONE}
     try:
-        print("Last runs")
-        print(connection.sql(RUN_HEALTH))
-        print("Last failed Airflow tasks")
-        print(connection.sql(TASK_FAILURES))
+        print(f"Times in {STATUS_TIMEZONE} (UTC+07:00), as in the Airflow UI.")
+        for title, query in [
+            ("Last crawl runs (every column: SELECT * FROM v_run_health)", RUN_HEALTH),
+            ("Last failed Airflow tasks (every column: SELECT * FROM task_failures)", TASK_FAILURES),
+        ]:
+            relation = connection.execute(query, parameters)
+            columns = [column[0] for column in relation.description]
+            print(f"\n{title}")
+            print(plain_table(columns, relation.fetchall()))
+        print()
         print_held_back(connection)
-        print("Tables")
-        print(connection.sql(TABLE_COUNTS))
+        relation = connection.execute(TABLE_COUNTS)
+        print("\nTables")
+        print(plain_table([column[0] for column in relation.description], relation.fetchall()))
     finally:
         connection.close()
+
+
+def plain_table(columns: list[str], rows: list[tuple], width: int = STATUS_WIDTH) -> str:
+    """Rows as aligned plain text no wider than width: numbers right, text left, the last column cut."""
+    cells = [["" if value is None else str(value) for value in row] for row in rows]
+    widths = [max([len(column)] + [len(row[index]) for row in cells]) for index, column in enumerate(columns)]
+    numeric = [all(isinstance(row[index], (int, float)) for row in rows if row[index] is not None) for index in range(len(columns))]
+
+    def line(values: list[str]) -> str:
+        text = "  ".join(
+            value.rjust(widths[index]) if numeric[index] else value.ljust(widths[index])
+            for index, value in enumerate(values)
+        ).rstrip()
+        return text if len(text) <= width else text[: width - 1] + "…"
+
+    if not rows:
+        return line(columns) + "\n(none)"
+    return "\n".join([line(columns), line(["-" * size for size in widths]), *(line(row) for row in cells)])
 
 
 def print_held_back(connection) -> None:

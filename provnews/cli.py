@@ -166,6 +166,21 @@ def command_export(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def command_sites(arguments: argparse.Namespace) -> int:
+    from provnews import settings
+    from provnews.site_health import sites_table
+
+    print(sites_table(settings.PUBLISHED_WAREHOUSE, as_json=arguments.json))
+    return 0
+
+
+def command_check_site(arguments: argparse.Namespace) -> int:
+    from provnews.site_health import check_site
+
+    print(check_site(arguments.site, arguments.file_or_url, as_json=arguments.json))
+    return 0
+
+
 def command_browse(arguments: argparse.Namespace) -> int:
     from provnews import settings
     from provnews.browse import serve
@@ -278,6 +293,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="every table and view, the pipeline's own included (default: the analysts' ones)",
     )
     export.set_defaults(handler=command_export)
+
+    sites = commands.add_parser(
+        "sites", help="every site: province, kind, family, discovery, last crawl, articles, selector health"
+    )
+    sites.add_argument("--json", action="store_true", help="one JSON object per site instead of a table")
+    sites.set_defaults(handler=command_sites)
+
+    check = commands.add_parser(
+        "check-site", help="which selectors of a site and its family match a saved page, and what comes out"
+    )
+    check.add_argument("site", help="site name (a file of scrapers/sites/)")
+    check.add_argument("file_or_url", help="a saved page or an http(s) address")
+    check.add_argument("--json", action="store_true", help="the report as JSON")
+    check.set_defaults(handler=command_check_site)
 
     browse = commands.add_parser(
         "browse", help="browse the published warehouse in Datasette on 127.0.0.1 (read-only)"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import json
 import math
 import urllib.request
@@ -10,6 +12,7 @@ from pathlib import Path
 from scrapers.site import Site, load_sites
 from transforms.facts import extract_facts
 from transforms.parse import parse_page
+from transforms.places import province_code_of
 from transforms.records import Article, Fact
 
 USER_AGENT = "provnews/0.1 (news archive for analysts; provnews extract)"
@@ -76,31 +79,28 @@ def article_document(article: Article, facts: list[Fact]) -> dict:
     }
 
 
+# The fields of a fact in `provnews extract`, named as the facts table names them.
+_FACT_FIELDS = (
+    ("kind", "kind"), ("text", "text"), ("value", "value"), ("low", "low"), ("high", "high"),
+    ("denominator", "denominator"), ("unit", "unit"), ("per_unit", "per_unit"), ("qualifier", "qualifier"),
+    ("measure", "measure"), ("direction", "direction"), ("status", "status"), ("period_start", "period_start"),
+    ("period_end", "period_end"), ("compared_to_start", "compared_to_start"), ("compared_to_end", "compared_to_end"),
+    ("place_name", "place_name"), ("place_code", "place_code"), ("place_level", "place_level"),
+    ("subject", "subject"), ("doc_number", "doc_number"), ("doc_key", "doc_key"), ("doc_type", "doc_type"),
+    ("issuer", "issuer"), ("issued_on", "issued_on"), ("name", "name"), ("role", "role"),
+    ("organisation", "organisation"), ("source", "source"), ("paragraph", "paragraph"), ("start", "start"),
+    ("end", "end"), ("sentence", "sentence"),
+)
+
+
 def fact_document(fact: Fact) -> dict:
-    document = {
-        "kind": fact.kind,
-        "text": fact.text,
-        "value": fact.value,
-        "denominator": fact.denominator,
-        "unit": fact.unit,
-        "per_unit": fact.per_unit,
-        "subject": fact.subject,
-        "period": fact.period,
-        "place": fact.place,
-        "doc_number": fact.doc_number,
-        "doc_type": fact.doc_type,
-        "issued_on": fact.issued_on.isoformat() if fact.issued_on else None,
-        "name": fact.name,
-        "role": fact.role,
-        "source": fact.source,
-        "paragraph": fact.paragraph,
-        "start": fact.start,
-        "end": fact.end,
-        "sentence": fact.sentence,
-    }
-    document = {key: value for key, value in document.items() if value is not None}
+    """Every field of a fact, dates as ISO strings and absent ones as null."""
+    document = {}
+    for key, attribute in _FACT_FIELDS:
+        value = getattr(fact, attribute)
+        document[key] = value.isoformat() if isinstance(value, date) else value
     # JSON has no Infinity: a number too large for a double keeps its text, and its value is null.
-    for key in ("value", "denominator"):
+    for key in ("value", "low", "high", "denominator"):
         if isinstance(document.get(key), float) and not math.isfinite(document[key]):
             document[key] = None
     return document
@@ -123,4 +123,6 @@ def extract_to_json(file_or_url: str, url: str | None = None, site_name: str | N
         day_first=site.day_first if site else True,
         timezone=site.timezone if site else "Asia/Ho_Chi_Minh",
     )
-    return json.dumps(article_document(article, extract_facts(article)), ensure_ascii=False, indent=2, allow_nan=False)
+    province_code = province_code_of(site.province) if site and site.province else None
+    facts = extract_facts(article, province_code)
+    return json.dumps(article_document(article, facts), ensure_ascii=False, indent=2, allow_nan=False)

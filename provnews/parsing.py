@@ -8,6 +8,7 @@ from scrapers.site import Site
 from transforms.dedup import body_hashes
 from transforms.facts import extract_facts
 from transforms.parse import NotAnArticle, parse_page
+from transforms.places import province_code_of
 from transforms.records import Article, Caption, Fact
 from warehouse.articles import PageToParse, ParsedArticle, ParseFailure
 from warehouse.facts import ArticleText
@@ -118,7 +119,8 @@ def facts_for_batch(
     found: dict[str, list[Fact]] = {}
     for text in batch:
         try:
-            found[text.article_id] = extract_facts(article_from_text(text))[:MAX_FACTS_PER_ARTICLE]
+            province_code = province_code_of(text.province) if text.province else None
+            found[text.article_id] = extract_facts(article_from_text(text), province_code)[:MAX_FACTS_PER_ARTICLE]
         except (Exception, RecursionError, MemoryError) as error:
             found[text.article_id] = []
             if failures is not None:

@@ -34,6 +34,8 @@ PUBLISHED_WAREHOUSE = Path(
     os.environ.get("PROVNEWS_PUBLISHED", DATA_DIR / "published" / "warehouse.duckdb")
 )
 SITES_DIR = Path(os.environ.get("PROVNEWS_SITES", PROJECT_ROOT / "scrapers" / "sites"))
+# CMS family files the site files name (see README, "Adding a site").
+FAMILIES_DIR = Path(os.environ.get("PROVNEWS_FAMILIES", PROJECT_ROOT / "scrapers" / "families"))
 # The mirror's address; site files whose base_url is the mirror use this port.
 MIRROR_HOST = "127.0.0.1"
 MIRROR_PORT = whole_number("PROVNEWS_MIRROR_PORT", 8765, highest=65535)

@@ -8,6 +8,7 @@ be re-run. Each writing stage opens the warehouse, does its work in one transact
 from __future__ import annotations
 
 import ctypes
+import hashlib
 import multiprocessing
 import os
 import signal
@@ -41,6 +42,13 @@ class CrawlFailed(RuntimeError):
 
 class ChecksFailed(RuntimeError):
     """A data-quality check failed: the warehouse must not be published."""
+
+
+class NoPagesInScope(RuntimeError):
+    """A reprocess chose sites and days on which no article page was landed: nothing to redo."""
+
+
+STAGES = ("parse", "dedup", "facts", "checks", "publish")
 
 
 def new_run_id(site: str, when: datetime | None = None) -> str:
@@ -180,8 +188,14 @@ def parse(
     from_date: str | date | None = None,
     to_date: str | date | None = None,
     reparse: bool = False,
+    run_ids: Sequence[str] | None = None,
+    require_pages: bool = False,
 ) -> dict:
     """Parse pending pages (or, with reparse, every page in scope) into articles and captions.
+
+    Days are fetch days in Vietnam (Asia/Ho_Chi_Minh), as the landing folders are named. With
+    require_pages a scope that selects no landed page raises NoPagesInScope, saying which days
+    those sites do have, instead of parsing nothing and looking successful.
 
     The pending pages are listed once, in parse_queue, by a process of its own; each chunk of
     PARSE_CHUNK_PAGES of them is then parsed by another, forked from this one, which never opens
@@ -193,11 +207,14 @@ def parse(
 
     started = time.monotonic()
     scope = PageScope(
+        run_ids=tuple(run_ids) if run_ids is not None else None,
         sites=tuple(sites) if sites is not None else None,
         from_date=_as_date(from_date),
         to_date=_as_date(to_date),
         reparse=reparse,
     )
+    if require_pages:
+        _require_pages(scope)
     chunk_ends = _in_a_process_of_its_own("listing the pending pages", _queue_pending_pages, scope)
     parsed_count = failed_count = 0
     after = None
@@ -207,6 +224,48 @@ def parse(
         failed_count += failed
         after = through
     return {"articles": parsed_count, "failures": failed_count, "seconds": _timed(started)}
+
+
+def _require_pages(scope: PageScope) -> None:
+    from warehouse.articles import count_pages_in_scope, landed_days
+
+    with open_warehouse(read_only=True) as connection:
+        if count_pages_in_scope(connection, scope):
+            return
+        days = landed_days(connection, scope.sites)
+    sites = ", ".join(scope.sites) if scope.sites else "any site"
+    first = scope.from_date.isoformat() if scope.from_date else "the first landed day"
+    last = scope.to_date.isoformat() if scope.to_date else "the last landed day"
+    landed = (
+        f"pages of {sites} were landed on {', '.join(day.isoformat() for day in days[:10])}"
+        + (f" and {len(days) - 10} earlier days" if len(days) > 10 else "")
+        if days
+        else f"no article page of {sites} has been landed at all"
+    )
+    raise NoPagesInScope(
+        f"no landed article page of {sites} was fetched from {first} to {last} (days in Vietnam, "
+        f"Asia/Ho_Chi_Minh): nothing to reprocess, so facts and publish were not touched; {landed}"
+    )
+
+
+def validate_scope(sites: Sequence[str] | None, from_date: str | date | None, to_date: str | date | None) -> None:
+    """Raise ValueError, in a sentence, for a scope that cannot mean anything: unknown sites, days reversed."""
+    known = load_sites()
+    unknown = sorted(set(sites or ()) - set(known))
+    if unknown:
+        raise ValueError(
+            f"unknown site {', '.join(unknown)}: the sites are the names of the site files "
+            f"({', '.join(sorted(known))})"
+        )
+    try:
+        first, last = _as_date(from_date), _as_date(to_date)
+    except ValueError:
+        raise ValueError(f"days are written YYYY-MM-DD, e.g. 2026-12-07; got {from_date!r} and {to_date!r}") from None
+    if first is not None and last is not None and first > last:
+        raise ValueError(
+            f"the first day {first.isoformat()} comes after the last day {last.isoformat()}: "
+            "swap them, or leave one empty"
+        )
 
 
 def _in_a_process_of_its_own(what: str, function: Callable[..., T], *arguments: object) -> T:
@@ -296,21 +355,29 @@ def _parse_chunk(after: PageKey | None, through: PageKey) -> tuple[int, int]:
     return parsed_count, failed_count
 
 
-def dedup() -> dict:
-    """Link articles not yet indexed to earlier copies of the same story."""
+def dedup(redo_runs: Sequence[str] | None = None) -> dict:
+    """Link articles not yet indexed to earlier copies of the same story.
+
+    redo_runs: also index again the articles of these crawl runs (a cleared task redoing its run).
+    """
+    from warehouse.articles import article_ids_of_runs
     from warehouse.dedup import dedup_articles
 
     started = time.monotonic()
     with open_warehouse(views=False) as connection:
+        if redo_runs:
+            dedup_articles(connection, article_ids_of_runs(connection, redo_runs))
         result = asdict(dedup_articles(connection))
     result["seconds_signing"] = round(result["seconds_signing"], 2)
     return {**result, "seconds": _timed(started)}
 
 
-def facts(reextract: bool = False) -> dict:
-    """Extract facts from every article whose facts are stale (all of them with reextract)."""
+def facts(reextract: bool = False, redo_runs: Sequence[str] | None = None) -> dict:
+    """Extract facts from every article whose facts are stale (all of them with reextract, and
+    those of the crawl runs redo_runs: a cleared task redoing its run)."""
     from provnews.parsing import facts_for_batch
     from transforms.facts import EXTRACTOR_VERSION
+    from warehouse.articles import article_ids_of_runs
     from warehouse.facts import articles_needing_facts, mark_facts_stale, store_facts
     from warehouse.failures import ArticleFailure, record_article_failures
 
@@ -319,6 +386,8 @@ def facts(reextract: bool = False) -> dict:
     with open_warehouse(views=False) as connection:
         if reextract:
             mark_facts_stale(connection)
+        elif redo_runs:
+            mark_facts_stale(connection, article_ids_of_runs(connection, redo_runs))
         for batch in articles_needing_facts(connection):
             failures: list[ArticleFailure] = []
             stored += store_facts(connection, facts_for_batch(batch, failures), EXTRACTOR_VERSION)
@@ -333,14 +402,23 @@ def check() -> dict:
     """Run the data-quality checks and hold back the rows they find (warehouse.checks_holding).
 
     Raises ChecksFailed, so that publish does not happen, only when a check shows the
-    warehouse itself broken; bad rows are held back and the rest is published.
+    warehouse itself broken; bad rows are held back and the rest is published. The checks read
+    the rows stored since the last night that was not stopped, and the rows held back until now
+    (warehouse.checks), so a night's cost follows its own rows.
     """
     from warehouse.checks import run_checks
     from warehouse.checks_holding import hold_back_rows
+    from warehouse.connection import transaction
+    from warehouse.watermarks import advance_watermark, watermark
 
     with open_warehouse(views=False) as connection:
-        report = run_checks(connection)
-        outcome = hold_back_rows(connection, report)
+        since = watermark(connection, "check")
+        (started,) = connection.execute("SELECT now()").fetchone()
+        report = run_checks(connection, since)
+        outcome = hold_back_rows(connection, report, since)
+        if not outcome.stopping:
+            with transaction(connection):
+                advance_watermark(connection, "check", started)
     summary = {
         "passed": report.passed,
         "held_back": outcome.held,
@@ -362,26 +440,79 @@ def publish() -> dict:
     skipped when nothing changed since the last publish; refreshed when the spare copy was brought
     up by the changed rows and swapped in; published when the warehouse was copied whole (first
     publish, or a migration changed its tables).
+    The result also says whether the published tables changed and, if so, what they now hold:
+    articles new since the last publish, facts, sites (what the provnews.* asset events carry).
     """
     from warehouse.publish import publish as publish_warehouse
 
     started = time.monotonic()
+    articles_before = _published_counts()["articles"]
     publication = publish_warehouse(settings.WAREHOUSE, settings.PUBLISHED_WAREHOUSE)
+    action = getattr(publication, "action", "published")
+    tables_changed = tuple(getattr(publication, "tables_changed", ()))
+    changed = bool(getattr(publication, "changed", action != "skipped"))
+    counts = _published_counts() if changed else {}
     return {
-        publication.action: str(publication.path),
-        "tables_changed": len(publication.tables_changed),
-        "rows_written": publication.rows_written,
-        "articles_new": publication.articles_new,
-        "search_indexed": publication.search_indexed,
+        action: str(publication.path),
+        "changed": changed,
+        "tables_changed": len(tables_changed),
+        "tables": list(tables_changed),
+        "rows_written": getattr(publication, "rows_written", None),
+        "search_indexed": getattr(publication, "search_indexed", None),
+        **(
+            {
+                "articles_new": getattr(publication, "articles_new", None)
+                if getattr(publication, "articles_new", None) is not None
+                else counts["articles"] - articles_before,
+                "facts": counts["facts"],
+                "sites": counts["sites"],
+            }
+            if changed
+            else {"articles_new": 0}
+        ),
         "seconds": _timed(started),
     }
 
 
-def report() -> str:
-    """Write the static HTML report of the published warehouse; returns its path."""
+def _published_counts() -> dict[str, int]:
+    """Articles, facts and sites with articles in the published warehouse (zeros before the first)."""
+    from warehouse.connection import connect
+
+    if not settings.PUBLISHED_WAREHOUSE.exists():
+        return {"articles": 0, "facts": 0, "sites": 0}
+    connection = connect(settings.PUBLISHED_WAREHOUSE, read_only=True)
+    try:
+        articles, sites = connection.execute("SELECT count(*), count(DISTINCT site) FROM articles").fetchone()
+        (facts,) = connection.execute("SELECT count(*) FROM facts").fetchone()
+    finally:
+        connection.close()
+    return {"articles": articles, "facts": facts, "sites": sites}
+
+
+def report(dag_run: str | None = None) -> str:
+    """Write the static HTML report of the published warehouse; returns its path.
+
+    dag_run ("<dag id>/<run id>"): also keep a copy as that Airflow run's report, which the
+    provnews Airflow plugin serves from the run's page.
+    """
+    import shutil
+
     from provnews.report import write_report
 
-    return str(write_report(settings.PUBLISHED_WAREHOUSE, settings.REPORT_DIR))
+    written = write_report(settings.PUBLISHED_WAREHOUSE, settings.REPORT_DIR)
+    if dag_run is not None:
+        run_copy = run_report_path(dag_run)
+        run_copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(written, run_copy)
+    return str(written)
+
+
+def run_report_path(dag_run: str) -> Path:
+    """Where the report of an Airflow run ("<dag id>/<run id>") is kept: a file name safe for any run id."""
+    dag_id, _, run_id = dag_run.partition("/")
+    safe = "".join(character if character.isalnum() or character in "-_." else "_" for character in run_id)
+    digest = hashlib.sha256(run_id.encode("utf-8")).hexdigest()[:8]
+    return settings.REPORT_DIR / "runs" / dag_id / f"{safe}-{digest}.html"
 
 
 def _as_date(value: str | date | None) -> date | None:

@@ -27,6 +27,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -276,8 +277,10 @@ def run_crawls(
     started_at = datetime.now(timezone.utc)
     log_dir.mkdir(parents=True, exist_ok=True)
     jobs = []
+    # Landing folders are named by the day in Vietnam, the day reprocess and operators speak of.
+    landing_day = f"{started_at.astimezone(ZoneInfo(settings.TIMEZONE)):%Y-%m-%d}"
     for crawl in crawls:
-        landing_file, manifest_file = run_paths(landing_dir, crawl.site.name, crawl.run_id, f"{started_at:%Y-%m-%d}")
+        landing_file, manifest_file = run_paths(landing_dir, crawl.site.name, crawl.run_id, landing_day)
         jobs.append(
             {
                 "site": encode_site(crawl.site),

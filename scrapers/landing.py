@@ -92,7 +92,7 @@ def glob_escape(name: str) -> str:
 
 
 def run_paths(landing_dir: Path, site: str, run_id: str, day: str) -> tuple[Path, Path]:
-    """(parquet, manifest) paths of a run; day is YYYY-MM-DD of the run's start."""
+    """(parquet, manifest) paths of a run; day is YYYY-MM-DD of the run's start in Vietnam."""
     folder = landing_dir / site / day
     return folder / f"{run_id}.parquet", folder / f"{run_id}.json"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,6 +13,9 @@ from urllib.parse import urljoin
 import re2
 
 from provnews import settings
+from scrapers.family import (
+    FamilyError, SelectorSet, current_family, family_versions, layered_selector_sets, load_family, selector_problem,
+)
 from transforms.records import Selectors
 
 if TYPE_CHECKING:
@@ -32,6 +35,13 @@ class Discovery:
     categories: tuple[str, ...] = ()
     pagination: str | None = None
     max_category_pages: int = 5
+    home_page: bool = False  # category pages are rendered by a script: read links from the home page
+
+    @property
+    def methods(self) -> tuple[str, ...]:
+        """How the site's articles are found: sitemap, rss, categories, home page."""
+        found = [("sitemap", self.sitemaps), ("rss", self.rss), ("categories", self.categories), ("home page", self.home_page)]
+        return tuple(name for name, present in found if present)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,12 +53,6 @@ class RevisitPolicy:
     max_age_days: int = settings.REVISIT_MAX_AGE_DAYS
     # Category pagination stops at the first listing page whose article links are all known.
     stop_pagination_at_known: bool = True
-
-
-@dataclass(frozen=True, slots=True)
-class SelectorSet:
-    selectors: Selectors
-    valid_until: date | None  # None: current markup
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,16 @@ class Site:
     max_pages: int | None = None
     revisit: RevisitPolicy = RevisitPolicy()
     path: Path | None = field(default=None, compare=False)
+    province_code: str | None = None  # two digits, the 2025 units
+    kind: str = "other"  # newspaper | portal | other
+    family: str | None = None  # the CMS family of the current layout
+    verified: str = ""  # what the site file rests on
+    legacy_of: str | None = None  # the absorbed paper whose archive this host keeps
+    image_referer: bool = False  # photo requests need the site as Referer
+
+    def image_headers(self) -> dict[str, str]:
+        """Headers a request for one of the site's photos needs."""
+        return {"Referer": self.base_url + "/"} if self.image_referer else {}
 
     @cached_property
     def article_pattern(self) -> re2._Regexp:
@@ -126,7 +140,12 @@ def _schema() -> dict:
     return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 
 
-def _offending_key(error: jsonschema.ValidationError) -> str:
+def schema() -> dict:
+    """The site file schema; its $defs also hold the family file schema."""
+    return _schema()
+
+
+def offending_key(error: jsonschema.ValidationError) -> str:
     path = ".".join(str(part) for part in error.absolute_path)
     return path or "(top level)"
 
@@ -138,34 +157,34 @@ def parse_site(document: object, path: Path | None = None, mirror_port: int | No
 
     where = str(path) if path else "site file"
     validator = jsonschema.Draft202012Validator(_schema())
-    errors = sorted(validator.iter_errors(document), key=lambda error: list(error.absolute_path))
-    if errors:
-        first = errors[0]
-        raise SiteError(f"{where}: key {shorten(_offending_key(first))}: {shorten(first.message)}")
+    # best_match descends into oneOf alternatives, so the message names the nested key at fault.
+    first = jsonschema.exceptions.best_match(validator.iter_errors(document))
+    if first is not None:
+        raise SiteError(f"{where}: key {shorten(offending_key(first))}: {shorten(first.message)}")
     assert isinstance(document, dict)
+    problem = selector_problem(document.get("select"))
+    if problem:
+        raise SiteError(f"{where}: key {problem}")
+    versions = family_versions(document.get("family"))
     try:
-        compile_pattern(document["article_url"])
+        family_name = current_family(versions)
+        family = load_family(family_name) if family_name else {}
+        selector_sets = layered_selector_sets(document.get("select"), versions)
+    except FamilyError as error:
+        raise SiteError(f"{where}: key family: {error}") from None
+    for key in ("discover", "article_url"):
+        if key not in document and key not in family:
+            raise SiteError(f"{where}: key {key}: required (neither the site file nor its family gives it)")
+    article_url = document.get("article_url", family.get("article_url"))
+    try:
+        compile_pattern(article_url)
     except re2.error as error:
         detail = error.args[0].decode(errors="replace") if error.args and isinstance(error.args[0], bytes) else error
         raise SiteError(
             f"{where}: key article_url: not a regular expression RE2 can run in linear time ({shorten(str(detail))})"
         ) from None
-    raw_sets = document.get("select", [])
-    if isinstance(raw_sets, dict):
-        raw_sets = [raw_sets]
-    selector_sets = []
-    for raw in raw_sets:
-        raw = dict(raw)
-        valid_until = raw.pop("valid_until", None)
-        raw["drop"] = tuple(raw.get("drop", ()))
-        selector_sets.append(
-            SelectorSet(
-                selectors=Selectors(**raw),
-                valid_until=date.fromisoformat(str(valid_until)) if valid_until else None,
-            )
-        )
-    discover = document["discover"]
-    politeness = document.get("politeness", {})
+    discover = {**family.get("discover", {}), **document.get("discover", {})}
+    politeness = {**family.get("politeness", {}), **document.get("politeness", {})}
     is_mirror = bool(document.get("mirror", False))
     base_url = document["base_url"].replace("{mirror}", mirror_base(mirror_port)).rstrip("/")
     return Site(
@@ -179,12 +198,13 @@ def parse_site(document: object, path: Path | None = None, mirror_port: int | No
             categories=tuple(discover.get("categories", ())),
             pagination=discover.get("pagination"),
             max_category_pages=discover.get("max_category_pages", 5),
+            home_page=bool(discover.get("home_page", False)),
         ),
-        article_url=document["article_url"],
-        selector_sets=tuple(selector_sets),
+        article_url=article_url,
+        selector_sets=selector_sets,
         mirror=is_mirror,
         nightly=bool(document.get("nightly", True)),
-        day_first=document.get("date_format", "day-first") == "day-first",
+        day_first=document.get("date_format", family.get("date_format", "day-first")) == "day-first",
         timezone=document.get("timezone", settings.TIMEZONE),
         download_delay=politeness.get("download_delay", 0.0 if is_mirror else 1.0),
         autothrottle=politeness.get("autothrottle", not is_mirror),
@@ -195,6 +215,12 @@ def parse_site(document: object, path: Path | None = None, mirror_port: int | No
         max_pages=document.get("max_pages"),
         revisit=RevisitPolicy(**document.get("revisit", {})),
         path=path,
+        province_code=document.get("province_code"),
+        kind=document.get("kind", family.get("kind", "other")),
+        family=family_name,
+        verified=document.get("verified", ""),
+        legacy_of=document.get("legacy_of"),
+        image_referer=bool(document.get("image_referer", family.get("image_referer", False))),
     )
 
 

@@ -132,6 +132,8 @@ class SiteSpider(scrapy.Spider):
             [(path, "sitemap", self.parse_sitemap) for path in discovery.sitemaps]
             + [(path, "feed", self.parse_feed) for path in discovery.rss]
             + [(path, "listing", self.parse_listing) for path in discovery.categories]
+            # A site whose category pages a script fills lists its newest articles on the home page.
+            + ([("/", "listing", self.parse_listing)] if discovery.home_page else [])
         )
         for path, kind, callback in sources:
             request = self._request(self.site.absolute(path), kind, callback, listing_page=1)

@@ -70,8 +70,59 @@ def test_init_service_migrates_creates_the_user_and_the_warehouse_pool(services:
     script = "\n".join(services["airflow-init"]["command"])
     assert "airflow db migrate" in script
     assert "airflow pools set provnews_warehouse 1" in script
-    assert "_AIRFLOW_WWW_USER_PASSWORD" in script
+    assert "airflow users create --role Admin" in script and "_AIRFLOW_WWW_USER_PASSWORD" in script
     assert services["airflow-init"]["environment"]["_AIRFLOW_WWW_USER_PASSWORD"] == "${_AIRFLOW_WWW_USER_PASSWORD:?set it}"
+
+
+def test_init_runs_as_root_and_hands_the_data_folders_to_airflow_uid(services: dict) -> None:
+    init = services["airflow-init"]
+    script = "\n".join(init["command"])
+    assert init["user"] == "0:0"
+    assert 'chown -R "$${AIRFLOW_UID}:0"' in script
+    assert init["environment"]["AIRFLOW_UID"] == "${AIRFLOW_UID:-50000}"
+    for name in AIRFLOW_COMPONENTS:
+        assert services[name]["user"] == "${AIRFLOW_UID:-50000}:0"
+
+
+def test_real_users_secrets_base_url_and_mail_come_from_the_environment(services: dict) -> None:
+    environment = services["airflow-scheduler"]["environment"]
+    assert environment["AIRFLOW__CORE__AUTH_MANAGER"].endswith("fab_auth_manager.FabAuthManager")
+    required = {
+        "AIRFLOW__CORE__FERNET_KEY": "AIRFLOW_FERNET_KEY",
+        "AIRFLOW__API_AUTH__JWT_SECRET": "AIRFLOW_JWT_SECRET",
+        "AIRFLOW__API__BASE_URL": "AIRFLOW_BASE_URL",
+        "AIRFLOW__SMTP__SMTP_HOST": "SMTP_HOST",
+        "AIRFLOW__SMTP__SMTP_PORT": "SMTP_PORT",
+        "AIRFLOW__SMTP__SMTP_MAIL_FROM": "ALERT_FROM",
+        "PROVNEWS_SMTP_HOST": "SMTP_HOST",
+        "PROVNEWS_SMTP_PORT": "SMTP_PORT",
+        "PROVNEWS_ALERT_FROM": "ALERT_FROM",
+    }
+    for key, variable in required.items():
+        assert environment[key] == f"${{{variable}:?set it}}", key
+
+
+def test_healthchecks_are_those_of_the_official_compose_file(services: dict) -> None:
+    def probe(name: str) -> str:
+        return " ".join(services[name]["healthcheck"]["test"])
+
+    assert "http://localhost:8080/api/v2/version" in probe("airflow-api-server")
+    assert "http://localhost:8974/health" in probe("airflow-scheduler")
+    assert "--job-type DagProcessorJob" in probe("airflow-dag-processor")
+    assert "--job-type TriggererJob" in probe("airflow-triggerer")
+    assert "pg_isready" in probe("postgres")
+
+
+def test_runtime_lock_is_the_tested_lock_without_test_tooling() -> None:
+    def pins(name: str) -> dict[str, str]:
+        lines = (PROJECT_ROOT / name).read_text(encoding="utf-8").splitlines()
+        return dict(line.split("==", 1) for line in lines if "==" in line and not line.startswith(("#", " ")))
+
+    runtime, tested = pins("requirements-runtime.lock"), pins("requirements.lock")
+    assert runtime["apache-airflow"] == airflow_pin()
+    assert {"apache-airflow-providers-fab", "apache-airflow-providers-postgres", "psycopg2-binary"} <= set(runtime)
+    assert not {"pytest", "playwright", "check-jsonschema"} & set(runtime)
+    assert all(tested[name] == version for name, version in runtime.items())
 
 
 def test_no_password_or_secret_has_a_default_value(services: dict) -> None:
@@ -114,7 +165,7 @@ def test_dockerfile_builds_on_the_pinned_airflow_image() -> None:
 
 def test_dockerfile_installs_the_lock_then_the_project_without_dependencies() -> None:
     dockerfile = (PROJECT_ROOT / "Dockerfile").read_text(encoding="utf-8")
-    lock = dockerfile.index("pip install --no-cache-dir -r requirements.lock")
+    lock = dockerfile.index("pip install --no-cache-dir -r requirements-runtime.lock")
     project = dockerfile.index("pip install --no-cache-dir --no-deps .")
     assert lock < project
 

@@ -151,13 +151,13 @@ def test_population_base_becomes_per_unit_not_a_fact() -> None:
 
 
 def test_kilometres() -> None:
-    fact = only("làm mới 25 km đường giao thông", "number")
+    fact = only("làm mới 25 km đường giao thông", "measure")
     assert (fact.value, fact.unit) == (25, "km")
 
 
 def test_hectares_written_against_the_number() -> None:
-    fact = only("trên diện tích hơn 660ha đất", "number")
-    assert (fact.text, fact.value, fact.unit) == ("hơn 660ha", 660, "ha")
+    fact = only("trên diện tích hơn 660ha đất", "measure")
+    assert (fact.text, fact.value, fact.unit, fact.qualifier) == ("hơn 660ha", 660, "ha", "over")
 
 
 def test_capitalised_approximation_opens_the_fact() -> None:
@@ -166,8 +166,9 @@ def test_capitalised_approximation_opens_the_fact() -> None:
 
 
 def test_hon_after_a_comparative_is_not_an_approximation() -> None:
-    fact = only("đạt 95,3% dân số, cao hơn 1,8 điểm phần trăm so với chỉ tiêu", "number")
-    assert (fact.text, fact.value, fact.unit) == ("1,8 điểm", 1.8, "điểm")
+    fact = only("đạt 95,3% dân số, cao hơn 1,8 điểm phần trăm so với chỉ tiêu", "percentage_point")
+    assert (fact.text, fact.value, fact.qualifier) == ("1,8 điểm phần trăm", 1.8, None)
+    assert (fact.measure, fact.direction) == ("change", "up")
 
 
 def test_money_per_unit_chain() -> None:
@@ -181,7 +182,7 @@ def test_capitalised_two_word_unit() -> None:
 
 
 def test_hours_within_a_delay_are_a_duration() -> None:
-    fact = only("được phản hồi trong vòng 24 giờ.", "number")
+    fact = only("được phản hồi trong vòng 24 giờ.", "duration")
     assert (fact.text, fact.value, fact.unit) == ("24 giờ", 24, "giờ")
 
 
@@ -198,7 +199,7 @@ def test_compound_ending_in_a_level_word_does_not_make_a_level() -> None:
 
 
 def test_and_a_half() -> None:
-    assert only("Trong 2 năm rưỡi chống dịch", "number").value == 2.5
+    assert only("Sau 2 năm rưỡi chống dịch", "duration").value == 2.5
 
 
 # legal references
@@ -270,16 +271,17 @@ def test_person_fact_has_name_and_role() -> None:
 
 def test_period_range_is_kept() -> None:
     fact = only("giai đoạn 2016 – 2020 là 8.981 tỷ đồng", "money")
-    assert fact.period == "giai đoạn 2016 – 2020"
+    assert (fact.period_start, fact.period_end) == (date(2016, 1, 1), date(2020, 12, 31))
 
 
 def test_year_is_kept_as_period() -> None:
-    assert only("Đến năm 2022 toàn tỉnh còn 258 hộ nghèo", "number").period == "năm 2022"
+    fact = only("Đến năm 2022 toàn tỉnh còn 258 hộ nghèo", "number")
+    assert (fact.period_start, fact.period_end) == (date(2022, 1, 1), date(2022, 12, 31))
 
 
 def test_place_of_the_clause_not_the_next_one() -> None:
     facts = facts_of("huyện Ba Chẽ là 0,623%, huyện Hải Hà là 0,562%", "percent")
-    assert [fact.place for fact in facts] == ["huyện Ba Chẽ", "huyện Hải Hà"]
+    assert [fact.place_name for fact in facts] == ["huyện Ba Chẽ", "huyện Hải Hà"]
 
 
 def test_subject_before_money() -> None:

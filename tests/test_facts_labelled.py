@@ -1,4 +1,5 @@
-"""Recall and precision of the facts extractor on hand-labelled articles."""
+"""Recall and precision of the facts extractor on hand-labelled articles, and the accuracy of every
+field of a fact's meaning on the labelled set of tests/fixtures/facts_meaning."""
 
 from __future__ import annotations
 
@@ -9,14 +10,28 @@ from datetime import date
 import pytest
 
 from bench.facts import FIXTURES, load_labelled_article
+from tests.facts_scoring import Score, score
 from transforms.facts import NUMERIC_KINDS, extract_facts
 from transforms.records import Article, Fact
+
+# Floors of the meaning set: detection per group, and each field over the figures found.
+DETECTION_FLOOR = 0.95
+FIELD_FLOORS = {
+    "value": 0.98, "kind": 0.97, "qualifier": 0.95, "measure": 0.93, "status": 0.93, "period": 0.90,
+    "compared_to": 0.90, "place_name": 0.90, "place_code": 0.90,
+}
+# A count, a measure and a duration were all "number" when these fixtures were labelled.
+_COUNTED_KINDS = frozenset({"number", "measure", "duration", "percentage_point"})
+
+
+def _kind_group(kind: str) -> str:
+    return "number" if kind in _COUNTED_KINDS else kind
 
 
 def _label_key(label: dict[str, object]) -> tuple[object, ...]:
     """What must agree for an extracted fact to match this label."""
-    kind = label["kind"]
-    place = (label["source"], label["paragraph"], kind, label["text"])
+    kind = str(label["kind"])
+    place = (label["source"], label["paragraph"], _kind_group(kind), label["text"])
     if kind in NUMERIC_KINDS:
         return (*place, round(float(label["value"]), 6))  # type: ignore[arg-type]
     if kind == "legal_ref":
@@ -26,7 +41,7 @@ def _label_key(label: dict[str, object]) -> tuple[object, ...]:
 
 def _fact_key(fact: Fact) -> tuple[object, ...]:
     """The same key computed from an extracted fact."""
-    place = (fact.source, fact.paragraph, fact.kind, fact.text)
+    place = (fact.source, fact.paragraph, _kind_group(fact.kind), fact.text)
     if fact.kind in NUMERIC_KINDS:
         return (*place, round(fact.value, 6) if fact.value is not None else None)
     if fact.kind == "legal_ref":
@@ -128,3 +143,29 @@ def test_every_fact_points_at_its_text_and_sentence_in_nfc_fixtures() -> None:
             assert unicodedata.is_normalized("NFC", source_text)
             assert source_text[fact.start : fact.end] == fact.text
             assert fact.text in fact.sentence and fact.sentence in source_text
+
+
+@pytest.fixture(scope="module")
+def meaning() -> Score:
+    """The meaning set scored once, its table printed for the record."""
+    result = score(lambda labelled: extract_facts(labelled.article, labelled.province_code))
+    print("\n" + result.table())
+    return result
+
+
+def test_meaning_set_is_large_enough(meaning: Score) -> None:
+    assert meaning.detection["numeric"]["labelled"] >= 300
+    assert meaning.detection["legal_ref"]["labelled"] >= 40
+    assert meaning.detection["person"]["labelled"] >= 40
+
+
+def test_meaning_set_detection_reaches_its_floors(meaning: Score) -> None:
+    for group in ("numeric", "legal_ref", "person"):
+        assert meaning.recall(group) >= DETECTION_FLOOR, meaning.table() + "\n" + "\n".join(meaning.misses)
+        assert meaning.precision(group) >= DETECTION_FLOOR, meaning.table() + "\n" + "\n".join(meaning.misses)
+
+
+@pytest.mark.parametrize("field", sorted(FIELD_FLOORS))
+def test_meaning_set_field_reaches_its_floor(meaning: Score, field: str) -> None:
+    misses = [miss for miss in meaning.misses if f" {field}:" in miss]
+    assert meaning.rate(field) >= FIELD_FLOORS[field], meaning.table() + "\n" + "\n".join(misses)

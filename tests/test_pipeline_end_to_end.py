@@ -12,6 +12,7 @@ import duckdb
 import pytest
 
 from mirror.content import load_articles
+from scrapers.site import load_sites
 from warehouse.connection import load_full_text_search
 from tests.support import free_port, provnews_environment, run_provnews
 
@@ -219,7 +220,7 @@ def test_a_second_night_fetches_nothing_new_and_keeps_the_tables(first_night):
     # Every known article is either skipped by the revisit policy or asked again and answered 304.
     assert not_modified + not_revisited == articles
     assert articles_new == 0
-    assert sites == 3
+    assert sites == len([site for site in load_sites().values() if site.mirror and site.nightly])
     for table in ("articles", "captions", "facts", "duplicates"):
         assert after[table] == before[table], table
     # Only the night's runs changed: they are copied into the last published file, search is kept.
@@ -227,3 +228,74 @@ def test_a_second_night_fetches_nothing_new_and_keeps_the_tables(first_night):
     again = run_provnews(["publish"], environment)
     assert again.returncode == 0, again.stderr
     assert '"skipped"' in again.stdout
+
+
+# The mirror articles the analyst answers below were checked against by hand, by the end of their
+# address; scoping the published copy to them keeps articles added to the mirror later from moving
+# the figures.
+CHECKED_ARTICLES = (
+    "/mirror-baoquangninh/viec-gi-co-loi-cho-dan-thi-lam-3213457.html",
+    "/mirror-baoquangninh/quang-ninh-day-nhanh-18-du-an-nha-o-xa-hoi-3395876.html",
+    "/mirror-quangninh-gov/Trang/ChiTietTinTuc.aspx?nid=45388",
+    "/mirror-baoquangninh/6-thang-quang-ninh-don-10-8-trieu-luot-khach-du-lich-3392517.html",
+    "/mirror-baoquangninh/quang-ninh-co-ban-hoan-thanh-muc-tieu-giam-ngheo-truoc-6-thang-3391234.html",
+    "/mirror-baoquangninh/san-pham-ocop-quang-ninh-vuon-ra-thi-truong-quoc-te-3399480.html",
+    "/mirror-quangninh-gov/Trang/ChiTietTinTuc.aspx?nid=47561",
+    "/mirror-quangninh-gov/Trang/ChiTietTinTuc.aspx?nid=46702",
+    "/mirror-tuoitrethudo/lang-gom-bat-trang-hut-khach-trai-nghiem-mua-he-306704.html",
+    "/mirror-tuoitrethudo/quang-ninh-tang-toc-xay-nha-o-xa-hoi-cho-cong-nhan-284517.html",
+    "/mirror-tuoitrethudo/thu-ngan-sach-cua-ha-noi-10-thang-vuot-520-nghin-ty-dong-312480.html",
+)
+
+
+@pytest.fixture(scope="module")
+def checked_answers(first_night, tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[tuple]]:
+    """Every analyst query's rows on a copy of the published file holding only the checked articles."""
+    data, _, _ = first_night
+    copy = tmp_path_factory.mktemp("checked") / "warehouse.duckdb"
+    copy.write_bytes((data / "published" / "warehouse.duckdb").read_bytes())
+    with duckdb.connect(str(copy)) as connection:
+        kept = [
+            article_id for article_id, url in connection.execute("SELECT article_id, url FROM articles").fetchall()
+            if url.endswith(CHECKED_ARTICLES)
+        ]
+        assert len(kept) == len(CHECKED_ARTICLES)
+        for table in ("facts", "captions", "duplicates", "articles"):
+            connection.execute(f"DELETE FROM {table} WHERE NOT list_contains($ids, article_id)", {"ids": kept})
+        load_full_text_search(connection)
+        return {name: connection.execute(sql).fetchall() for name, sql in analyst_queries()}
+
+
+def test_poor_households_per_place_and_year_are_stocks_not_drops(checked_answers):
+    # "Đến năm 2022 toàn tỉnh còn 258 hộ nghèo" (…-3213457); "Đến hết tháng 5/2025, toàn tỉnh còn 112
+    # hộ nghèo", "huyện Ba Chẽ (58 hộ) và huyện Bình Liêu (54 hộ)" (…-3391234, published 2025); the
+    # drops "giảm 1.268 hộ nghèo" and "giảm 146 hộ nghèo" are not stocks and are left out.
+    assert checked_answers["poverty_households_per_district_over_time"] == [
+        ("Quảng Ninh", "(whole province)", None, 2022, 258.0, 1),
+        ("Quảng Ninh", "(whole province)", None, 2025, 112.0, 1),
+        ("Quảng Ninh", "huyện Ba Chẽ", "06970", 2025, 58.0, 1),
+        ("Quảng Ninh", "huyện Bình Liêu", "06838", 2025, 54.0, 1),
+    ]
+
+
+def test_money_per_province_and_year_counts_each_story_once(checked_answers):
+    rows = {(province, year): (billions, stories) for province, year, billions, stories
+            in checked_answers["money_per_province_and_year"]}
+    # Hà Nội 2026: "10 tháng năm 2026 ước đạt 521.480 tỷ đồng" (the headline "vượt 520 nghìn tỷ" and
+    # the parts "thu nội địa 487.350 tỷ" are not added) + "6 tháng đầu năm 2026 … hơn 420 tỷ đồng".
+    assert rows[("Hà Nội", 2026)] == (521_900.0, 2)
+    # Quảng Ninh 2025: OCOP revenue 2.150 + budget revenue 26.740 (not its part 19.980) + tourism
+    # 26.350 tỷ đồng; the GRDP of 378.600 tỷ and a project due in quý IV/2025 are left out.
+    assert rows[("Quảng Ninh", 2025)] == (55_240.0, 3)
+
+
+def test_legal_documents_are_counted_by_key(checked_answers):
+    cited = {doc_key: (citations, stories) for doc_key, _, _, _, citations, stories
+             in checked_answers["most_cited_legal_documents"]}
+    # Cited twice in one sentence of …-3213457, the second time without its issuer.
+    assert cited["09-NQ/TU|Ban Thường vụ Tỉnh ủy|2022"] == (2, 1)
+
+
+def test_growth_rates_are_changes_only(checked_answers):
+    assert checked_answers["growth_rates_reported"]
+    assert all(row[2] in ("up", "down") for row in checked_answers["growth_rates_reported"])

@@ -226,10 +226,10 @@ def test_an_article_whose_facts_fail_is_recorded_and_the_others_get_theirs(
 
     extract_facts = parsing.extract_facts
 
-    def fails_on_the_second(article):
+    def fails_on_the_second(article, *province_code):
         if "thứ hai" in article.title:
             raise TypeError("unhashable type: 'dict'")
-        return extract_facts(article)
+        return extract_facts(article, *province_code)
 
     monkeypatch.setattr(parsing, "extract_facts", fails_on_the_second)
     connection = open_warehouse(tmp_path / "warehouse.duckdb")

@@ -22,6 +22,7 @@ FAILURE = TaskFailure(
     dag_id="provnews_nightly",
     task_id="crawl.crawl_site",
     map_index=2,
+    map_label="tuoitrethudo",
     run_id="scheduled__2026-11-22T18:30:00+00:00",
     try_number=1,
     error="CrawlFailed: tuoitrethudo: every start page refused",
@@ -119,7 +120,8 @@ def test_webhook_receives_the_failure_as_json(webhook: str) -> None:
     [document] = WebhookReceiver.received
     assert document["task_id"] == "crawl.crawl_site"
     assert document["error"] == FAILURE.error
-    assert "crawl.crawl_site[2] failed (try 1)" in document["text"]
+    # Named by its site, as the UI names the mapped task, not by its index.
+    assert "crawl.crawl_site[tuoitrethudo] failed (try 1)" in document["text"]
 
 
 def test_webhook_that_is_down_returns_false_without_raising() -> None:

@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from tests.warehouse_samples import open_warehouse
-from warehouse.checks import ChecksFailed, load_checks, require_checks, run_checks
+from warehouse.checks import ChecksFailed, check_query, load_checks, require_checks, run_checks
 from warehouse.connection import connect
 
 
@@ -89,7 +89,7 @@ def test_repeated_article_id_fails_the_duplicate_check(tmp_path: Path) -> None:
         "CREATE TABLE articles AS SELECT * FROM (VALUES ('a1', 'u1'), ('a1', 'u2')) AS t(article_id, url)"
     )
     [check] = [check for check in load_checks() if check.name == "duplicate_article_id"]
-    rows = connection.execute(check.sql).fetchall()
+    rows = connection.execute(check_query(check)).fetchall()
     assert rows == [("article_id", "a1", 2)]
 
 
@@ -121,7 +121,7 @@ def test_fact_without_its_parsed_value_fails_its_check(
 
 
 def test_fact_with_its_parsed_value_passes(warehouse: duckdb.DuckDBPyConnection) -> None:
-    plant_fact(warehouse, "ratio", value=98.0, denominator=98.0)
+    plant_fact(warehouse, "ratio", value=98.0, low=98.0, high=98.0, denominator=98.0)
     assert failed_checks(warehouse) == []
 
 

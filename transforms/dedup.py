@@ -223,3 +223,31 @@ def band_keys(signature_rows: np.ndarray) -> np.ndarray:
 def candidate_probability(similarity: float, bands: int = BANDS, rows: int = ROWS) -> float:
     """Chance that two bodies of this Jaccard similarity share at least one band (the LSH S-curve)."""
     return 1.0 - (1.0 - similarity**rows) ** bands
+
+
+# How far above its MinHash estimate a pair's Jaccard is allowed to be before the estimate rules
+# the pair out: 4.5 standard deviations of an estimate from NUM_PERM values, plus a floor for
+# estimates near 0 or 1 where the binomial deviation vanishes.
+_ESTIMATE_DEVIATIONS = 4.5
+_ESTIMATE_FLOOR = 0.02
+
+
+def may_be_near(
+    first_signatures: np.ndarray, second_signatures: np.ndarray, first_sizes: np.ndarray, second_sizes: np.ndarray
+) -> np.ndarray:
+    """For pairs of signature rows and shingle counts: could containment reach NEAR_THRESHOLD?
+
+    A candidate pair from the bands is otherwise verified from both bodies, which means reading
+    and hashing an old article for every candidate. The MinHash estimate of Jaccard, raised by
+    several of its standard deviations, bounds the shared shingles (|A∩B| = J(|A|+|B|)/(1+J)) and
+    so the containment; only pairs whose bound reaches the threshold are verified exactly. A pair
+    of true containment ≥ NEAR_THRESHOLD is ruled out with a probability below one in 10⁵.
+    """
+    estimate = (first_signatures == second_signatures).mean(axis=1)
+    deviation = np.sqrt(np.maximum(estimate * (1 - estimate), 1 / NUM_PERM) / NUM_PERM)
+    upper = np.minimum(1.0, estimate + _ESTIMATE_DEVIATIONS * deviation + _ESTIMATE_FLOOR)
+    first_sizes = np.asarray(first_sizes, dtype=np.float64)
+    second_sizes = np.asarray(second_sizes, dtype=np.float64)
+    smaller = np.maximum(np.minimum(first_sizes, second_sizes), 1.0)
+    bound = upper * (first_sizes + second_sizes) / ((1 + upper) * smaller)
+    return bound >= NEAR_THRESHOLD

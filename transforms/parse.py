@@ -22,6 +22,7 @@ from transforms.dates import (
 from transforms.headlines import headline
 from transforms.page_cost import LXML_MAX_NESTING, MAX_TEXT_CHARACTERS, check_nesting, cut_text
 from transforms.leads import choose_lead, drop_repeated_lead, is_truncated_copy, marked_leads, opens_in_bold
+from transforms.page_quirks import declared_canonical, forget_breadcrumb_heading, scripted_body, strip_text
 from transforms.page_types import has_player, has_player_box, page_type
 from transforms.records import Article, Byline, Caption, DateSource, Selectors
 from transforms.text import comparison_key, compose, decode_page, normalise_text, read_page
@@ -69,6 +70,8 @@ def parse_page(
         raise NotAnArticle("not HTML")
     metadata = read_metadata(tree, url)
     selectors = selectors or Selectors()
+    if selectors.first_h1_is_breadcrumb:
+        forget_breadcrumb_heading(tree)
     title = _first_text(tree, selectors.title) or headline(tree, metadata.titles, metadata.site_name) or _page_title(tree)
     if not title:
         raise NotAnArticle("no title")
@@ -83,6 +86,7 @@ def parse_page(
     player = has_player(tree)
     visible_bylines = _visible_bylines(tree, selectors.author)
     root = tree.css_first(selectors.body) if selectors.body else None
+    root = scripted_body(tree, selectors.body_scripts) if root is None else root
     if root is not None:
         lead_node = tree.css_first(selectors.lead) if selectors.lead else None
         lead = normalise_text(lead_node.text()) if lead_node else ""
@@ -94,7 +98,7 @@ def parse_page(
         remove_noise(root, selectors.drop)
         captions = take_captions(root, url, selectors.captions, title)
         set_apart, teasers, text_root = _SetApart(root), teaser_lines(root), root
-        blocks = paragraphs(root)
+        blocks = strip_text(paragraphs(root), selectors.strip_text)
         extractor = "selectors"
     else:
         if not visible_bylines.bylines and not visible_bylines.syndicated_from:
@@ -129,7 +133,7 @@ def parse_page(
     bylines = _bylines(metadata, visible_bylines.bylines, printed.bylines) or _info_line_bylines(tree)
     return Article(
         url=url,
-        canonical_url=metadata.canonical_url,
+        canonical_url=declared_canonical(tree, selectors.canonical, url) or metadata.canonical_url,
         title=title,
         lead=lead,
         body=tuple(body),

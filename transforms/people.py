@@ -16,6 +16,7 @@ class PersonMention:
     start: int
     end: int
     role: str | None
+    organisation: str | None = None
 
 
 def _latin_letters(predicate_name: str) -> str:
@@ -43,7 +44,7 @@ def by_first_letter(words: Iterable[str], after: Callable[[str], str] = lambda w
 
 # A name syllable is capitalised and fully lower-case after its first letter, so
 # abbreviations such as UBND, HĐND or TP never read as part of a name.
-_SYLLABLE = rf"[{UPPER}][{LOWER}]*(?![\w])"
+_SYLLABLE = rf"[{UPPER}](?:'[{UPPER}])?[{LOWER}]*(?:-[{LOWER}]+)?(?![\w'-])"
 _CAPITALISED_WORD = rf"[{UPPER}][\w&-]*"
 
 # Names start with a family name; without this list every capitalised place or
@@ -53,7 +54,10 @@ FAMILY_NAMES = (
     "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Cao Đinh Trịnh "
     "Lương Mai Tô Lâm Hà Đoàn Vương Trương Chu Tạ Phùng Thái Kiều Lưu Đào Quách Triệu Nông "
     "Hứa Giáp Khúc Lò Lục Mạc Mạnh Nghiêm Tăng Tống Văn Vi Viên Âu Doãn Đàm Hầu Kim "
-    "Khổng La Lã Lại Lữ Mã Ninh Quan Thân Thạch Tôn Từ Ứng"
+    "Khổng La Lã Lại Lữ Mã Ninh Quan Thân Thạch Tôn Từ Ứng "
+    # Family names of the uplands and the Central Highlands, and of foreign guests.
+    "Giàng Sùng Vàng Lầu Thào Hờ Mùa Lù Cầm Sầm Lường Quàng Điêu Bế Ma Hoàng Rah Siu Ksor Nay Kpă Rơ "
+    "Đinh Lê Park Lee Choi Jung Kang Cho Yoon Jang Lim Han Shin Tanaka Suzuki Sato"
 ).split()
 
 # Names of places that start with a family-name syllable.
@@ -77,6 +81,8 @@ _ROLE_TITLE_WORDS = (
     "Chủ nhiệm", "Hiệu trưởng", "Tư lệnh", "Chỉ huy trưởng", "Cục trưởng", "Vụ trưởng", "Chi cục trưởng",
     "Đại tướng", "Thượng tướng", "Trung tướng", "Thiếu tướng", "Đại tá", "Thượng tá", "Trung tá", "Thiếu tá",
     "Bác sĩ", "Tiến sĩ", "Thạc sĩ", "Nhà giáo", "Nghệ nhân", "Nghệ sĩ", "Đại biểu", "Phó Trưởng ban",
+    "Trưởng Ban", "Trưởng khoa", "Trưởng Khoa", "Tỉnh trưởng", "Thị trưởng", "Ủy viên", "Uỷ viên", "Trưởng đoàn",
+    "Chánh Thanh tra", "Trưởng Đài", "Tổng Biên tập", "Phó Tổng Biên tập", "Thầy thuốc", "Anh hùng",
 )
 _ROLE_TITLES = f"(?:{by_first_letter(_ROLE_TITLE_WORDS)})"
 _ROLE_HEAD = rf"(?:(?:Phó|Quyền|Nguyên|nguyên|Tổng|Ủy viên|Uỷ viên)\s+)*{_ROLE_TITLES}"
@@ -95,7 +101,14 @@ _TAIL_STOP_WORDS = (
 )
 _TAIL_STOP = rf"(?:{by_first_letter(_TAIL_STOP_WORDS)})(?![\w])"
 # Numbers stay in a role when they name a unit: "Trưởng thôn 2", "Bí thư Chi bộ khu 5".
-_TAIL_WORD = rf"(?:và(?=\s+[{UPPER}])|[-–]|\d+(?![\w/])|(?!{_TAIL_STOP})(?:{_CAPITALISED_WORD}|[{LOWER}]+(?![\w])))"
+_NAME_WITH_COMMA = (
+    rf",\s+[{UPPER}][{LOWER}]*(?:\s+[{LOWER}]+)?(?:,\s+[{UPPER}][{LOWER}]*(?:\s+[{LOWER}]+)?)*"
+    rf"\s+và\s+[{UPPER}][{LOWER}]*(?:\s+[{LOWER}]+)?(?![\w])"
+)
+_TAIL_WORD = (
+    rf"(?:và(?=\s+[{UPPER}])|[-–]|\d+(?![\w/])|(?!{_TAIL_STOP})(?:{_CAPITALISED_WORD}|[{LOWER}]+(?![\w])))"
+    rf"(?:{_NAME_WITH_COMMA})?"
+)
 
 # The scan starts at family names (literals the regex engine can skip to quickly) and only
 # then looks back for an honorific or a title.
@@ -115,8 +128,44 @@ _ROLE_TITLE = re.compile(_ROLE_TITLES)
 _ROLE_SEGMENT = re.compile(
     rf",\s+(?:(?P<role>{_ROLE_HEAD}(?:\s+{_TAIL_WORD}){{0,10}})"
     rf"|(?:một|là)\s+(?P<description>[^,.;:()]{{2,60}})"
-    rf"|(?!{_TAIL_STOP})(?P<apposition>[{LOWER}][^,.;:()\d]{{1,40}})(?=[,:]))"
+    rf"|(?!{_TAIL_STOP})(?P<apposition>[{LOWER}][^,.;:()\d]{{1,40}})(?=[,:])"
+    rf"|(?P<body>(?:Bệnh viện|Trường|Công ty|Tập đoàn|Sở|Hội|Viện|Trung tâm|Ngân hàng|Ủy ban|UBND|HĐND)"
+    rf"\s+[^,.;:()]{{2,50}}?)(?=\s*[,.;:]))"
 )
+# "bổ nhiệm ông … giữ chức Giám đốc Sở Tài chính": the role an appointment gives.
+_APPOINTED_ROLE = re.compile(rf"\s+giữ chức(?:\s+vụ)?\s+(?P<role>{_ROLE_HEAD}(?:\s+{_TAIL_WORD}){{0,10}})")
+
+
+# A name right after these words names a school, a street or a prize, not a person.
+_INSTITUTION_WORDS = frozenset(
+    "chuyên THPT THCS Trường trường Tiểu học đường Đường phố Phố Quỹ quỹ Giải giải Cúp cúp tượng Tượng cầu Cầu".split()
+)
+# Words a role starts with that say the rank rather than the body: what follows them is the organisation.
+_RANK_WORDS = re.compile(
+    r"^(?:(?:Phó|Quyền|Nguyên|nguyên|Tổng|Ủy viên|Uỷ viên|Bí thư|Chủ tịch|Giám đốc|Trưởng|Chánh|Chủ nhiệm|"
+    r"Hiệu trưởng|Viện trưởng|Cục trưởng|Vụ trưởng|Chi cục trưởng|Tỉnh trưởng|Thị trưởng|Thủ trưởng|Tổng Biên tập|"
+    r"Chỉ huy trưởng|Thường trực|Thứ trưởng|Bộ trưởng|Chánh án)(?:\s+|$))+"
+)
+# Ranks and honours that name no body: "Thiếu tướng", "Nhà giáo Nhân dân".
+_NO_BODY = re.compile(
+    r"^(?:Đại tướng|Thượng tướng|Trung tướng|Thiếu tướng|Đại tá|Thượng tá|Trung tá|Thiếu tá|Bác sĩ|Tiến sĩ|"
+    r"Thạc sĩ|Nhà giáo|Nghệ nhân|Nghệ sĩ|Thầy thuốc|Anh hùng|Đại biểu)(?:\s+(?:Nhân dân|Ưu tú|Lao động))?$"
+)
+_BODY_HEAD = re.compile(r"^(?:Bệnh viện|Trường|Công ty|Tập đoàn|Sở|Hội|Viện|Trung tâm|Ngân hàng|Ủy ban|UBND|HĐND)\s")
+_BODY_START = re.compile(rf"^(?:[{UPPER}]|bản\s|thôn\s|khoa\s|xã\s|phường\s|tổ\s)")
+
+
+def organisation_of(roles: list[str]) -> str | None:
+    """The body the first role that names one belongs to ("Sở Tài chính" of "Giám đốc Sở Tài chính")."""
+    bodies = []
+    for role in roles:
+        if _NO_BODY.match(role):
+            continue
+        body = _RANK_WORDS.sub("", role, count=1).strip()
+        if body and _BODY_START.match(body) and (body != role.strip() or _BODY_HEAD.match(body)):
+            bodies.append(body)
+    # A body with a capitalised name ("Bệnh viện Nhi Đồng 1") before a unit inside it ("khoa Nhiễm").
+    return next((body for body in bodies if body[0].isupper()), bodies[0] if bodies else None)
 
 
 def find_people(text: str) -> list[PersonMention]:
@@ -126,6 +175,9 @@ def find_people(text: str) -> list[PersonMention]:
         name = match[0]
         if name in PLACE_NAMES or (match.start() and text[match.start() - 1].isalnum()):
             continue
+        word_before = text[max(0, match.start() - 12) : match.start()].split()[-1:]
+        if word_before and word_before[0] in _INSTITUTION_WORDS:
+            continue
         before = _honorific_or_title(text, match.start())
         roles = [before["title"]] if before and before["title"] else []
         roles += _roles_after(text, match.end(), describe=before is not None and before["honorific"] is not None)
@@ -133,7 +185,12 @@ def find_people(text: str) -> list[PersonMention]:
         # person only when an official role follows it.
         if before is None and not roles:
             continue
-        people.append(PersonMention(name=name, start=match.start(), end=match.end(), role=", ".join(roles) or None))
+        people.append(
+            PersonMention(
+                name=name, start=match.start(), end=match.end(), role=", ".join(roles) or None,
+                organisation=organisation_of(roles),
+            )
+        )
     return people
 
 
@@ -154,7 +211,16 @@ def _honorific_or_title(text: str, start: int) -> re.Match[str] | None:
 def _roles_after(text: str, position: int, describe: bool) -> list[str]:
     """Roles in apposition after a name; a lower-case description only right after an honorific's name."""
     roles: list[str] = []
+    appointed = _APPOINTED_ROLE.match(text, position)
+    if appointed:
+        return [appointed["role"]]
     while segment := _ROLE_SEGMENT.match(text, position):
+        if segment["body"]:
+            if not roles:
+                break
+            roles.append(segment["body"])
+            position = segment.end()
+            continue
         if not segment["role"]:
             if roles or not describe:
                 break

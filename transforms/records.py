@@ -30,6 +30,14 @@ class Selectors:
     drop: tuple[str, ...] = ()
     # Tried in order before the page's generic metadata; each says its own day/month order.
     dates: tuple[DateSource, ...] = ()
+    # Regular expressions with a group named "html": the body a script writes into the page.
+    body_scripts: tuple[str, ...] = ()
+    # Element whose href or content is the canonical address (<meta name="canonical">).
+    canonical: str | None = None
+    # Regular expressions whose matches are removed from body text ({{…}} template leaks).
+    strip_text: tuple[str, ...] = ()
+    # The page's first <h1> is a breadcrumb, never the headline.
+    first_h1_is_breadcrumb: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,25 +83,39 @@ class Article:
 # Not frozen: a frozen dataclass's __init__ costs five times as much, and an article yields dozens of facts.
 @dataclass(slots=True)
 class Fact:
-    """One fact found in an article, with where it stands in the text."""
+    """One fact found in an article, with where it stands in the text and what it means."""
 
-    kind: str  # money | percent | ratio | number | legal_ref | person
+    kind: str  # money | percent | percentage_point | ratio | number | measure | duration | legal_ref | person
     text: str  # exact surface string
     sentence: str
     source: str  # title | lead | body | caption
     start: int  # character offsets of `text` inside the source text
     end: int
-    value: float | None = None
+    value: float | None = None  # the figure; None for a range
+    low: float | None = None  # a single figure has low = high = value; a range keeps both ends
+    high: float | None = None
     denominator: float | None = None
     unit: str | None = None
     per_unit: str | None = None  # "người" in "2 triệu đồng/người"
+    qualifier: str | None = None  # approx | over | under | at_least | at_most
+    measure: str | None = None  # level | change
+    direction: str | None = None  # up | down, for changes
+    status: str | None = None  # actual | target
+    period_start: date | None = None
+    period_end: date | None = None
+    compared_to_start: date | None = None
+    compared_to_end: date | None = None
+    place_name: str | None = None  # as written: "huyện Ba Chẽ"
+    place_code: str | None = None  # the 2025 unit that holds it now
+    place_level: str | None = None  # province | ward | commune | special_zone
     subject: str | None = None
-    period: str | None = None
-    place: str | None = None
     doc_number: str | None = None
+    doc_key: str | None = None  # number|issuer|year: tells apart documents sharing a number
     doc_type: str | None = None
+    issuer: str | None = None
     issued_on: date | None = None
     name: str | None = None
     role: str | None = None
+    organisation: str | None = None
     paragraph: int | None = None  # index of the paragraph (body) or caption the fact came from
     extractor_version: str = field(default="")

@@ -10,7 +10,7 @@ The stage lists the pending pages once, in parse_queue, and parses them from the
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -508,3 +508,39 @@ def _record_failures(connection: duckdb.DuckDBPyConnection) -> None:
         FROM incoming_failures JOIN pages USING (page_id)
         """
     )
+
+
+def count_pages_in_scope(connection: duckdb.DuckDBPyConnection, scope: PageScope) -> int:
+    """How many landed article pages (latest copy of each address) the scope selects, parsed or not."""
+    query, parameters = _pending_pages_query(replace(scope, reparse=True))
+    return connection.execute(f"SELECT count(*) FROM ({query})", parameters).fetchone()[0]
+
+
+def landed_days(connection: duckdb.DuckDBPyConnection, sites: Sequence[str] | None) -> list[date]:
+    """The Vietnam days on which article pages of these sites (None: all) were fetched, newest first."""
+    return [
+        day
+        for (day,) in connection.execute(
+            """
+            SELECT DISTINCT CAST(timezone('Asia/Ho_Chi_Minh', fetched_at) AS DATE) AS day
+            FROM pages
+            WHERE page_kind = 'article' AND ($sites IS NULL OR list_contains($sites, site))
+            ORDER BY day DESC
+            """,
+            {"sites": list(sites) if sites is not None else None},
+        ).fetchall()
+    ]
+
+
+def article_ids_of_runs(connection: duckdb.DuckDBPyConnection, run_ids: Sequence[str]) -> list[str]:
+    """The articles parsed from pages these crawl runs fetched."""
+    return [
+        article_id
+        for (article_id,) in connection.execute(
+            """
+            SELECT articles.article_id FROM articles JOIN pages ON pages.page_id = articles.page_id
+            WHERE list_contains($run_ids, pages.run_id)
+            """,
+            {"run_ids": list(run_ids)},
+        ).fetchall()
+    ]

@@ -10,10 +10,11 @@ a check this module does not know, stops publish: then yesterday's published fil
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import duckdb
 
-from warehouse.checks import Check, CheckReport, load_checks
+from warehouse.checks import Check, CheckReport, check_query, load_checks, night_scope
 
 # Check name → (what it holds back, the column of its rows naming it). "site" holds back the
 # site's articles first seen today (Vietnam time): a collapse says today's crawl went wrong.
@@ -34,29 +35,37 @@ class HoldOutcome:
     stopping: list[str]
 
 
-def hold_back_rows(connection: duckdb.DuckDBPyConnection, report: CheckReport) -> HoldOutcome:
-    """Rewrite held_back from the report's failed checks; the caller's connection must be writable."""
+def hold_back_rows(
+    connection: duckdb.DuckDBPyConnection, report: CheckReport, since: datetime | None = None
+) -> HoldOutcome:
+    """Rewrite held_back from the report's failed checks; the caller's connection must be writable.
+
+    `since` is the report's (warehouse.checks.run_checks): the night's rows, which include the
+    rows held back until now, so a held row stays held while a check still finds it.
+    """
     checks = {check.name: check for check in load_checks()}
     held: dict[str, int] = {}
     stopping: list[str] = []
-    connection.execute("BEGIN TRANSACTION")
-    try:
-        connection.execute("DELETE FROM held_back")
-        for result in report.failures:
-            if result.name not in HOLDS or result.name not in checks:
-                stopping.append(result.name)
-                continue
-            held[result.name] = _hold(connection, checks[result.name])
-        connection.execute("COMMIT")
-    except BaseException:
-        connection.execute("ROLLBACK")
-        raise
+    # The scope is read before held_back is emptied: it names the rows held until now.
+    with night_scope(connection, since):
+        connection.execute("BEGIN TRANSACTION")
+        try:
+            connection.execute("DELETE FROM held_back")
+            for result in report.failures:
+                if result.name not in HOLDS or result.name not in checks:
+                    stopping.append(result.name)
+                    continue
+                held[result.name] = _hold(connection, checks[result.name], since)
+            connection.execute("COMMIT")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
     return HoldOutcome(held, stopping)
 
 
-def _hold(connection: duckdb.DuckDBPyConnection, check: Check) -> int:
+def _hold(connection: duckdb.DuckDBPyConnection, check: Check, since: datetime | None) -> int:
     kind, column = HOLDS[check.name]
-    offending = f"SELECT DISTINCT {column} FROM (\n{check.sql}\n)"
+    offending = f"SELECT DISTINCT {column} FROM ({check_query(check, since)})"
     if kind == "article":
         rows = f"SELECT article_id, site FROM articles WHERE article_id IN ({offending})"
     elif kind == "fact":

@@ -110,6 +110,9 @@ def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
         # of six alternated runs), for a file 4% larger, from titles and leads stored uncompressed.
         connection.execute("SET disabled_compression_methods = 'fsst'")
     connection.execute("SET TimeZone = 'Asia/Ho_Chi_Minh'")
+    # Stages write logs, not terminals: on a long query DuckDB's progress bar would fill a task's
+    # log, and any output a caller reads, with hundreds of redrawn bars.
+    connection.execute("SET enable_progress_bar = false")
     return connection
 
 

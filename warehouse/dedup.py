@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from time import perf_counter
 
 import duckdb
@@ -13,23 +13,30 @@ import pyarrow as pa
 
 from transforms.dedup import (
     BANDS,
+    NUM_PERM,
     NEAR_THRESHOLD,
     band_keys,
     comparison_text,
     containment,
     is_comparable,
     jaccard,
+    may_be_near,
     shingles,
     signatures,
     word_hashes,
     words_hash,
 )
 from transforms.text import comparison_key
+from warehouse.lookup import registered as _registered
+from warehouse.lookup import rows_of
+from warehouse.stories import Pair, relink_stories
+from warehouse.watermarks import advance_watermark, watermark
 
 # Bodies are read and signed in chunks so memory stays flat however large the backlog.
 CHUNK_ARTICLES = 2000
-# Strongest evidence first: a pair found by several methods keeps the first.
-METHOD_RANK = {"url": 0, "exact": 1, "near": 2}
+# Candidate pairs whose signatures are compared at once (two 512-byte rows a pair).
+CHUNK_PAIRS = 50_000
+STAGE = "dedup"
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,19 +49,6 @@ class DedupResult:
     pairs_linked: int  # verified pairs added (url, exact and near)
     duplicates_changed: int  # articles whose duplicates row was added, changed or removed
     seconds_signing: float  # reading bodies, MinHash signatures and band rows
-
-
-@dataclass(frozen=True, slots=True)
-class _Pair:
-    article_id: str
-    other_article_id: str
-    method: str
-    similarity: float
-    containment: float
-
-    @property
-    def key(self) -> tuple[str, str]:
-        return self.article_id, self.other_article_id
 
 
 def dedup_articles(
@@ -71,19 +65,11 @@ def dedup_articles(
     return result
 
 
-@contextmanager
-def _registered(connection: duckdb.DuckDBPyConnection, name: str, columns: dict) -> Iterator[None]:
-    # Python lists bound as query parameters are converted value by value, which is slow for
-    # thousands of ids; an Arrow table is scanned in place.
-    connection.register(name, pa.table(columns))
-    try:
-        yield
-    finally:
-        connection.unregister(name)
-
-
 def _dedup(connection: duckdb.DuckDBPyConnection, article_ids: Sequence[str] | None) -> DedupResult:
     pending, reindexed, reparsed = _work(connection, article_ids)
+    if article_ids is None:
+        # Everything pending is handled below, in this transaction: the next night starts here.
+        advance_watermark(connection, STAGE)
     _store_caption_keys(connection, reparsed)
     if not pending:
         return DedupResult(0, len(reparsed), 0, 0, 0, 0.0)
@@ -95,16 +81,16 @@ def _dedup(connection: duckdb.DuckDBPyConnection, article_ids: Sequence[str] | N
     with _registered(connection, "dedup_pending", {"article_id": pending}):
         with _registered(connection, "dedup_new_bands", new_bands):
             candidates = _near_candidates(connection)
-        found: dict[tuple[str, str], _Pair] = {}
+        found: dict[tuple[str, str], Pair] = {}
         # url pairs come first, so a pair that is also exact keeps the stronger method.
-        for pair in _url_pairs(connection) + _exact_pairs(connection):
+        for pair in _url_pairs(connection, pending) + _exact_pairs(connection):
             found.setdefault(pair.key, pair)
         for pair in _verified(connection, candidates, known=set(found)):
             found[pair.key] = pair
         pairs = sorted(found.values(), key=lambda pair: pair.key)
         _store_pairs(connection, pairs)
         _store_caption_keys(connection, pending)
-    changed = _relink_stories(connection, set(pending) | former_partners)
+    changed = relink_stories(connection, set(pending) | former_partners)
     return DedupResult(
         len(pending), len(reparsed), len(candidates), len(pairs), changed, seconds_signing
     )
@@ -115,26 +101,36 @@ def _work(
 ) -> tuple[list[str], list[str], list[str]]:
     """(articles to index, those of them indexed before, indexed articles parsed again since)."""
     # To index: never indexed, or body, date or canonical URL changed since. Parsed again
-    # without such a change: only the captions may differ.
+    # without such a change: only the captions may differ. Either way the article was parsed
+    # after it was last indexed, so only articles parsed since the watermark are looked at.
     query = """
-        WITH state AS (
-            SELECT articles.article_id,
-                   dedup_index.article_id IS NOT NULL AS indexed,
-                   dedup_index.article_id IS NULL
-                   OR dedup_index.content_sha256 IS DISTINCT FROM articles.content_sha256
-                   OR dedup_index.published_at IS DISTINCT FROM articles.published_at
-                   OR dedup_index.canonical_url IS DISTINCT FROM articles.canonical_url AS changed,
-                   articles.parsed_at > dedup_index.indexed_at AS reparsed
-            FROM articles LEFT JOIN dedup_index USING (article_id)
+        WITH recent AS (
+            SELECT article_id, content_sha256, published_at, canonical_url, parsed_at
+            FROM articles WHERE parsed_at >= $since {requested}
+        ),
+        state AS (
+            SELECT recent.article_id,
+                   known.article_id IS NOT NULL AS indexed,
+                   known.article_id IS NULL
+                   OR known.content_sha256 IS DISTINCT FROM recent.content_sha256
+                   OR known.published_at IS DISTINCT FROM recent.published_at
+                   OR known.canonical_url IS DISTINCT FROM recent.canonical_url AS changed,
+                   recent.parsed_at > known.indexed_at AS reparsed
+            FROM recent
+            LEFT JOIN (SELECT * FROM dedup_index WHERE article_id IN (SELECT article_id FROM recent)) AS known
+              USING (article_id)
         )
-        SELECT article_id, indexed, changed FROM state WHERE (changed OR reparsed)
+        SELECT article_id, indexed, changed FROM state WHERE (changed OR reparsed) ORDER BY article_id
     """
+    # Named articles are looked for among all of them: they may predate the watermark.
+    since = watermark(connection, STAGE) if article_ids is None else None
+    parameters = {"since": since or datetime.min.replace(tzinfo=timezone.utc)}
     if article_ids is None:
-        rows = connection.execute(query + " ORDER BY article_id").fetchall()
+        rows = connection.execute(query.format(requested=""), parameters).fetchall()
     else:
         with _registered(connection, "dedup_requested", {"article_id": list(article_ids)}):
             rows = connection.execute(
-                query + " AND article_id IN (SELECT article_id FROM dedup_requested) ORDER BY article_id"
+                query.format(requested="AND article_id IN (SELECT article_id FROM dedup_requested)"), parameters
             ).fetchall()
     pending = [article_id for article_id, _, changed in rows if changed]
     reindexed = [article_id for article_id, indexed, changed in rows if changed and indexed]
@@ -171,16 +167,18 @@ def _bodies(
 ) -> Iterator[tuple[list[str], list[np.ndarray]]]:
     """(article ids, word hashes of their bodies without caption paragraphs), in chunks."""
     for start in range(0, len(article_ids), CHUNK_ARTICLES):
-        chunk = {"article_id": article_ids[start : start + CHUNK_ARTICLES]}
-        with _registered(connection, "dedup_chunk", chunk):
+        chunk = article_ids[start : start + CHUNK_ARTICLES]
+        with (
+            rows_of(connection, "articles", "article_id", chunk, "dedup_chunk_articles"),
+            rows_of(connection, "captions", "article_id", chunk, "dedup_chunk_captions"),
+        ):
             rows = connection.execute(
                 """
                 SELECT articles.article_id, articles.body,
                        coalesce(list(captions.text ORDER BY captions.position)
                                 FILTER (WHERE captions.text IS NOT NULL), []) AS caption_texts
-                FROM articles
-                JOIN dedup_chunk USING (article_id)
-                LEFT JOIN captions USING (article_id)
+                FROM dedup_chunk_articles AS articles
+                LEFT JOIN dedup_chunk_captions AS captions USING (article_id)
                 GROUP BY articles.article_id, articles.body
                 ORDER BY articles.article_id
                 """
@@ -209,25 +207,39 @@ def _index(connection: duckdb.DuckDBPyConnection, pending: Sequence[str]) -> pa.
     added = []
     for ids, word_lists in _bodies(connection, pending):
         comparable = [is_comparable(words) for words in word_lists]
+        signed = [index for index, flag in enumerate(comparable) if flag]
+        signature_rows = signatures([word_lists[index] for index in signed])
+        signature_of = dict(zip(signed, signature_rows))
         index_rows = {
             "article_id": ids,
             "body_key_sha256": [words_hash(words) for words in word_lists],
             "body_words": pa.array([len(words) for words in word_lists], pa.int32()),
             "comparable": comparable,
+            "signature": pa.array(
+                [signature_of[index].astype("<u4").tobytes() if index in signature_of else None for index in range(len(ids))],
+                pa.binary(),
+            ),
+            "shingle_count": pa.array(
+                [len(shingles(words)) if flag else None for words, flag in zip(word_lists, comparable)], pa.int32()
+            ),
         }
-        with _registered(connection, "dedup_new_index", index_rows):
+        with (
+            _registered(connection, "dedup_new_index", index_rows),
+            rows_of(connection, "articles", "article_id", ids, "dedup_indexed_articles"),
+        ):
             connection.execute(
                 """
-                INSERT INTO dedup_index
+                INSERT INTO dedup_index (article_id, content_sha256, published_at, canonical_url,
+                    body_key_sha256, body_words, comparable, indexed_at, signature, shingle_count)
                 SELECT new.article_id, articles.content_sha256, articles.published_at,
-                       articles.canonical_url, new.body_key_sha256, new.body_words, new.comparable, now()
-                FROM dedup_new_index AS new JOIN articles USING (article_id)
+                       articles.canonical_url, new.body_key_sha256, new.body_words, new.comparable, now(),
+                       new.signature, new.shingle_count
+                FROM dedup_new_index AS new JOIN dedup_indexed_articles AS articles USING (article_id)
                 """
             )
-        signed = [index for index, flag in enumerate(comparable) if flag]
         if not signed:
             continue
-        keys = band_keys(signatures([word_lists[index] for index in signed]))
+        keys = band_keys(signature_rows)
         band_rows = {
             "band_key": keys.ravel(),
             "article_id": np.repeat(np.array([ids[index] for index in signed]), BANDS),
@@ -239,51 +251,67 @@ def _index(connection: duckdb.DuckDBPyConnection, pending: Sequence[str]) -> pa.
     return pa.concat_tables(added) if added else empty
 
 
-def _url_pairs(connection: duckdb.DuckDBPyConnection) -> list[_Pair]:
+def _url_pairs(connection: duckdb.DuckDBPyConnection, pending: Sequence[str]) -> list[Pair]:
     """Pending articles that name another's address as canonical, or share a canonical address."""
     # A canonical link to the site's home page is a CMS default, not a statement of identity.
-    rows = connection.execute(
-        """
-        WITH everyone AS (
-            SELECT article_id, url,
-                   CASE WHEN NOT regexp_matches(canonical_url, '^[a-z]+://[^/]+/?$') THEN canonical_url END
-                       AS canonical_url
-            FROM articles
-        ),
-        pending AS (
-            SELECT * FROM everyone WHERE article_id IN (SELECT article_id FROM dedup_pending)
-        ),
-        matches AS (
-            SELECT pending.article_id AS one, everyone.article_id AS other
-            FROM pending JOIN everyone ON pending.canonical_url = everyone.url
-            UNION
-            SELECT pending.article_id, everyone.article_id
-            FROM pending JOIN everyone ON pending.canonical_url = everyone.canonical_url
-            UNION
-            SELECT pending.article_id, everyone.article_id
-            FROM pending JOIN everyone ON pending.url = everyone.canonical_url
-        )
-        SELECT DISTINCT least(one, other), greatest(one, other)
-        FROM matches WHERE one <> other
-        """
-    ).fetchall()
-    return [_Pair(first, second, "url", 1.0, 1.0) for first, second in rows]
+    # The other side of a match is looked up by address: the semi-joins scan the two address
+    # columns and nothing else, and keep only the articles a pending one names or is named by.
+    with rows_of(connection, "articles", "article_id", pending, "dedup_pending_articles"):
+        rows = connection.execute(
+            """
+            WITH pending AS (
+                SELECT article_id, url,
+                       CASE WHEN NOT regexp_matches(canonical_url, '^[a-z]+://[^/]+/?$') THEN canonical_url END
+                           AS canonical_url
+                FROM dedup_pending_articles
+            ),
+            everyone AS (
+                SELECT article_id, url,
+                       CASE WHEN NOT regexp_matches(canonical_url, '^[a-z]+://[^/]+/?$') THEN canonical_url END
+                           AS canonical_url
+                FROM articles
+                WHERE url IN (SELECT canonical_url FROM pending)
+                   OR canonical_url IN (SELECT canonical_url FROM pending)
+                   OR canonical_url IN (SELECT url FROM pending)
+            ),
+            matches AS (
+                SELECT pending.article_id AS one, everyone.article_id AS other
+                FROM pending JOIN everyone ON pending.canonical_url = everyone.url
+                UNION
+                SELECT pending.article_id, everyone.article_id
+                FROM pending JOIN everyone ON pending.canonical_url = everyone.canonical_url
+                UNION
+                SELECT pending.article_id, everyone.article_id
+                FROM pending JOIN everyone ON pending.url = everyone.canonical_url
+            )
+            SELECT DISTINCT least(one, other), greatest(one, other)
+            FROM matches WHERE one <> other
+            """
+        ).fetchall()
+    return [Pair(first, second, "url", 1.0, 1.0) for first, second in rows]
 
 
-def _exact_pairs(connection: duckdb.DuckDBPyConnection) -> list[_Pair]:
+def _exact_pairs(connection: duckdb.DuckDBPyConnection) -> list[Pair]:
     """Pending comparable articles with the same body words as another comparable article."""
+    # The other side is looked up by body key, so the join is built on the night's keys.
     rows = connection.execute(
         """
+        WITH pending AS (
+            SELECT article_id, body_key_sha256 FROM dedup_index
+            WHERE article_id IN (SELECT article_id FROM dedup_pending) AND comparable
+        ),
+        other AS (
+            SELECT article_id, body_key_sha256 FROM dedup_index
+            WHERE body_key_sha256 IN (SELECT body_key_sha256 FROM pending) AND comparable
+        )
         SELECT DISTINCT least(pending.article_id, other.article_id),
                         greatest(pending.article_id, other.article_id)
-        FROM dedup_index AS pending
-        JOIN dedup_pending USING (article_id)
-        JOIN dedup_index AS other
+        FROM pending
+        JOIN other
           ON other.body_key_sha256 = pending.body_key_sha256 AND other.article_id <> pending.article_id
-        WHERE pending.comparable AND other.comparable
         """
     ).fetchall()
-    return [_Pair(first, second, "exact", 1.0, 1.0) for first, second in rows]
+    return [Pair(first, second, "exact", 1.0, 1.0) for first, second in rows]
 
 
 def _near_candidates(connection: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
@@ -304,11 +332,11 @@ def _near_candidates(connection: duckdb.DuckDBPyConnection) -> list[tuple[str, s
 
 def _verified(
     connection: duckdb.DuckDBPyConnection, candidates: list[tuple[str, str]], known: set[tuple[str, str]]
-) -> list[_Pair]:
+) -> list[Pair]:
     """Candidates whose shingle sets, recomputed from the bodies, pass the near-copy check."""
     # Exact shingle sets rather than signature agreement: an estimate from 128 values
     # wobbles by ±0.04 around the threshold, and only candidates pay for the exact check.
-    remaining = [pair for pair in candidates if pair not in known]
+    remaining = _plausible(connection, [pair for pair in candidates if pair not in known])
     involved = sorted({article_id for pair in remaining for article_id in pair})
     shingle_sets: dict[str, np.ndarray] = {}
     for ids, word_lists in _bodies(connection, involved):
@@ -318,11 +346,44 @@ def _verified(
         shared = containment(shingle_sets[first], shingle_sets[second])
         if shared >= NEAR_THRESHOLD:
             similarity = jaccard(shingle_sets[first], shingle_sets[second])
-            pairs.append(_Pair(first, second, "near", round(similarity, 4), round(shared, 4)))
+            pairs.append(Pair(first, second, "near", round(similarity, 4), round(shared, 4)))
     return pairs
 
 
-def _store_pairs(connection: duckdb.DuckDBPyConnection, pairs: list[_Pair]) -> None:
+def _plausible(connection: duckdb.DuckDBPyConnection, candidates: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The candidates whose stored signatures leave room for a near copy (transforms.dedup.may_be_near)."""
+    if not candidates:
+        return []
+    involved = sorted({article_id for pair in candidates for article_id in pair})
+    with rows_of(connection, "dedup_index", "article_id", involved, "dedup_involved"):
+        rows = connection.execute(
+            "SELECT article_id, signature, shingle_count FROM dedup_involved WHERE signature IS NOT NULL"
+        ).fetchall()
+    position = {article_id: index for index, (article_id, _, _) in enumerate(rows)}
+    signature_rows = np.frombuffer(b"".join(row[1] for row in rows), dtype="<u4").reshape(len(rows), NUM_PERM)
+    sizes = np.array([row[2] for row in rows], dtype=np.int64)
+    # Articles indexed before signatures were stored have none: their pairs are verified as before.
+    signed = [pair for pair in candidates if pair[0] in position and pair[1] in position]
+    unsigned = [pair for pair in candidates if pair[0] not in position or pair[1] not in position]
+    first = np.array([position[pair[0]] for pair in signed], dtype=np.int64)
+    second = np.array([position[pair[1]] for pair in signed], dtype=np.int64)
+    # In slices: a first night's million candidates would otherwise copy two signature rows each at once.
+    keep = np.concatenate(
+        [np.zeros(0, dtype=bool)]
+        + [
+            may_be_near(
+                signature_rows[first[start : start + CHUNK_PAIRS]],
+                signature_rows[second[start : start + CHUNK_PAIRS]],
+                sizes[first[start : start + CHUNK_PAIRS]],
+                sizes[second[start : start + CHUNK_PAIRS]],
+            )
+            for start in range(0, len(signed), CHUNK_PAIRS)
+        ]
+    )
+    return sorted(unsigned + [pair for pair, kept in zip(signed, keep) if kept])
+
+
+def _store_pairs(connection: duckdb.DuckDBPyConnection, pairs: list[Pair]) -> None:
     columns = {
         "article_id": [pair.article_id for pair in pairs],
         "other_article_id": [pair.other_article_id for pair in pairs],
@@ -346,12 +407,8 @@ def _store_caption_keys(connection: duckdb.DuckDBPyConnection, article_ids: list
         connection.execute(
             "DELETE FROM caption_keys WHERE article_id IN (SELECT article_id FROM dedup_captioned)"
         )
-        rows = connection.execute(
-            """
-            SELECT article_id, position, text FROM captions
-            WHERE article_id IN (SELECT article_id FROM dedup_captioned)
-            """
-        ).fetchall()
+        with rows_of(connection, "captions", "article_id", article_ids, "dedup_captioned_captions"):
+            rows = connection.execute("SELECT article_id, position, text FROM dedup_captioned_captions").fetchall()
         # Articles indexed earlier keep their index row; only its time moves, so the
         # same parse is not picked up again.
         connection.execute(
@@ -367,144 +424,3 @@ def _store_caption_keys(connection: duckdb.DuckDBPyConnection, article_ids: list
     }
     with _registered(connection, "dedup_new_captions", columns):
         connection.execute("INSERT INTO caption_keys SELECT * FROM dedup_new_captions")
-
-
-def _relink_stories(connection: duckdb.DuckDBPyConnection, touched: set[str]) -> int:
-    """Rebuild the stories the touched articles belong to; returns how many duplicates rows changed."""
-    pairs = _pairs_connected_to(connection, touched)
-    members = sorted(set(touched) | {article_id for pair in pairs for article_id in pair.key})
-    with _registered(connection, "dedup_members", {"article_id": members}):
-        # Microseconds rather than TIMESTAMPTZ: converting thousands of zoned timestamps to
-        # Python is slow, and only their order matters here.
-        dates = connection.execute(
-            """
-            SELECT article_id, epoch_us(published_at),
-                   url IN (SELECT canonical_url FROM articles JOIN dedup_members USING (article_id)
-                           WHERE canonical_url IS NOT NULL)
-            FROM articles JOIN dedup_members USING (article_id)
-            """
-        ).fetchall()
-        existing = {
-            row[0]: tuple(row[1:])
-            for row in connection.execute(
-                """
-                SELECT article_id, duplicate_of, method, similarity, matched_with
-                FROM duplicates JOIN dedup_members USING (article_id)
-                """
-            ).fetchall()
-        }
-    published = {article_id: when for article_id, when, _ in dates}
-    named_canonical = {article_id for article_id, _, is_named in dates if is_named}
-    desired = _duplicate_rows(members, pairs, published, named_canonical)
-    # Unchanged rows are left alone so detected_at keeps the night the copy was first linked.
-    stale = sorted(article_id for article_id, row in existing.items() if desired.get(article_id) != row)
-    fresh = sorted(article_id for article_id, row in desired.items() if existing.get(article_id) != row)
-    with _registered(connection, "dedup_stale", {"article_id": pa.array(stale, pa.string())}):
-        connection.execute("DELETE FROM duplicates WHERE article_id IN (SELECT article_id FROM dedup_stale)")
-    rows = {
-        "article_id": pa.array(fresh, pa.string()),
-        "duplicate_of": pa.array([desired[article_id][0] for article_id in fresh], pa.string()),
-        "method": pa.array([desired[article_id][1] for article_id in fresh], pa.string()),
-        "similarity": pa.array([desired[article_id][2] for article_id in fresh], pa.float64()),
-        "matched_with": pa.array([desired[article_id][3] for article_id in fresh], pa.string()),
-    }
-    with _registered(connection, "dedup_fresh", rows):
-        connection.execute(
-            """
-            INSERT INTO duplicates (article_id, duplicate_of, method, similarity, detected_at, matched_with)
-            SELECT article_id, duplicate_of, method, similarity, now(), matched_with FROM dedup_fresh
-            """
-        )
-    links = {
-        "article_id": pa.array(members, pa.string()),
-        "duplicate_of": pa.array([desired.get(member, (None,))[0] for member in members], pa.string()),
-    }
-    with _registered(connection, "dedup_story_links", links):
-        connection.execute(
-            """
-            UPDATE articles SET duplicate_of = links.duplicate_of
-            FROM dedup_story_links AS links
-            WHERE articles.article_id = links.article_id
-              AND articles.duplicate_of IS DISTINCT FROM links.duplicate_of
-            """
-        )
-    return len(set(stale) | set(fresh))
-
-
-def _pairs_connected_to(connection: duckdb.DuckDBPyConnection, articles: set[str]) -> list[_Pair]:
-    """Every stored pair in the stories (connected groups of pairs) that hold the given articles."""
-    found: dict[tuple[str, str], _Pair] = {}
-    seen = set(articles)
-    frontier = sorted(articles)
-    while frontier:
-        with _registered(connection, "dedup_frontier", {"article_id": frontier}):
-            rows = connection.execute(
-                """
-                SELECT article_id, other_article_id, method, similarity, containment FROM duplicate_pairs
-                WHERE article_id IN (SELECT article_id FROM dedup_frontier)
-                   OR other_article_id IN (SELECT article_id FROM dedup_frontier)
-                """
-            ).fetchall()
-        reached = set()
-        for row in rows:
-            pair = _Pair(*row)
-            found[pair.key] = pair
-            reached.update(pair.key)
-        frontier = sorted(reached - seen)
-        seen |= reached
-    return sorted(found.values(), key=lambda pair: pair.key)
-
-
-def _duplicate_rows(
-    members: Sequence[str],
-    pairs: list[_Pair],
-    published: dict[str, int | None],
-    named_canonical: set[str],
-) -> dict[str, tuple[str, str, float, str]]:
-    """article_id → (duplicate_of, method, similarity, matched_with) for every copy but the first."""
-    parent = {member: member for member in members}
-
-    def root(article_id: str) -> str:
-        while parent[article_id] != article_id:
-            parent[article_id] = parent[parent[article_id]]
-            article_id = parent[article_id]
-        return article_id
-
-    for pair in pairs:
-        parent[root(pair.article_id)] = root(pair.other_article_id)
-    stories: dict[str, list[str]] = {}
-    for member in members:
-        stories.setdefault(root(member), []).append(member)
-
-    def first_published(article_id: str) -> tuple[bool, int, bool, str]:
-        # Undated articles come last. An AMP or print page carries its article's date, so on
-        # equal dates the page the others name canonical wins, then the smaller article_id.
-        when = published.get(article_id)
-        return when is None, when or 0, article_id not in named_canonical, article_id
-
-    by_key = {pair.key: pair for pair in pairs}
-    best: dict[str, _Pair] = {}
-    for pair in pairs:
-        for article_id in pair.key:
-            held = best.get(article_id)
-            if held is None or _strength(pair) < _strength(held):
-                best[article_id] = pair
-    rows = {}
-    for copies in stories.values():
-        first = min(copies, key=first_published)
-        for article_id in copies:
-            if article_id == first:
-                continue
-            pair = best[article_id]
-            other = pair.other_article_id if pair.article_id == article_id else pair.article_id
-            # The row describes the article against its first copy whenever the two were
-            # linked directly; only otherwise does it name the copy that brought it in.
-            direct = by_key.get((min(article_id, first), max(article_id, first)))
-            if direct is not None:
-                pair, other = direct, first
-            rows[article_id] = (first, pair.method, pair.similarity, other)
-    return rows
-
-
-def _strength(pair: _Pair) -> tuple[int, float, str, str]:
-    return METHOD_RANK[pair.method], -pair.similarity, pair.article_id, pair.other_article_id

@@ -3,18 +3,27 @@
 An article's facts are up to date while it has a fact_extractions row; storing the article
 again deletes that row. Passing an extractor version also makes pending every article whose
 facts came from another version, which is how improved rules reach old articles.
+
+An ordinary night looks only at the articles parsed since the stage's watermark (every article
+parsed before it has its facts), so its cost follows the night's articles, not the corpus.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
 import duckdb
 import pyarrow as pa
 
 from transforms.records import Fact
 from warehouse.connection import transaction
+from warehouse.lookup import rows_of
+from warehouse.places import fill_places
+from warehouse.watermarks import advance_watermark, watermark
+
+STAGE = "facts"
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +33,7 @@ class ArticleText:
     lead: str
     body: tuple[str, ...]  # paragraphs, indexed as facts.paragraph counts them
     captions: tuple[tuple[int, str], ...]  # (position, text)
+    province: str | None = None  # province of the site that published it, as its site file names it
 
 
 def articles_needing_facts(
@@ -31,28 +41,47 @@ def articles_needing_facts(
     batch_size: int = 1000,
     extractor_version: str | None = None,
 ) -> Iterator[list[ArticleText]]:
-    """Batches of articles whose facts are pending, in article_id order."""
+    """Batches of articles whose facts are pending, in article_id order.
+
+    Once the last batch has been handed out the watermark moves up to the earliest article still
+    pending (one the caller skipped), or to when the listing began.
+    """
+    # With a version, an article of any age may be pending: every article is looked at.
+    since = watermark(connection, STAGE) if extractor_version is None else None
+    parameters = {"since": since or datetime.min.replace(tzinfo=timezone.utc), "version": extractor_version}
+    (started,) = connection.execute("SELECT now()").fetchone()
     last_article_id = ""
     while True:
         # Keyset paging: each batch is fetched whole, so the caller may store facts between
         # batches, and an article the caller skips is never handed out twice in one pass.
-        rows = connection.execute(
-            """
-            SELECT articles.article_id, articles.title, articles.lead, articles.body,
-                   coalesce((SELECT list((captions.position, captions.text) ORDER BY captions.position)
-                             FROM captions WHERE captions.article_id = articles.article_id), [])
-            FROM articles
-            LEFT JOIN fact_extractions USING (article_id)
-            WHERE articles.article_id > $after
-              AND (fact_extractions.article_id IS NULL
-                   OR ($version IS NOT NULL AND fact_extractions.extractor_version <> $version))
-            ORDER BY articles.article_id
-            LIMIT $limit
-            """,
-            {"after": last_article_id, "version": extractor_version, "limit": batch_size},
-        ).fetchall()
-        if not rows:
+        # The keys come from narrow columns; the texts are then read for the batch's rows only.
+        pending = [
+            article_id
+            for article_id, _ in connection.execute(
+                _PENDING + " ORDER BY article_id LIMIT $limit",
+                {**parameters, "after": last_article_id, "limit": batch_size},
+            ).fetchall()
+        ]
+        if not pending:
+            _advance(connection, parameters, started)
             return
+        with (
+            rows_of(connection, "articles", "article_id", pending, "facts_batch_articles"),
+            rows_of(connection, "captions", "article_id", pending, "facts_batch_captions"),
+        ):
+            rows = connection.execute(
+                """
+                SELECT articles.article_id, articles.title, articles.lead, articles.body,
+                       coalesce(list((captions.position, captions.text) ORDER BY captions.position)
+                                FILTER (WHERE captions.position IS NOT NULL), []),
+                       any_value(sources.province)
+                FROM facts_batch_articles AS articles
+                LEFT JOIN facts_batch_captions AS captions USING (article_id)
+                LEFT JOIN sources ON sources.site = articles.site
+                GROUP BY articles.article_id, articles.title, articles.lead, articles.body
+                ORDER BY articles.article_id
+                """
+            ).fetchall()
         yield [
             ArticleText(
                 article_id=article_id,
@@ -60,10 +89,34 @@ def articles_needing_facts(
                 lead=lead,
                 body=tuple(body.split("\n\n")) if body else (),
                 captions=tuple((position, text) for position, text in captions),
+                province=province,
             )
-            for article_id, title, lead, body, captions in rows
+            for article_id, title, lead, body, captions, province in rows
         ]
-        last_article_id = rows[-1][0]
+        last_article_id = pending[-1]
+
+
+# Articles parsed since the watermark whose facts are missing or, given a version, of another one.
+_PENDING = """
+    WITH recent AS (
+        SELECT article_id, parsed_at FROM articles WHERE parsed_at >= $since AND article_id > $after
+    ),
+    done AS (
+        SELECT article_id, extractor_version FROM fact_extractions
+        WHERE article_id IN (SELECT article_id FROM recent)
+    )
+    SELECT recent.article_id, recent.parsed_at FROM recent LEFT JOIN done USING (article_id)
+    WHERE done.article_id IS NULL OR ($version IS NOT NULL AND done.extractor_version <> $version)
+"""
+
+
+def _advance(connection: duckdb.DuckDBPyConnection, parameters: dict, started: datetime) -> None:
+    (earliest_pending,) = connection.execute(
+        f"SELECT min(parsed_at) FROM ({_PENDING})", {**parameters, "after": ""}
+    ).fetchone()
+    through = started if earliest_pending is None else min(started, earliest_pending)
+    with transaction(connection):
+        advance_watermark(connection, STAGE, through)
 
 
 def mark_facts_stale(
@@ -71,6 +124,8 @@ def mark_facts_stale(
 ) -> int:
     """Make the facts of these articles (all articles when None) pending again; returns how many."""
     with transaction(connection):
+        # The stale articles may be of any age: the next run looks at every article again.
+        connection.execute("DELETE FROM stage_watermarks WHERE stage = ?", [STAGE])
         if article_ids is None:
             marked = connection.execute("DELETE FROM fact_extractions").fetchone()[0]
         else:
@@ -81,39 +136,27 @@ def mark_facts_stale(
     return marked
 
 
-_FACT_SCHEMA = pa.schema(
-    [
-        ("ordinal", pa.int64()),
-        ("article_id", pa.string()),
-        ("kind", pa.string()),
-        ("value", pa.float64()),
-        ("denominator", pa.float64()),
-        ("unit", pa.string()),
-        ("per_unit", pa.string()),
-        ("subject", pa.string()),
-        ("period", pa.string()),
-        ("place", pa.string()),
-        ("text", pa.string()),
-        ("sentence", pa.string()),
-        ("source", pa.string()),
-        ("paragraph", pa.int32()),
-        ("start_offset", pa.int32()),
-        ("end_offset", pa.int32()),
-        ("doc_number", pa.string()),
-        ("doc_type", pa.string()),
-        ("issued_on", pa.date32()),
-        ("name", pa.string()),
-        ("role", pa.string()),
-    ]
+# Stored columns of a fact, in the order of the facts table after fact_id and article_id, with
+# the Fact attribute each is read from and its Arrow type.
+_FACT_COLUMNS: tuple[tuple[str, str, pa.DataType], ...] = (
+    ("kind", "kind", pa.string()), ("value", "value", pa.float64()), ("denominator", "denominator", pa.float64()),
+    ("unit", "unit", pa.string()), ("per_unit", "per_unit", pa.string()), ("subject", "subject", pa.string()),
+    ("text", "text", pa.string()), ("sentence", "sentence", pa.string()), ("source", "source", pa.string()),
+    ("paragraph", "paragraph", pa.int32()), ("start_offset", "start", pa.int32()), ("end_offset", "end", pa.int32()),
+    ("doc_number", "doc_number", pa.string()), ("doc_type", "doc_type", pa.string()),
+    ("issued_on", "issued_on", pa.date32()), ("name", "name", pa.string()), ("role", "role", pa.string()),
+    ("low", "low", pa.float64()), ("high", "high", pa.float64()), ("qualifier", "qualifier", pa.string()),
+    ("measure", "measure", pa.string()), ("direction", "direction", pa.string()), ("status", "status", pa.string()),
+    ("period_start", "period_start", pa.date32()), ("period_end", "period_end", pa.date32()),
+    ("compared_to_start", "compared_to_start", pa.date32()), ("compared_to_end", "compared_to_end", pa.date32()),
+    ("place_name", "place_name", pa.string()), ("place_code", "place_code", pa.string()),
+    ("place_level", "place_level", pa.string()), ("doc_key", "doc_key", pa.string()),
+    ("issuer", "issuer", pa.string()), ("organisation", "organisation", pa.string()),
 )
-
-_FACT_FIELDS = {
-    "kind": "kind", "value": "value", "denominator": "denominator", "unit": "unit",
-    "per_unit": "per_unit", "subject": "subject", "period": "period", "place": "place",
-    "text": "text", "sentence": "sentence", "source": "source", "paragraph": "paragraph",
-    "start_offset": "start", "end_offset": "end", "doc_number": "doc_number",
-    "doc_type": "doc_type", "issued_on": "issued_on", "name": "name", "role": "role",
-}
+_FACT_SCHEMA = pa.schema(
+    [("ordinal", pa.int64()), ("article_id", pa.string())] + [(column, kind) for column, _, kind in _FACT_COLUMNS]
+)
+_STORED = ", ".join(column for column, _, _ in _FACT_COLUMNS)
 
 
 def _fact_table(facts_by_article: Mapping[str, Sequence[Fact]]) -> pa.Table:
@@ -122,7 +165,7 @@ def _fact_table(facts_by_article: Mapping[str, Sequence[Fact]]) -> pa.Table:
         "ordinal": list(range(len(pairs))),
         "article_id": [article_id for article_id, _ in pairs],
     }
-    for column, attribute in _FACT_FIELDS.items():
+    for column, attribute, _ in _FACT_COLUMNS:
         columns[column] = [getattr(fact, attribute) for _, fact in pairs]
     return pa.table(columns, schema=_FACT_SCHEMA)
 
@@ -140,16 +183,15 @@ def store_facts(
     )
     try:
         with transaction(connection):
+            fill_places(connection)
             connection.execute(
                 "DELETE FROM facts WHERE article_id IN (SELECT article_id FROM incoming_extractions)"
             )
             # Two facts of one kind at the same place are one fact; the first found is kept.
             written = connection.execute(
-                """
-                INSERT INTO facts
-                SELECT DISTINCT ON (fact_id) fact_id, article_id, kind, value, denominator, unit,
-                       per_unit, subject, period, place, text, sentence, source, paragraph,
-                       start_offset, end_offset, doc_number, doc_type, issued_on, name, role, $version
+                f"""
+                INSERT INTO facts (fact_id, article_id, {_STORED}, extractor_version)
+                SELECT DISTINCT ON (fact_id) fact_id, article_id, {_STORED}, $version
                 FROM (
                     SELECT substr(sha256(concat_ws(chr(10), article_id, source,
                                coalesce(CAST(paragraph AS VARCHAR), ''), start_offset, end_offset, kind)),

@@ -24,6 +24,7 @@ def record_task_failure(
     error: str | None,
     log_url: str | None,
     map_index: int = -1,
+    map_label: str | None = None,
     failed_at: datetime | None = None,
 ) -> None:
     """Record one failed try; recording the same try again keeps the first row."""
@@ -31,14 +32,15 @@ def record_task_failure(
     connection.execute(
         """
         INSERT INTO task_failures
-            (dag_id, task_id, map_index, run_id, try_number, failed_at, error, log_url)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            (dag_id, task_id, map_index, map_label, run_id, try_number, failed_at, error, log_url)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT DO NOTHING
         """,
         [
             dag_id,
             task_id,
             map_index,
+            map_label,
             run_id,
             try_number,
             failed_at or datetime.now(timezone.utc),

@@ -34,11 +34,15 @@ def sync_sources(connection: duckdb.DuckDBPyConnection, sites: Iterable[Site]) -
     now = datetime.now(timezone.utc)
     rows = [
         (site.name, site.title or site.name, site.province, site.base_url, site.mirror,
-         str(site.path) if site.path else None, now)
+         str(site.path) if site.path else None, now, site.province_code, site.kind, site.family, site.verified or None)
         for site in sites
     ]
     with transaction(connection):
-        connection.executemany("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+        connection.executemany(
+            "INSERT OR REPLACE INTO sources (site, name, province, base_url, mirror, site_file, updated_at,"
+            " province_code, kind, family, verified) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
     return len(rows)
 
 

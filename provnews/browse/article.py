@@ -46,7 +46,8 @@ class MarkedFact:
         """kind · value unit · period · place, for the mark's hover text."""
         fact = self.fact
         value = fact.get("value")
-        if fact.get("low") is not None and fact.get("high") is not None:
+        # A range has low and high and no value; a single figure has all three equal.
+        if value is None and fact.get("low") is not None and fact.get("high") is not None:
             value = f"{_number(fact['low'])}–{_number(fact['high'])}"
         elif value is not None:
             value = _number(value)

@@ -1,6 +1,8 @@
 """The DAGs' failure callbacks: record every failed try in the warehouse; alert on the last one if configured.
 
-Alerts are off by default. PROVNEWS_ALERT_WEBHOOK (an http(s) address) receives the failure
+Three kinds of alert, each sent once: a task's last failed try (on_task_failure), a DAG run that
+ended failed (on_run_failure, naming the failed tasks), and a nightly run still unfinished at
+its deadline (on_deadline_missed, run by the triggerer). Alerts are off by default. PROVNEWS_ALERT_WEBHOOK (an http(s) address) receives the failure
 as a JSON POST; PROVNEWS_ALERT_EMAIL (comma-separated addresses) receives a plain mail through
 PROVNEWS_SMTP_HOST:PROVNEWS_SMTP_PORT (default localhost:25) from PROVNEWS_ALERT_FROM.
 """
@@ -13,6 +15,7 @@ import os
 import smtplib
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import asdict, dataclass
 from email.message import EmailMessage
@@ -33,14 +36,33 @@ class TaskFailure:
     dag_id: str
     task_id: str
     map_index: int
+    # What the UI shows for a mapped instance: a crawl's site.
+    map_label: str | None
     run_id: str
     try_number: int
     error: str
     log_url: str | None
 
     def summary(self) -> str:
-        where = self.task_id if self.map_index < 0 else f"{self.task_id}[{self.map_index}]"
+        where = self.task_id if self.map_index < 0 else f"{self.task_id}[{self.map_label or self.map_index}]"
         return f"provnews: {self.dag_id} {where} failed (try {self.try_number}): {self.error}"
+
+
+@dataclass(frozen=True, slots=True)
+class RunAlert:
+    """A whole DAG run in trouble: it failed, or it missed its deadline."""
+
+    dag_id: str
+    run_id: str
+    kind: str  # run_failed | deadline_missed
+    text: str
+    log_url: str | None
+
+    def summary(self) -> str:
+        return f"provnews: {self.dag_id} {self.text}"
+
+
+Alert = TaskFailure | RunAlert
 
 
 def failure_from_context(context: Any) -> TaskFailure:
@@ -52,6 +74,7 @@ def failure_from_context(context: Any) -> TaskFailure:
         dag_id=task_instance.dag_id,
         task_id=task_instance.task_id,
         map_index=-1 if map_index is None else map_index,
+        map_label=getattr(task_instance, "rendered_map_index", None) if map_index not in (None, -1) else None,
         run_id=task_instance.run_id,
         try_number=task_instance.try_number,
         error=f"{type(error).__name__}: {error}" if error is not None else "failed without an exception",
@@ -77,7 +100,7 @@ def record_in_warehouse(failure: TaskFailure, lock_wait_seconds: float = LOCK_WA
             time.sleep(1.0)
 
 
-def post_webhook(url: str, failure: TaskFailure, timeout: float = ALERT_TIMEOUT_SECONDS) -> bool:
+def post_webhook(url: str, failure: Alert, timeout: float = ALERT_TIMEOUT_SECONDS) -> bool:
     """POST the failure as JSON to the webhook; never raises, returns whether it was accepted."""
     document = {**asdict(failure), "text": failure.summary()}
     request = urllib.request.Request(
@@ -94,15 +117,15 @@ def post_webhook(url: str, failure: TaskFailure, timeout: float = ALERT_TIMEOUT_
         return False
 
 
-def send_email(recipients: list[str], failure: TaskFailure, timeout: float = ALERT_TIMEOUT_SECONDS) -> bool:
+def send_email(recipients: list[str], failure: Alert, timeout: float = ALERT_TIMEOUT_SECONDS) -> bool:
     """Mail the failure to the recipients; never raises, returns whether the server took it."""
     message = EmailMessage()
     message["Subject"] = failure.summary()[:200]
-    message["From"] = os.environ.get("PROVNEWS_ALERT_FROM", "provnews@localhost")
+    message["From"] = os.environ.get("PROVNEWS_ALERT_FROM") or "provnews@localhost"
     message["To"] = ", ".join(recipients)
     message.set_content(f"{failure.summary()}\n\nLog: {failure.log_url or 'not known'}\n")
-    host = os.environ.get("PROVNEWS_SMTP_HOST", "localhost")
-    port = int(os.environ.get("PROVNEWS_SMTP_PORT", "25"))
+    host = os.environ.get("PROVNEWS_SMTP_HOST") or "localhost"
+    port = int(os.environ.get("PROVNEWS_SMTP_PORT") or "25")
     try:
         with smtplib.SMTP(host, port, timeout=timeout) as connection:
             connection.send_message(message)
@@ -132,7 +155,69 @@ def on_task_failure(context: Any) -> None:
     failure = failure_from_context(context)
     log.error("%s; log: %s", failure.summary(), failure.log_url)
     record_safely(failure)
+    send_alert(failure)
+
+
+def send_alert(alert: Alert) -> None:
+    """Send the alert to the configured webhook and mail recipients; never raises."""
     if webhook := os.environ.get("PROVNEWS_ALERT_WEBHOOK"):
-        post_webhook(webhook, failure)
+        post_webhook(webhook, alert)
     if emails := os.environ.get("PROVNEWS_ALERT_EMAIL"):
-        send_email([address.strip() for address in emails.split(",") if address.strip()], failure)
+        send_email([address.strip() for address in emails.split(",") if address.strip()], alert)
+
+
+def run_log_url(dag_id: str, run_id: str) -> str | None:
+    """The run's page in the Airflow UI, from AIRFLOW__API__BASE_URL (None when it is not set)."""
+    base_url = os.environ.get("AIRFLOW__API__BASE_URL")
+    if not base_url:
+        return None
+    return f"{base_url.rstrip('/')}/dags/{dag_id}/runs/{urllib.parse.quote(run_id, safe='')}"
+
+
+def failed_tasks_of_run(dag_id: str, run_id: str) -> list[str]:
+    """The tasks of the run whose last failure task_failures holds, named as the UI names them."""
+    from provnews.stages import open_warehouse
+
+    with open_warehouse(read_only=True) as connection:
+        rows = connection.execute(
+            """
+            SELECT DISTINCT task_id, map_index, map_label FROM task_failures
+            WHERE dag_id = ? AND run_id = ? ORDER BY task_id, map_index
+            """,
+            [dag_id, run_id],
+        ).fetchall()
+    return [
+        task_id if map_index < 0 else f"{task_id}[{map_label or map_index}]" for task_id, map_index, map_label in rows
+    ]
+
+
+def on_run_failure(context: Any) -> None:
+    """Airflow DAG on_failure_callback (run by the dag-processor): one alert for the failed run."""
+    dag_id, run_id = context["dag"].dag_id, context["run_id"]
+    try:
+        failed = failed_tasks_of_run(dag_id, run_id)
+    except Exception:
+        # The alert matters more than its detail: send it without the list.
+        log.exception("could not list the failed tasks of %s", run_id)
+        failed = []
+    reason = context.get("reason") or "failed"
+    text = f"run {run_id} failed ({reason})" + (f"; failed tasks: {', '.join(failed)}" if failed else "")
+    alert = RunAlert(dag_id, run_id, "run_failed", text, run_log_url(dag_id, run_id))
+    log.error("%s", alert.summary())
+    send_alert(alert)
+
+
+async def on_deadline_missed(context: dict | None = None, **_: Any) -> None:
+    """Deadline callback (in the triggerer): the nightly run was not finished by its deadline."""
+    import asyncio
+
+    dag_run = (context or {}).get("dag_run") or {}
+    deadline = (context or {}).get("deadline") or {}
+    dag_id, run_id = dag_run.get("dag_id", "provnews_nightly"), dag_run.get("dag_run_id", "?")
+    text = (
+        f"run {run_id} is not finished by its deadline {deadline.get('deadline_time')} "
+        f"(state {dag_run.get('state', 'unknown')})"
+    )
+    alert = RunAlert(dag_id, run_id, "deadline_missed", text, run_log_url(dag_id, run_id))
+    log.error("%s", alert.summary())
+    await asyncio.to_thread(send_alert, alert)

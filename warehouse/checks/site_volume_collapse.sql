@@ -2,17 +2,24 @@
 -- but parsed fewer than 20% of the median of its daily parsed articles over the previous 7 days
 -- (with at least 3 days of runs), the sign of a redesign, a block or a broken discovery path.
 -- A day's parsed articles are its runs' 2xx article pages that did not end in a parse failure.
-WITH daily AS (
+WITH recent_runs AS (
+    -- The eight days compared, not every run ever made.
+    SELECT run_id, site, started_at FROM crawl_runs WHERE started_at >= now() - INTERVAL 9 DAY
+),
+recent_pages AS (
+    SELECT page_id, run_id FROM pages
+    WHERE run_id IN (SELECT run_id FROM recent_runs)
+      AND page_kind = 'article'
+      AND http_status BETWEEN 200 AND 299
+),
+daily AS (
     SELECT
-        crawl_runs.site,
-        CAST(timezone('Asia/Ho_Chi_Minh', crawl_runs.started_at) AS DATE) AS day,
-        count(pages.page_id) - count(parse_failures.page_id) AS parsed
-    FROM crawl_runs
-    LEFT JOIN pages
-        ON pages.run_id = crawl_runs.run_id
-       AND pages.page_kind = 'article'
-       AND pages.http_status BETWEEN 200 AND 299
-    LEFT JOIN parse_failures ON parse_failures.page_id = pages.page_id
+        recent_runs.site,
+        CAST(timezone('Asia/Ho_Chi_Minh', recent_runs.started_at) AS DATE) AS day,
+        count(recent_pages.page_id) - count(parse_failures.page_id) AS parsed
+    FROM recent_runs
+    LEFT JOIN recent_pages ON recent_pages.run_id = recent_runs.run_id
+    LEFT JOIN parse_failures ON parse_failures.page_id = recent_pages.page_id
     GROUP BY ALL
 ),
 today AS (
