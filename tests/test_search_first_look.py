@@ -40,6 +40,7 @@ def _answers(connection: duckdb.DuckDBPyConnection, macro: str, query: str, opti
     return connection.execute(f"SELECT * FROM search_articles($query{options})", {"query": query}).fetchall()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "options", ["", ", max_results := 10", ", all_copies := true", ", max_results := 400", ", province := 'Quang Ninh'"]
 )
