@@ -103,7 +103,7 @@ def _new_corpus(path: Path) -> dict:
     try:
         migrate(connection)
         connection.execute(
-            "INSERT INTO sources VALUES (?, 'Báo Quảng Ninh', 'Quảng Ninh', 'https://baoquangninh.vn', true, NULL, now())",
+            "INSERT INTO sources (site, name, province, base_url, mirror, site_file, updated_at) VALUES (?, 'Báo Quảng Ninh', 'Quảng Ninh', 'https://baoquangninh.vn', true, NULL, now())",
             [SITE],
         )
         generator = PageGenerator()

@@ -57,7 +57,7 @@ def store_mirror(connection: duckdb.DuckDBPyConnection, landing: Path, articles:
     load_runs(connection, [landing_run(landing, run_id, [page(mirror_url(article)) for article in articles])])
     store_articles(connection, [parsed_mirror_article(article, run_id) for article in articles], [])
     connection.executemany(
-        "INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, true, NULL, ?)",
+        "INSERT OR REPLACE INTO sources (site, name, province, base_url, mirror, site_file, updated_at) VALUES (?, ?, ?, ?, true, NULL, ?)",
         [[site, site, province, f"https://{site}.example", FETCHED] for site, province in PROVINCES.items()],
     )
     by_key = {article.key: article for article in load_articles()}

@@ -27,7 +27,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnectio
     connection = connect(tmp_path_factory.mktemp("first-look") / "warehouse.duckdb")
     migrate(connection)
     connection.execute(
-        "INSERT INTO sources VALUES (?, 'Báo Quảng Ninh', 'Quảng Ninh', 'https://baoquangninh.vn', true, NULL, now())",
+        "INSERT INTO sources (site, name, province, base_url, mirror, site_file, updated_at) VALUES (?, 'Báo Quảng Ninh', 'Quảng Ninh', 'https://baoquangninh.vn', true, NULL, now())",
         [SITE],
     )
     store_stories(connection, PageGenerator(seed=11), 0, STORIES)
