@@ -9,16 +9,14 @@ from pathlib import Path
 import duckdb
 
 from mirror.content import MirrorArticle, load_articles
+from scrapers.site import load_sites
 from tests.warehouse_samples import article_id, landing_run, open_warehouse, page, page_id
 from transforms.records import Article, Caption
 from warehouse.articles import ParsedArticle, store_articles
 from warehouse.load import load_runs
 
-PROVINCES = {
-    "mirror-baoquangninh": "Quảng Ninh",
-    "mirror-quangninh-gov": "Quảng Ninh",
-    "mirror-tuoitrethudo": "Hà Nội",
-}
+# Every mirror site's province as its site file gives it, so a site added to the mirror is placed too.
+PROVINCES = {name: site.province for name, site in load_sites().items() if site.mirror}
 FETCHED = datetime(2026, 11, 20, 1, 0, tzinfo=timezone.utc)
 
 
