@@ -14,7 +14,6 @@ import os
 import secrets
 import subprocess
 import time
-import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -25,7 +24,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.support import PROJECT_ROOT, free_port
+from tests.support import PROJECT_ROOT, free_port, run_nightly_through_api
 
 pytestmark = pytest.mark.slow
 
@@ -98,26 +97,9 @@ def airflow_ui(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalAirflo
 @pytest.fixture(scope="module")
 def nightly_run(airflow_ui: LocalAirflow) -> dict:
     """A provnews_nightly run triggered through the REST API and waited for."""
-    token = airflow_ui.token()
-    deadline = time.monotonic() + RUN_TIMEOUT_SECONDS
-    # The dag-processor parses the DAG files a few seconds after start.
-    while True:
-        try:
-            for dag_id in ("provnews_nightly", "provnews_reprocess"):
-                airflow_ui.api("PATCH", f"/api/v2/dags/{dag_id}", token, {"is_paused": False})
-            break
-        except urllib.error.HTTPError as error:
-            if error.code != 404 or time.monotonic() > deadline:
-                raise
-            time.sleep(3)
-    run = airflow_ui.api("POST", "/api/v2/dags/provnews_nightly/dagRuns", token, {"logical_date": None})
-    path = f"/api/v2/dags/provnews_nightly/dagRuns/{run['dag_run_id']}"
-    while run["state"] not in ("success", "failed"):
-        assert time.monotonic() < deadline, f"run still {run['state']} after {RUN_TIMEOUT_SECONDS}s"
-        time.sleep(5)
-        run = airflow_ui.api("GET", path, token)
-    tasks = airflow_ui.api("GET", f"{path}/taskInstances", token)["task_instances"]
-    return run | {"task_states": {(task["task_id"], task["map_index"]): task["state"] for task in tasks}}
+    return run_nightly_through_api(
+        airflow_ui, airflow_ui.token(), ("provnews_nightly", "provnews_reprocess"), RUN_TIMEOUT_SECONDS
+    )
 
 
 @pytest.fixture(scope="module")

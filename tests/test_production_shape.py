@@ -31,7 +31,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.support import PROJECT_ROOT, free_port
+from tests.support import PROJECT_ROOT, free_port, run_nightly_through_api
 
 pytestmark = pytest.mark.slow
 
@@ -266,23 +266,7 @@ def nightly_run(deployment: Deployment) -> dict:
     token = deployment.api("POST", "/auth/token", body={"username": deployment.user, "password": deployment.password})[
         "access_token"
     ]
-    deadline = time.monotonic() + RUN_TIMEOUT_SECONDS
-    while True:
-        try:
-            deployment.api("PATCH", "/api/v2/dags/provnews_nightly", token, {"is_paused": False})
-            break
-        except urllib.error.HTTPError as error:
-            if error.code != 404 or time.monotonic() > deadline:
-                raise
-            time.sleep(3)
-    run = deployment.api("POST", "/api/v2/dags/provnews_nightly/dagRuns", token, {"logical_date": None})
-    path = f"/api/v2/dags/provnews_nightly/dagRuns/{run['dag_run_id']}"
-    while run["state"] not in ("success", "failed"):
-        assert time.monotonic() < deadline, f"run still {run['state']} after {RUN_TIMEOUT_SECONDS}s"
-        time.sleep(5)
-        run = deployment.api("GET", path, token)
-    tasks = deployment.api("GET", f"{path}/taskInstances", token)["task_instances"]
-    return run | {"task_states": {(task["task_id"], task["map_index"]): task["state"] for task in tasks}}
+    return run_nightly_through_api(deployment, token, ("provnews_nightly",), RUN_TIMEOUT_SECONDS)
 
 
 def test_the_compose_shape_runs_a_night_to_success_on_postgres(deployment: Deployment, nightly_run: dict) -> None:
